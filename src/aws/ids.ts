@@ -1,0 +1,28 @@
+// Identifier formats as AWS issues them (control-plane.md §2): lower-case alphanumerics of a
+// fixed length per kind, and the data-plane request ids.
+import { randomBytes, randomUUID } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A random id of `length` characters from [a-z0-9]. */
+export function shortId(length: number): string {
+  const bytes = randomBytes(length);
+  let id = '';
+  for (let i = 0; i < length; i++) id += ALPHABET[bytes[i] % ALPHABET.length];
+  return id;
+}
+
+export const newRestApiId = () => shortId(10);
+export const newRootResourceId = () => shortId(10);
+export const newResourceId = () => shortId(6);
+export const newDeploymentId = () => shortId(6);
+export const newChildId = () => shortId(6);
+export const newRequestId = (): string => randomUUID();
+
+/** The extended request id (`x-amz-apigw-id`): 16 base64 characters ending in `=`. */
+export function newExtendedRequestId(): string {
+  return randomBytes(11).toString('base64').slice(0, 15) + '=';
+}
+
+/** Epoch seconds, the control plane's timestamp format. */
+export const epochSeconds = (): number => Math.floor(Date.now() / 1000);

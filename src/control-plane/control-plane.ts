@@ -1,0 +1,111 @@
+// The management listener's handler: verifies SigV4 against the admin credentials, then
+// dispatches by the credential scope's service name (apigateway now; lambda, iam and
+// apigatewayv2 join later on the same port). Answers with AWS's error envelope.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsServiceError } from '../aws/errors.js';
+import { newRequestId } from '../aws/ids.js';
+import { credentialScopeService, verifySigV4, type CredentialLookup } from '../aws/sigv4.js';
+import type { OperationResponse, RouteTable } from './route-table.js';
+
+/** An operation's answer as written on the wire; errors carry their AWS exception name. */
+interface WireResponse extends OperationResponse {
+  errorType?: string;
+}
+
+export interface ControlPlaneLog {
+  info(entry: Record<string, unknown>, message: string): void;
+  error(entry: Record<string, unknown>, message: string): void;
+}
+
+export class ControlPlane {
+  readonly #services: ReadonlyMap<string, RouteTable>;
+  readonly #credentials: CredentialLookup;
+  readonly #log: ControlPlaneLog;
+
+  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: ControlPlaneLog) {
+    this.#services = services;
+    this.#credentials = credentials;
+    this.#log = log;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const started = performance.now();
+    const requestId = newRequestId();
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
+    const method = req.method ?? 'GET';
+    let operation = 'unknown';
+    let response: WireResponse;
+    try {
+      const caller = await verifySigV4({ method, path, rawQuery, headers: req.headers, body }, this.#credentials);
+      const table = this.#services.get(caller.service);
+      if (!table) throw new AwsServiceError('UnknownOperationException', 404, `Service '${caller.service}' is not served by Archway`);
+      const query = new URLSearchParams(rawQuery);
+      const matched = table.match(method, path, query);
+      if (!matched) throw new AwsServiceError('UnknownOperationException', 404, `No operation matches ${method} ${path}`);
+      operation = matched.definition.name;
+      response = await matched.definition.handler({
+        params: matched.params,
+        query,
+        headers: req.headers,
+        body: parseJsonBody(body, req.headers['content-type']),
+        rawBody: body,
+        caller,
+      });
+    } catch (error) {
+      response = errorResponse(error);
+      if (response.statusCode >= 500) this.#log.error({ err: error, operation }, 'control-plane operation failed');
+    }
+    writeResponse(res, response, requestId);
+    this.#log.info(
+      { plane: 'control', operation, method, path, status: response.statusCode, latencyMs: Math.round(performance.now() - started) },
+      'request',
+    );
+  }
+
+  /** Service names this control plane answers, for the listener's dispatch. */
+  serves(service: string | undefined): boolean {
+    return service !== undefined && this.#services.has(service);
+  }
+}
+
+export { credentialScopeService };
+
+function parseJsonBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+  if (body.length === 0) return {};
+  // Import bodies (OpenAPI YAML/JSON) are read from rawBody by their operations.
+  if (contentType !== undefined && !contentType.includes('json')) return {};
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new AwsServiceError('SerializationException', 400, 'Could not parse request body into json');
+}
+
+function errorResponse(error: unknown): WireResponse {
+  if (error instanceof AwsServiceError) {
+    return { statusCode: error.statusCode, body: { message: error.message }, errorType: error.type };
+  }
+  return { statusCode: 500, body: { message: 'Internal server error' }, errorType: 'InternalFailure' };
+}
+
+function writeResponse(res: ServerResponse, response: WireResponse, requestId: string): void {
+  const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
+  if (response.errorType) headers['x-amzn-ErrorType'] = response.errorType;
+  let payload: string | Buffer = '';
+  if (response.raw) {
+    headers['Content-Type'] = response.raw.contentType;
+    Object.assign(headers, response.raw.headers);
+    payload = response.raw.data;
+  } else if (response.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(response.body);
+  }
+  headers['Content-Length'] = String(Buffer.byteLength(payload));
+  res.writeHead(response.statusCode, headers);
+  res.end(payload);
+}

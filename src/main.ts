@@ -1,0 +1,80 @@
+// Process wiring: options → store, deployment events, data plane, control plane, listener.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { ArchwayOptions } from './options/options.js';
+import type { GatewayEnvironment } from './options/gateway-environment.js';
+import { SqliteConfigStore } from './store/sqlite/sqlite-config-store.js';
+import type { ConfigStore } from './store/config-store.js';
+import { InProcessDeploymentEvents } from './sync/deployment-events.js';
+import { DataPlane } from './data-plane/data-plane.js';
+import { ControlPlane } from './control-plane/control-plane.js';
+import { RouteTable } from './control-plane/route-table.js';
+import { apigatewayOperations } from './control-plane/apigateway/index.js';
+import { createArchwayServer } from './server.js';
+import { createLogger, logDataPlaneRequest, type Logger } from './observability/logger.js';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface RunningArchway {
+  /** http://{host}:{port} as bound. */
+  endpoint: string;
+  port: number;
+  logger: Logger;
+  /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends. */
+  stop(drainMs?: number): Promise<void>;
+}
+
+export async function startArchway(options: ArchwayOptions, logger: Logger = createLogger(options.logLevel)): Promise<RunningArchway> {
+  const store = openStore(options);
+  const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
+  const events = new InProcessDeploymentEvents();
+  const dataPlane = new DataPlane({ env, store, events, onRequestLogged: (entry) => logDataPlaneRequest(logger, entry) });
+  await dataPlane.start();
+
+  const admin = options.adminCredentials;
+  const controlPlane = new ControlPlane(
+    new Map([['apigateway', new RouteTable(apigatewayOperations({ store, events, env, dataPlane }))]]),
+    (accessKeyId) => (accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey } : undefined),
+    logger,
+  );
+  const { server, drain } = createArchwayServer({
+    controlPlane,
+    dataPlane,
+    limits: options.limits,
+    version: VERSION,
+    startedAt: Date.now(),
+    onError: (err, where) => logger.error({ err, where }, 'unexpected error'),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    logger,
+    stop(drainMs = options.limits.shutdownDrainMs) {
+      stopping ??= (async () => {
+        await drain(drainMs);
+        await dataPlane.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function openStore(options: ArchwayOptions): ConfigStore {
+  if (options.inMemory) return new SqliteConfigStore(':memory:');
+  mkdirSync(options.dataDir, { recursive: true });
+  return new SqliteConfigStore(join(options.dataDir, 'archway.db'));
+}

@@ -1,0 +1,22 @@
+// Every limit Archway enforces, with AWS's default (data-plane.md §8). Each is an option.
+
+export const LIMITS = {
+  /** REST payload limit: 10 MB; larger → 413 (REQUEST_TOO_LARGE). */
+  maxRequestBodyBytes: 10 * 1024 * 1024,
+  /** Total size of request headers (AWS: 10240 bytes of header values). */
+  maxHeaderBytes: 10240,
+  /** Integration timeout default and bounds (ms). */
+  defaultIntegrationTimeoutMs: 29_000,
+  minIntegrationTimeoutMs: 50,
+  maxIntegrationTimeoutMs: 29_000,
+  /** Stages per REST API. */
+  maxStagesPerApi: 10,
+  /** Resources per REST API. */
+  maxResourcesPerApi: 300,
+  /** Control-plane request bodies (imports are capped at 6 MB by AWS; leave room). */
+  maxControlPlaneBodyBytes: 10 * 1024 * 1024,
+  /** How long shutdown waits for in-flight requests. */
+  shutdownDrainMs: 10_000,
+} as const;
+
+export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

@@ -1,0 +1,103 @@
+// The one listener (default port 4566): data-plane URL forms and /_archway/* first,
+// everything else is control plane. Tracks in-flight requests so shutdown can drain them.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { parseInvokeTarget } from './routing/invoke-target.js';
+import type { ControlPlane } from './control-plane/control-plane.js';
+import type { DataPlane } from './data-plane/data-plane.js';
+import type { Limits } from './options/limits.js';
+import { handleArchwayEndpoint } from './observability/archway-endpoints.js';
+import { readBody, BodyTooLargeError } from './body.js';
+
+export interface ListenerDeps {
+  controlPlane: ControlPlane;
+  dataPlane: DataPlane;
+  limits: Limits;
+  version: string;
+  startedAt: number;
+  onError: (error: unknown, where: string) => void;
+}
+
+export interface ArchwayServer {
+  server: Server;
+  /** Stops accepting, waits for in-flight requests up to `timeoutMs`, then closes what is left. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+export function createArchwayServer(deps: ListenerDeps): ArchwayServer {
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const finished = () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  };
+
+  const server = createServer({ maxHeaderSize: deps.limits.maxHeaderBytes }, (req, res) => {
+    inFlight++;
+    res.once('close', finished);
+    try {
+      const outcome = route(req, res, deps);
+      if (outcome) outcome.catch((error: unknown) => failSafe(res, error, deps));
+    } catch (error) {
+      failSafe(res, error, deps);
+    }
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+
+  return {
+    server,
+    drain(timeoutMs) {
+      return new Promise((resolve) => {
+        server.close();
+        server.closeIdleConnections();
+        const done = () => {
+          clearTimeout(timer);
+          server.closeAllConnections();
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        timer.unref();
+        if (inFlight === 0) done();
+        else drained = done;
+      });
+    },
+  };
+}
+
+function route(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps): void | Promise<void> {
+  const url = req.url ?? '/';
+  const target = parseInvokeTarget(url, req.headers.host);
+  if (target) return deps.dataPlane.handle(req, res, target);
+  if (url.startsWith('/_archway/')) return handleArchwayEndpoint(req, res, deps);
+  return readBody(req, deps.limits.maxControlPlaneBodyBytes).then(
+    (body) => deps.controlPlane.handle(req, res, body),
+    (error: unknown) => {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      res.writeHead(413, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException', Connection: 'close' });
+      res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+    },
+  );
+}
+
+/** Last resort: an unexpected error is logged and answered 500, never a crash. */
+function failSafe(res: ServerResponse, error: unknown, deps: ListenerDeps): void {
+  deps.onError(error, 'listener');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ message: 'Internal server error' }));
+}
+
+/** Malformed HTTP never reaches a handler: answer it like a front door would and hang up. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = JSON.stringify({ message: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request' });
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

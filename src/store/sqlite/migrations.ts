@@ -1,0 +1,33 @@
+// Schema migrations for the SQLite store, tracked with PRAGMA user_version.
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE rest_apis (
+     id TEXT PRIMARY KEY,
+     created_date INTEGER NOT NULL,
+     doc TEXT NOT NULL
+   );
+   CREATE TABLE deployments (
+     rest_api_id TEXT NOT NULL REFERENCES rest_apis(id) ON DELETE CASCADE,
+     id TEXT NOT NULL,
+     created_date INTEGER NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (rest_api_id, id)
+   );
+   CREATE TABLE stages (
+     rest_api_id TEXT NOT NULL REFERENCES rest_apis(id) ON DELETE CASCADE,
+     stage_name TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (rest_api_id, stage_name)
+   );`,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
