@@ -80,6 +80,7 @@ export async function verifySigV4(request: SignedRequest, lookup: CredentialLook
   const credential = lookup(parsed.accessKeyId);
   if (!credential) throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
   checkClock(parsed, now);
+  checkDeclaredPayloadHash(request);
 
   const headers: Record<string, string> = {};
   for (const name of parsed.signedHeaders) {
@@ -111,12 +112,7 @@ export async function verifySigV4(request: SignedRequest, lookup: CredentialLook
     const signed = await signer.sign(unsigned, { signingDate, signableHeaders: new Set(parsed.signedHeaders) });
     expected = signed.headers.authorization?.match(/Signature=([0-9a-f]+)/)?.[1] ?? '';
   }
-  if (!sameSignature(expected, parsed.signature)) {
-    throw forbidden(
-      'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-    );
-  }
+  if (!sameSignature(expected, parsed.signature)) throw signatureMismatch();
   return { accessKeyId: parsed.accessKeyId, region: parsed.region, service: parsed.service };
 }
 
@@ -135,6 +131,19 @@ async function canonicalPresignedSignature(
   );
   const signature = presigned.query?.['X-Amz-Signature'];
   return typeof signature === 'string' ? signature : '';
+}
+
+const signatureMismatch = () =>
+  forbidden(
+    'InvalidSignatureException',
+    'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  );
+
+/** A declared `X-Amz-Content-Sha256` is what gets signed, so it must be the body's real hash. */
+function checkDeclaredPayloadHash(request: SignedRequest): void {
+  const declared = headerValue(request.headers['x-amz-content-sha256']);
+  if (declared === undefined || !/^[0-9a-f]{64}$/i.test(declared)) return;
+  if (createHash('sha256').update(request.body).digest('hex') !== declared.toLowerCase()) throw signatureMismatch();
 }
 
 function parseSignature(request: SignedRequest): ParsedSignature {

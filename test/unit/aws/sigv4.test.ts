@@ -1,0 +1,104 @@
+import { describe, it, expect } from 'vitest';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, createHmac } from 'node:crypto';
+import { verifySigV4, credentialScopeService, type SignedRequest } from '../../../src/aws/sigv4.js';
+import { AwsServiceError } from '../../../src/aws/errors.js';
+
+class Sha256 {
+  #h;
+  constructor(secret?: Uint8Array | string) {
+    this.#h = secret ? createHmac('sha256', secret) : createHash('sha256');
+  }
+  update(d: Uint8Array | string) {
+    this.#h.update(d);
+  }
+  digest() {
+    return Promise.resolve(new Uint8Array(this.#h.digest()));
+  }
+  reset() {}
+}
+
+const lookup = (key: string) => (key === 'AKIDEXAMPLE' ? { secretAccessKey: 'secret' } : undefined);
+
+async function signed(opts: { secret?: string; date?: Date; path?: string; query?: Record<string, string>; body?: string; presign?: boolean } = {}): Promise<SignedRequest> {
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: opts.secret ?? 'secret' },
+    region: 'us-east-1',
+    service: 'apigateway',
+    sha256: Sha256,
+  });
+  const request = {
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    path: opts.path ?? '/restapis',
+    query: opts.query ?? {},
+    headers: { host: '127.0.0.1:4566', 'content-type': 'application/json' },
+    body: opts.body ?? '{"name":"x"}',
+  };
+  const out = opts.presign
+    ? await signer.presign(request, { signingDate: opts.date ?? new Date(), expiresIn: 300 })
+    : await signer.sign(request, { signingDate: opts.date ?? new Date() });
+  const rawQuery = new URLSearchParams(out.query as Record<string, string>).toString();
+  return { method: out.method, path: out.path, rawQuery, headers: { ...out.headers }, body: Buffer.from(request.body) };
+}
+
+async function failure(request: SignedRequest, now?: number): Promise<AwsServiceError> {
+  const error = await verifySigV4(request, lookup, now).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AwsServiceError);
+  return error as AwsServiceError;
+}
+
+describe('SigV4 verification', () => {
+  it('accepts a request signed by the SDK signer and reports the credential scope', async () => {
+    const caller = await verifySigV4(await signed({ path: '/tags/arn%3Aaws%3Aapigateway%3A%3A%2Frestapis%2Fabc', query: { tagKeys: 'a b' } }), lookup);
+    expect(caller).toEqual({ accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', service: 'apigateway' });
+  });
+
+  it('accepts a presigned URL', async () => {
+    const request = await signed({ presign: true, query: { mode: 'import' } });
+    await expect(verifySigV4(request, lookup)).resolves.toMatchObject({ service: 'apigateway' });
+  });
+
+  it('reads the service name without verifying', async () => {
+    expect(credentialScopeService(await signed())).toBe('apigateway');
+    expect(credentialScopeService({ headers: {}, rawQuery: '' })).toBeUndefined();
+  });
+
+  it('answers MissingAuthenticationTokenException when nothing is signed', async () => {
+    const error = await failure({ method: 'GET', path: '/restapis', rawQuery: '', headers: {}, body: Buffer.alloc(0) });
+    expect([error.type, error.statusCode, error.message]).toEqual(['MissingAuthenticationTokenException', 403, 'Missing Authentication Token']);
+  });
+
+  it('answers UnrecognizedClientException for an unknown key', async () => {
+    const request = await signed();
+    request.headers.authorization = String(request.headers.authorization).replace('AKIDEXAMPLE', 'AKIDOTHER');
+    const error = await failure(request);
+    expect([error.type, error.message]).toEqual(['UnrecognizedClientException', 'The security token included in the request is invalid.']);
+  });
+
+  it('answers InvalidSignatureException for a wrong secret or a tampered body', async () => {
+    expect((await failure(await signed({ secret: 'wrong' }))).type).toBe('InvalidSignatureException');
+    const tampered = await signed();
+    tampered.body = Buffer.from('{"name":"y"}');
+    const error = await failure(tampered);
+    expect(error.message).toBe(
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    );
+  });
+
+  it('refuses a request signed more than 5 minutes ago, or ahead, with AWS messages', async () => {
+    const now = Date.UTC(2026, 10, 21, 12, 0, 0);
+    const old = await failure(await signed({ date: new Date(now - 6 * 60 * 1000) }), now);
+    expect(old.message).toBe('Signature expired: 20261121T115400Z is now earlier than 20261121T115500Z (20261121T120000Z - 5 min.)');
+    const ahead = await failure(await signed({ date: new Date(now + 6 * 60 * 1000) }), now);
+    expect(ahead.message).toBe('Signature not yet current: 20261121T120600Z is still later than 20261121T120500Z (20261121T120000Z + 5 min.)');
+  });
+
+  it('names the missing parts of a malformed Authorization header', async () => {
+    const error = await failure({ method: 'GET', path: '/', rawQuery: '', headers: { authorization: 'Bearer abc' }, body: Buffer.alloc(0) });
+    expect(error.type).toBe('IncompleteSignatureException');
+    expect(error.message).toContain("Authorization header requires 'Credential' parameter.");
+    expect(error.message).toContain('Authorization=Bearer abc');
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, it, expect } from 'vitest';
+import { parseStartOptions, OptionsError } from '../../../src/options/parse-options.js';
+
+describe('archway start options', () => {
+  it('has the documented defaults', () => {
+    const o = parseStartOptions([], {});
+    expect(o).toMatchObject({ port: 4566, host: '127.0.0.1', dataDir: './.archway', inMemory: false, region: 'us-east-1', accountId: '000000000000', logLevel: 'info' });
+    expect(o.adminCredentials).toEqual({ accessKeyId: 'test', secretAccessKey: 'test' });
+    expect(o.limits.shutdownDrainMs).toBe(10_000);
+  });
+
+  it('reads environment variables and lets a flag beat its variable', () => {
+    const env = { ARCHWAY_DATA_DIR: '/tmp/from-env', ARCHWAY_PORT: '5000', ARCHWAY_ADMIN_CREDENTIALS: 'AK:SE:CRET' };
+    const o = parseStartOptions(['--port', '0', '--in-memory'], env);
+    expect(o.dataDir).toBe('/tmp/from-env');
+    expect(o.port).toBe(0);
+    expect(o.inMemory).toBe(true);
+    expect(o.adminCredentials).toEqual({ accessKeyId: 'AK', secretAccessKey: 'SE:CRET' });
+  });
+
+  it('sets limits from flags', () => {
+    const o = parseStartOptions(['--max-stages-per-api', '2', '--drain-timeout', '1.5', '--max-body-bytes', '1024'], {});
+    expect([o.limits.maxStagesPerApi, o.limits.shutdownDrainMs, o.limits.maxRequestBodyBytes]).toEqual([2, 1500, 1024]);
+  });
+
+  it('refuses bad values with a message naming the flag', () => {
+    expect(() => parseStartOptions(['--port', '70000'], {})).toThrow(/--port must be 0-65535/);
+    expect(() => parseStartOptions(['--account-id', '12'], {})).toThrow(/--account-id must be 12 digits/);
+    expect(() => parseStartOptions(['--admin-credentials', 'nocolon'], {})).toThrow(OptionsError);
+    expect(() => parseStartOptions(['--log-level', 'loud'], {})).toThrow(/--log-level must be one of/);
+    expect(() => parseStartOptions(['--nope'], {})).toThrow(OptionsError);
+  });
+});
