@@ -47,7 +47,7 @@ export const missingAuthenticationToken = () =>
   forbidden('MissingAuthenticationTokenException', 'Missing Authentication Token');
 
 /** Node crypto behind the hash interface smithy expects (an HMAC when given a key). */
-class NodeSha256 {
+export class NodeSha256 {
   readonly #hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));

@@ -163,6 +163,7 @@ export interface Stage {
   variables?: Record<string, string>;
   tracingEnabled: boolean;
   documentationVersion?: string;
+  clientCertificateId?: string;
   accessLogSettings?: { destinationArn?: string; format?: string };
   tags?: Record<string, string>;
   createdDate: number;

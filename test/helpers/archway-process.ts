@@ -22,7 +22,8 @@ export async function spawnArchway(args: string[], env: Record<string, string> =
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     const check = () => {
-      const m = out.match(/listening on http:\/\/[^\s]+:(\d+)/);
+      // The invoke URL pattern is the last startup line: everything is printed by then.
+      const m = out.match(/Invoke URL pattern: http:\/\/[^\s:]+:(\d+)\//);
       if (m) resolve(Number(m[1]));
     };
     child.stdout.on('data', check);

@@ -1,22 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, createHmac } from 'node:crypto';
-import { verifySigV4, credentialScopeService, type SignedRequest } from '../../../src/aws/sigv4.js';
+import { verifySigV4, credentialScopeService, NodeSha256, type SignedRequest } from '../../../src/aws/sigv4.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
-
-class Sha256 {
-  #h;
-  constructor(secret?: Uint8Array | string) {
-    this.#h = secret ? createHmac('sha256', secret) : createHash('sha256');
-  }
-  update(d: Uint8Array | string) {
-    this.#h.update(d);
-  }
-  digest() {
-    return Promise.resolve(new Uint8Array(this.#h.digest()));
-  }
-  reset() {}
-}
 
 const lookup = (key: string) => (key === 'AKIDEXAMPLE' ? { secretAccessKey: 'secret' } : undefined);
 
@@ -25,7 +10,7 @@ async function signed(opts: { secret?: string; date?: Date; path?: string; query
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: opts.secret ?? 'secret' },
     region: 'us-east-1',
     service: 'apigateway',
-    sha256: Sha256,
+    sha256: NodeSha256,
   });
   const request = {
     method: 'POST',

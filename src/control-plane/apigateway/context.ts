@@ -1,0 +1,69 @@
+// What every apigateway operation module gets, and the lookups they share: the working
+// copy of an API, its resources, methods and integrations, each with AWS's NotFound text
+// (control-plane.md §5; recorded).
+import { AwsServiceError, notFound } from '../../aws/errors.js';
+import type { ConfigStore } from '../../store/config-store.js';
+import type { DeploymentEvents } from '../../sync/deployment-events.js';
+import type { GatewayEnvironment } from '../../options/gateway-environment.js';
+import type { DataPlane } from '../../data-plane/data-plane.js';
+import type { HttpMethod, Integration, Method, Resource, RestApiDefinition } from '../../model/rest-api.js';
+
+export interface ApiGatewayContext {
+  store: ConfigStore;
+  events: DeploymentEvents;
+  env: GatewayEnvironment;
+  /** Only passed through to testInvokeMethod. */
+  dataPlane: DataPlane;
+}
+
+export const apiNotFound = (env: GatewayEnvironment, restApiId: string) =>
+  notFound(`Invalid API identifier specified ${env.accountId}:${restApiId}`);
+export const resourceNotFound = () => notFound('Invalid Resource identifier specified');
+export const methodNotFound = () => notFound('Invalid Method identifier specified');
+export const integrationNotFound = () => notFound('Invalid Integration identifier specified');
+export const responseNotFound = () => notFound('Invalid Response status code specified');
+
+/** Reads the working copy, or throws `missing()` (API-level ops: the API message). */
+export async function readDefinition(
+  ctx: ApiGatewayContext,
+  restApiId: string,
+  missing: () => AwsServiceError = () => apiNotFound(ctx.env, restApiId),
+): Promise<RestApiDefinition> {
+  const definition = await ctx.store.getDefinition(restApiId);
+  if (!definition) throw missing();
+  return definition;
+}
+
+/** Atomic read-modify-write of the working copy; a throw inside `mutate` writes nothing. */
+export async function mutateDefinition<T>(
+  ctx: ApiGatewayContext,
+  restApiId: string,
+  mutate: (definition: RestApiDefinition) => T,
+  missing: () => AwsServiceError = () => apiNotFound(ctx.env, restApiId),
+): Promise<T> {
+  const outcome = await ctx.store.updateDefinition(restApiId, mutate);
+  if (!outcome) throw missing();
+  return outcome.result;
+}
+
+export function resourceOf(definition: RestApiDefinition, resourceId: string): Resource {
+  const resource = Object.hasOwn(definition.resources, resourceId) ? definition.resources[resourceId] : undefined;
+  if (!resource) throw resourceNotFound();
+  return resource;
+}
+
+export function methodOf(resource: Resource, httpMethod: string): Method {
+  const method = resource.resourceMethods && Object.hasOwn(resource.resourceMethods, httpMethod)
+    ? resource.resourceMethods[httpMethod as HttpMethod]
+    : undefined;
+  if (!method) throw methodNotFound();
+  return method;
+}
+
+export function integrationOf(method: Method): Integration {
+  if (!method.methodIntegration) throw integrationNotFound();
+  return method.methodIntegration;
+}
+
+/** Resource-scoped operations answer an unknown API with the resource message (recorded). */
+export const resourceScoped = () => resourceNotFound();

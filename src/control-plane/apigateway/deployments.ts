@@ -1,0 +1,160 @@
+// Deployments: CreateDeployment (freezes the working copy; optionally creates or repoints a
+// stage), GetDeployment(s), UpdateDeployment, DeleteDeployment.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_CreateDeployment.html
+// Messages from AWS error reports (moto/LocalStack/Terraform issues) unless marked unverified.
+import { badRequest, notFound } from '../../aws/errors.js';
+import { epochSeconds, newDeploymentId } from '../../aws/ids.js';
+import { compileDeployment } from '../../compiler/index.js';
+import type { DeploymentRecord, RestApiDefinition } from '../../model/rest-api.js';
+import type { OperationDefinition } from '../route-table.js';
+import { readDefinition, type ApiGatewayContext } from './context.js';
+import { paginate } from './paging.js';
+import { readPatchOperations, requireReplaceOf } from './patch.js';
+import { deploymentOut } from './serialize.js';
+import { checkStageLimit, newStage } from './stages.js';
+import { checkStageName, checkStageVariables, optBoolean, optString, optStringMap, throwIfErrors } from './validation.js';
+
+const deploymentNotFound = () => notFound('Invalid Deployment identifier specified');
+
+/** What AWS refuses to deploy. */
+function checkDeployable(definition: RestApiDefinition): void {
+  let methods = 0;
+  for (const resource of Object.values(definition.resources)) {
+    for (const method of Object.values(resource.resourceMethods ?? {})) {
+      if (!method) continue;
+      if (!method.methodIntegration) throw badRequest('No integration defined for method');
+      methods++;
+    }
+  }
+  if (methods === 0) throw badRequest("The REST API doesn't contain any methods");
+}
+
+/**
+ * The data plane must be able to load what we store: a snapshot its compiler refuses is
+ * refused here (Archway's own check; AWS has no equivalent message).
+ */
+function checkCompiles(ctx: ApiGatewayContext, deployment: DeploymentRecord): void {
+  try {
+    compileDeployment(deployment.snapshot, deployment.id, { defaultTimeoutMs: ctx.env.limits.defaultIntegrationTimeoutMs });
+  } catch (error) {
+    throw badRequest(`The REST API cannot be deployed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const embedsSummary = (query: URLSearchParams) =>
+  query.getAll('embed').flatMap((v) => v.split(',')).some((v) => v.trim().toLowerCase() === 'apisummary');
+
+export function deploymentOperations(ctx: ApiGatewayContext): OperationDefinition[] {
+  return [
+    {
+      name: 'CreateDeployment',
+      method: 'POST',
+      uri: '/restapis/{restapi_id}/deployments',
+      handler: async ({ params, body }) => {
+        const restApiId = params.restapi_id;
+        const definition = await readDefinition(ctx, restApiId);
+        const stageName = optString(body, 'stageName');
+        const variables = optStringMap(body, 'variables');
+        if (stageName) checkStageName(stageName);
+        checkStageVariables(variables);
+        checkDeployable(definition);
+        const deployment: DeploymentRecord = { id: newDeploymentId(), restApiId, createdDate: epochSeconds(), snapshot: structuredClone(definition) };
+        checkCompiles(ctx, deployment);
+        const description = optString(body, 'description');
+        if (description) deployment.description = description;
+
+        let stage;
+        if (stageName) {
+          const existing = await ctx.store.getStage(restApiId, stageName);
+          const cacheClusterEnabled = optBoolean(body, 'cacheClusterEnabled');
+          const cacheClusterSize = optString(body, 'cacheClusterSize');
+          const tracingEnabled = optBoolean(body, 'tracingEnabled');
+          if (existing) {
+            // Repoint; the stage's own settings stay unless given (unverified detail).
+            stage = existing;
+            stage.deploymentId = deployment.id;
+            if (variables) stage.variables = { ...stage.variables, ...variables };
+            if (tracingEnabled !== undefined) stage.tracingEnabled = tracingEnabled;
+            if (cacheClusterEnabled !== undefined || cacheClusterSize !== undefined) {
+              const fresh = newStage(restApiId, stageName, deployment.id, {
+                cacheClusterEnabled: cacheClusterEnabled ?? stage.cacheClusterEnabled,
+                cacheClusterSize: cacheClusterSize ?? stage.cacheClusterSize,
+              });
+              stage.cacheClusterEnabled = fresh.cacheClusterEnabled;
+              stage.cacheClusterStatus = fresh.cacheClusterStatus;
+              if (fresh.cacheClusterSize !== undefined) stage.cacheClusterSize = fresh.cacheClusterSize;
+            }
+            stage.lastUpdatedDate = epochSeconds();
+          } else {
+            stage = newStage(restApiId, stageName, deployment.id, {
+              description: optString(body, 'stageDescription'),
+              variables,
+              cacheClusterEnabled,
+              cacheClusterSize,
+              tracingEnabled,
+            });
+            await checkStageLimit(ctx, restApiId);
+          }
+        }
+        await ctx.store.putDeployment(deployment);
+        if (stage) {
+          await ctx.store.putStage(stage);
+          ctx.events.publish({ kind: 'stage', restApiId, stageName: stage.stageName });
+        }
+        return { statusCode: 201, body: deploymentOut(deployment) };
+      },
+    },
+    {
+      name: 'GetDeployments',
+      method: 'GET',
+      uri: '/restapis/{restapi_id}/deployments',
+      handler: async ({ params, query }) => {
+        await readDefinition(ctx, params.restapi_id);
+        const deployments = await ctx.store.listDeployments(params.restapi_id);
+        return { statusCode: 200, body: paginate(deployments.map((d) => deploymentOut(d)), query) };
+      },
+    },
+    {
+      name: 'GetDeployment',
+      method: 'GET',
+      uri: '/restapis/{restapi_id}/deployments/{deployment_id}',
+      handler: async ({ params, query }) => {
+        const deployment = await ctx.store.getDeployment(params.restapi_id, params.deployment_id);
+        if (!deployment) throw deploymentNotFound();
+        return { statusCode: 200, body: deploymentOut(deployment, embedsSummary(query)) };
+      },
+    },
+    {
+      name: 'UpdateDeployment',
+      method: 'PATCH',
+      uri: '/restapis/{restapi_id}/deployments/{deployment_id}',
+      handler: async ({ params, body }) => {
+        const errors: string[] = [];
+        const operations = readPatchOperations(body, 'updateDeploymentInput', errors);
+        throwIfErrors(errors);
+        const deployment = await ctx.store.getDeployment(params.restapi_id, params.deployment_id);
+        if (!deployment) throw deploymentNotFound();
+        for (const operation of operations) {
+          requireReplaceOf(operation, ['/description']);
+          if (operation.value) deployment.description = operation.value;
+          else delete deployment.description;
+        }
+        await ctx.store.putDeployment(deployment);
+        return { statusCode: 200, body: deploymentOut(deployment) };
+      },
+    },
+    {
+      name: 'DeleteDeployment',
+      method: 'DELETE',
+      uri: '/restapis/{restapi_id}/deployments/{deployment_id}',
+      handler: async ({ params }) => {
+        const { restapi_id: restApiId, deployment_id: deploymentId } = params;
+        if (!(await ctx.store.getDeployment(restApiId, deploymentId))) throw deploymentNotFound();
+        const stages = await ctx.store.listStages(restApiId);
+        if (stages.some((s) => s.deploymentId === deploymentId)) throw badRequest('Active stages pointing to this deployment must be moved or deleted');
+        await ctx.store.deleteDeployment(restApiId, deploymentId);
+        return { statusCode: 202 };
+      },
+    },
+  ];
+}

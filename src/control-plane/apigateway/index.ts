@@ -1,0 +1,37 @@
+// The apigateway (2015-07-09) REST-JSON operations Archway serves, one module per resource
+// family (control-plane.md §3). The dispatcher (../control-plane.ts) verifies SigV4 first.
+import type { OperationDefinition } from '../route-table.js';
+import type { ApiGatewayContext } from './context.js';
+import { deploymentOperations } from './deployments.js';
+import { gatewayResponseOperations } from './gateway-responses.js';
+import { integrationResponseOperations } from './integration-responses.js';
+import { integrationOperations } from './integrations.js';
+import { methodResponseOperations } from './method-responses.js';
+import { methodOperations } from './methods.js';
+import { modelOperations } from './models.js';
+import { requestValidatorOperations } from './request-validators.js';
+import { resourceOperations } from './resources.js';
+import { restApiOperations } from './rest-apis.js';
+import { stageOperations } from './stages.js';
+import { tagOperations } from './tags.js';
+import { testInvokeOperations } from './test-invoke.js';
+
+export type { ApiGatewayContext } from './context.js';
+
+export function apigatewayOperations(ctx: ApiGatewayContext): OperationDefinition[] {
+  return [
+    ...restApiOperations(ctx),
+    ...resourceOperations(ctx),
+    ...methodOperations(ctx),
+    ...methodResponseOperations(ctx),
+    ...integrationOperations(ctx),
+    ...integrationResponseOperations(ctx),
+    ...deploymentOperations(ctx),
+    ...stageOperations(ctx),
+    ...modelOperations(ctx),
+    ...requestValidatorOperations(ctx),
+    ...gatewayResponseOperations(ctx),
+    ...tagOperations(ctx),
+    ...testInvokeOperations(ctx),
+  ];
+}

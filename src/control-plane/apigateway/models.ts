@@ -1,0 +1,128 @@
+// Models: Create/Get/Update/DeleteModel, GetModels — JSON schemas stored with the API
+// (validated by the data plane at request time). https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html
+// Messages recorded (LocalStack AWS snapshots) unless marked unverified.
+import { badRequest, conflict, notFound } from '../../aws/errors.js';
+import { shortId } from '../../aws/ids.js';
+import type { Model, RestApiDefinition } from '../../model/rest-api.js';
+import type { OperationDefinition } from '../route-table.js';
+import { mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
+import { paginate } from './paging.js';
+import { readPatchOperations, requireReplaceOf } from './patch.js';
+import { nullError, optString, throwIfErrors } from './validation.js';
+
+const modelNotFound = (name: string) => notFound(`Invalid model name specified: ${name}`);
+const emptySchema = () => badRequest('Model schema must have at least 1 property or array items defined');
+
+function checkSchema(schema: string | undefined): void {
+  if (schema === undefined || schema.trim() === '') throw emptySchema();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(schema);
+  } catch {
+    throw badRequest('Invalid model schema specified: the schema is not valid JSON'); // unverified
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.keys(parsed).length === 0) throw emptySchema();
+}
+
+/** Where a model is used, as AWS names it: `{resource path}/{VERB}` (recorded: `//ANY`, `/test/ANY`). */
+function modelReference(definition: RestApiDefinition, name: string): string | undefined {
+  for (const resource of Object.values(definition.resources)) {
+    for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
+      if (method && Object.values(method.requestModels ?? {}).includes(name)) return `method request: ${resource.path}/${verb}`;
+      for (const response of Object.values(method?.methodResponses ?? {})) {
+        if (Object.values(response.responseModels ?? {}).includes(name)) return `method response: ${resource.path}/${verb}`; // unverified
+      }
+    }
+  }
+  return undefined;
+}
+
+const modelOf = (definition: RestApiDefinition, name: string): Model => {
+  const model = Object.hasOwn(definition.models, name) ? definition.models[name] : undefined;
+  if (!model) throw modelNotFound(name);
+  return model;
+};
+
+export function modelOperations(ctx: ApiGatewayContext): OperationDefinition[] {
+  return [
+    {
+      name: 'CreateModel',
+      method: 'POST',
+      uri: '/restapis/{restapi_id}/models',
+      handler: async ({ params, body }) => {
+        const name = optString(body, 'name');
+        const contentType = optString(body, 'contentType');
+        if (contentType === undefined) throwIfErrors([nullError('createModelInput.contentType')]); // unverified
+        const model = await mutateDefinition(ctx, params.restapi_id, (definition) => {
+          if (!name) throw badRequest('Model name must be non-empty');
+          if (!/^[A-Za-z0-9]+$/.test(name)) throw badRequest('Model name must be alphanumeric'); // unverified
+          if (Object.hasOwn(definition.models, name)) throw conflict('Model name already exists for this REST API');
+          const schema = optString(body, 'schema');
+          checkSchema(schema);
+          const created: Model = { id: shortId(6), name, contentType: contentType as string, schema };
+          const description = optString(body, 'description');
+          if (description) created.description = description;
+          definition.models[name] = created;
+          return created;
+        });
+        return { statusCode: 201, body: model };
+      },
+    },
+    {
+      name: 'GetModels',
+      method: 'GET',
+      uri: '/restapis/{restapi_id}/models',
+      handler: async ({ params, query }) => {
+        const definition = await readDefinition(ctx, params.restapi_id);
+        const models = Object.values(definition.models).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return { statusCode: 200, body: paginate(models, query) };
+      },
+    },
+    {
+      name: 'GetModel',
+      method: 'GET',
+      uri: '/restapis/{restapi_id}/models/{model_name}',
+      handler: async ({ params }) => {
+        const definition = await readDefinition(ctx, params.restapi_id, () => modelNotFound(params.model_name));
+        return { statusCode: 200, body: modelOf(definition, params.model_name) };
+      },
+    },
+    {
+      name: 'UpdateModel',
+      method: 'PATCH',
+      uri: '/restapis/{restapi_id}/models/{model_name}',
+      handler: async ({ params, body }) => {
+        const errors: string[] = [];
+        const operations = readPatchOperations(body, 'updateModelInput', errors);
+        throwIfErrors(errors);
+        const model = await mutateDefinition(ctx, params.restapi_id, (definition) => {
+          const target = modelOf(definition, params.model_name);
+          for (const operation of operations) {
+            const path = requireReplaceOf(operation, ['/description', '/schema']);
+            if (path === '/schema') {
+              checkSchema(operation.value);
+              target.schema = operation.value;
+            } else if (operation.value) target.description = operation.value;
+            else delete target.description;
+          }
+          return target;
+        }, () => modelNotFound(params.model_name));
+        return { statusCode: 200, body: model };
+      },
+    },
+    {
+      name: 'DeleteModel',
+      method: 'DELETE',
+      uri: '/restapis/{restapi_id}/models/{model_name}',
+      handler: async ({ params }) => {
+        await mutateDefinition(ctx, params.restapi_id, (definition) => {
+          modelOf(definition, params.model_name);
+          const reference = modelReference(definition, params.model_name);
+          if (reference) throw conflict(`Cannot delete model '${params.model_name}', is referenced in ${reference}`);
+          delete definition.models[params.model_name];
+        }, () => modelNotFound(params.model_name));
+        return { statusCode: 202 };
+      },
+    },
+  ];
+}
