@@ -1,6 +1,6 @@
 // Identifier formats as AWS issues them (control-plane.md §2): lower-case alphanumerics of a
 // fixed length per kind, and the data-plane request ids.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -19,9 +19,21 @@ export const newDeploymentId = () => shortId(6);
 export const newChildId = () => shortId(6);
 export const newRequestId = (): string => randomUUID();
 
+// Extended ids are cut from a pooled block of random bytes: one crypto call per 512 requests
+// instead of one per request (it showed up at ~2 % of data-plane CPU).
+const EXTENDED_ID_BYTES = 11;
+const idPool = Buffer.alloc(EXTENDED_ID_BYTES * 512);
+let idPoolOffset = idPool.length;
+
 /** The extended request id (`x-amz-apigw-id`): 16 base64 characters ending in `=`. */
 export function newExtendedRequestId(): string {
-  return randomBytes(11).toString('base64').slice(0, 15) + '=';
+  if (idPoolOffset + EXTENDED_ID_BYTES > idPool.length) {
+    randomFillSync(idPool);
+    idPoolOffset = 0;
+  }
+  const id = idPool.toString('base64', idPoolOffset, idPoolOffset + EXTENDED_ID_BYTES).slice(0, 15) + '=';
+  idPoolOffset += EXTENDED_ID_BYTES;
+  return id;
 }
 
 /** Epoch seconds, the control plane's timestamp format. */

@@ -1,0 +1,104 @@
+// Deployment snapshot → frozen CompiledDeployment (DESIGN.md §3): the route table and, per
+// method, a plan whose templates, selection patterns, parameter mappings and uri are compiled
+// once. A stage is a cheap wrapper around it (compileStage), so a stage-variable change reuses
+// the compiled deployment.
+import type { Integration, Method, MethodSetting, RestApiDefinition, StageRecord } from '../model/rest-api.js';
+import { LIMITS } from '../options/limits.js';
+import { RestRouter, type RouteDefinition } from '../routing/rest-router.js';
+import { planMethodStages } from '../data-plane/pipeline/rest-pipeline.js';
+import { BinaryMediaTypes } from './binary-media-types.js';
+import { compileGatewayResponses } from './gateway-responses.js';
+import { compileRequestParameters, compileResponseParameters } from './parameter-mapping.js';
+import { compileSelectionPattern } from './selection-pattern.js';
+import { TemplateSet } from './templates.js';
+import { UriTemplate } from './uri-template.js';
+import type { CompiledDeployment, CompiledIntegrationResponse, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
+
+export interface CompileOptions {
+  /** Used when an integration has no timeoutInMillis (AWS default 29 000 ms). */
+  defaultTimeoutMs?: number;
+}
+
+export function compileDeployment(snapshot: RestApiDefinition, deploymentId: string, options: CompileOptions = {}): CompiledDeployment {
+  const routes: RouteDefinition<MethodPlan>[] = [];
+  const methods = new Map<string, Readonly<Record<string, MethodPlan>>>();
+  for (const resource of Object.values(snapshot.resources)) {
+    const byVerb: Record<string, MethodPlan> = {};
+    for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
+      if (method === undefined) continue;
+      byVerb[verb] = compileMethod(resource.id, resource.path, verb, method, options);
+    }
+    Object.freeze(byVerb);
+    methods.set(resource.id, byVerb);
+    if (Object.keys(byVerb).length > 0) routes.push({ path: resource.path, methods: byVerb });
+  }
+  return Object.freeze({
+    restApiId: snapshot.api.id,
+    deploymentId,
+    api: Object.freeze({ ...snapshot.api }),
+    router: RestRouter.build(routes),
+    methods,
+    gatewayResponses: compileGatewayResponses(snapshot.gatewayResponses),
+    binaryMediaTypes: new BinaryMediaTypes(snapshot.api.binaryMediaTypes),
+  });
+}
+
+function compileMethod(resourceId: string, resourcePath: string, verb: string, method: Method, options: CompileOptions): MethodPlan {
+  const integration = method.methodIntegration === undefined ? undefined : compileIntegration(method, method.methodIntegration, options);
+  return Object.freeze({
+    resourceId,
+    resourcePath,
+    httpMethod: verb,
+    method,
+    integration,
+    stages: Object.freeze(planMethodStages(integration)),
+  });
+}
+
+function compileIntegration(method: Method, integration: Integration, options: CompileOptions): IntegrationPlan {
+  const patternResponses: CompiledIntegrationResponse[] = [];
+  let defaultResponse: CompiledIntegrationResponse | undefined;
+  // Record keys that are status codes iterate in ascending order: the "first match" order.
+  for (const response of Object.values(integration.integrationResponses ?? {})) {
+    const hasPattern = response.selectionPattern !== undefined && response.selectionPattern !== '';
+    const compiled: CompiledIntegrationResponse = Object.freeze({
+      statusCode: response.statusCode,
+      pattern: hasPattern ? compileSelectionPattern(response.selectionPattern!) : undefined,
+      headers: Object.freeze(compileResponseParameters(response.responseParameters)),
+      templates: TemplateSet.compile(response.responseTemplates),
+      contentHandling: response.contentHandling,
+    });
+    if (!hasPattern) defaultResponse ??= compiled;
+    // A pattern that is not a valid expression never matches.
+    else if (compiled.pattern !== undefined) patternResponses.push(compiled);
+  }
+  const proxy = integration.type === 'HTTP_PROXY' || integration.type === 'AWS_PROXY';
+  return Object.freeze({
+    type: integration.type,
+    httpMethod: integration.httpMethod,
+    uri: integration.uri !== undefined && (integration.type === 'HTTP' || integration.type === 'HTTP_PROXY') ? UriTemplate.compile(integration.uri) : undefined,
+    requestParameters: Object.freeze(compileRequestParameters(integration.requestParameters)),
+    // Proxy integrations never use templates (mapping-templates.md intro).
+    requestTemplates: proxy ? undefined : TemplateSet.compile(integration.requestTemplates),
+    passthroughBehavior: integration.passthroughBehavior ?? 'WHEN_NO_MATCH',
+    contentHandling: proxy ? undefined : integration.contentHandling,
+    timeoutMs: integration.timeoutInMillis > 0 ? integration.timeoutInMillis : options.defaultTimeoutMs ?? LIMITS.defaultIntegrationTimeoutMs,
+    patternResponses: Object.freeze(patternResponses),
+    defaultResponse,
+    insecureTls: integration.tlsConfig?.insecureSkipVerification === true,
+    methodResponses: new Map(Object.values(method.methodResponses ?? {}).map((response) => [response.statusCode, response])),
+  });
+}
+
+/** The per-stage wrapper: nothing is compiled here. */
+export function compileStage(deployment: CompiledDeployment, stage: Pick<StageRecord, 'stageName' | 'deploymentId' | 'variables' | 'methodSettings' | 'tracingEnabled'>): CompiledStage {
+  return Object.freeze({
+    restApiId: deployment.restApiId,
+    stageName: stage.stageName,
+    deploymentId: deployment.deploymentId,
+    deployment,
+    variables: Object.freeze({ ...(stage.variables ?? {}) }),
+    methodSettings: Object.freeze({ ...(stage.methodSettings ?? {}) }) as Readonly<Record<string, MethodSetting>>,
+    tracingEnabled: stage.tracingEnabled ?? false,
+  });
+}

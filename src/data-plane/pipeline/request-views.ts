@@ -1,0 +1,96 @@
+// Views of the method request built on demand (data-plane.md §3 "Query strings", "Header
+// names"): query strings decoded (`+` → space, percent-decoding, last value wins in the
+// single-value map, `;` also separates pairs), headers keyed by the name the client sent.
+
+export interface QueryViews {
+  single: Record<string, string>;
+  multi: Record<string, string[]>;
+}
+
+export function parseQuery(rawQuery: string): QueryViews {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  if (rawQuery === '') return { single, multi };
+  let start = 0;
+  const length = rawQuery.length;
+  while (start <= length) {
+    let end = start;
+    while (end < length) {
+      const c = rawQuery.charCodeAt(end);
+      if (c === 38 /* & */ || c === 59 /* ; */) break;
+      end++;
+    }
+    if (end > start) {
+      const pair = rawQuery.slice(start, end);
+      const eq = pair.indexOf('=');
+      const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq));
+      const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1));
+      if (key !== '') {
+        single[key] = value;
+        (multi[key] ??= []).push(value);
+      }
+    }
+    start = end + 1;
+  }
+  return { single, multi };
+}
+
+/** `+` → space, then percent-decoding; a malformed escape keeps the text as it came. */
+export function decodeComponent(text: string): string {
+  const plus = text.includes('+') ? text.replaceAll('+', ' ') : text;
+  if (!plus.includes('%')) return plus;
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus;
+  }
+}
+
+export interface HeaderViews {
+  single: Record<string, string>;
+  multi: Record<string, string[]>;
+}
+
+/** From Node's flat rawHeaders; the single-value map keeps the last value, like Lambda events. */
+export function headerViews(rawHeaders: readonly string[]): HeaderViews {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    single[name] = rawHeaders[i + 1];
+    (multi[name] ??= []).push(rawHeaders[i + 1]);
+  }
+  return { single, multi };
+}
+
+/**
+ * A header record whose lookups fall back to a case-insensitive match: `method.request.header.
+ * Content-Type` finds `content-type` (HTTP/2 and most clients send lower case; AWS maps them).
+ * Enumeration still shows the names as sent.
+ */
+export function caseInsensitive<T>(record: Record<string, T>): Record<string, T> {
+  return new Proxy(record, {
+    get(target, key) {
+      if (typeof key !== 'string') return undefined;
+      if (Object.hasOwn(target, key)) return target[key];
+      const lower = key.toLowerCase();
+      for (const name of Object.keys(target)) if (name.toLowerCase() === lower) return target[name];
+      return undefined;
+    },
+    has(target, key) {
+      if (typeof key !== 'string') return false;
+      const lower = key.toLowerCase();
+      return Object.keys(target).some((name) => name.toLowerCase() === lower);
+    },
+  });
+}
+
+/** Fast scan of a flat header list for one name given in lower case. */
+export function rawHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) found = rawHeaders[i + 1];
+  }
+  return found;
+}

@@ -1,0 +1,179 @@
+// Integration response (data-plane.md §2 step 12; mapping-templates.md §5–§7). Proxy types pass
+// the endpoint response through with AWS's header remapping; non-proxy types select an
+// integration response by status code, map headers, convert the body and apply the template.
+import { brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
+import type { Readable, Transform } from 'node:stream';
+import { ReadableBody, toReadable } from '../../integrations/body-stream.js';
+import type { Stage } from '../pipeline/stage.js';
+import type { RoutedContext } from '../pipeline/context.js';
+import type { CompiledIntegrationResponse, IntegrationPlan } from '../../compiler/types.js';
+import { mediaTypeOf } from '../../compiler/binary-media-types.js';
+import { caseInsensitive, headerViews } from '../pipeline/request-views.js';
+import { ApiConfigurationError } from '../errors/gateway-error.js';
+import { DROPPED_PROXY_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS } from '../../integrations/headers.js';
+import { decodeBase64 } from './integration-request.js';
+import { setHeader } from '../pipeline/response.js';
+import { trace } from '../pipeline/trace.js';
+import type { MappingSources } from '../../vtl/index.js';
+
+const DECODERS: Readonly<Record<string, () => Transform>> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/**
+ * HTTP_PROXY: status, headers and body as the backend sent them, except Connection,
+ * Content-Length, Date and Server (renamed x-amzn-Remapped-*: API Gateway sends its own) and
+ * Transfer-Encoding, Content-Encoding, Via (dropped; a compressed body is decoded so the
+ * dropped Content-Encoding stays truthful). Content-Type defaults to application/json.
+ */
+export const proxyIntegrationResponse: Stage<RoutedContext> = {
+  name: 'integration-response.proxy',
+  run(ctx) {
+    const endpoint = ctx.endpointResponse!;
+    const raw = endpoint.headers;
+    const headers: string[] = [];
+    let hasContentType = false;
+    let encoding: string | undefined;
+    let length: number | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i];
+      const lower = name.toLowerCase();
+      const remapped = REMAPPED_RESPONSE_HEADERS.get(lower);
+      if (remapped !== undefined) {
+        if (lower === 'content-length') length = Number(raw[i + 1]);
+        headers.push(remapped, raw[i + 1]);
+      } else if (DROPPED_PROXY_RESPONSE_HEADERS.has(lower)) {
+        if (lower === 'content-encoding') encoding = raw[i + 1].trim().toLowerCase();
+      } else {
+        if (lower === 'content-type') hasContentType = true;
+        headers.push(name, raw[i + 1]);
+      }
+    }
+    if (!hasContentType) headers.push('Content-Type', 'application/json');
+    let body = endpoint.body;
+    const decoder = encoding === undefined || encoding === 'identity' ? undefined : DECODERS[encoding];
+    if (decoder !== undefined) {
+      length = undefined;
+      if (Buffer.isBuffer(body)) {
+        body = decodeBuffered(body, encoding!);
+      } else {
+        const decoded = decoder();
+        const source = toReadable(body);
+        source.once('error', (error) => decoded.destroy(error));
+        body = new ReadableBody(source.pipe(decoded) as unknown as Readable);
+      }
+    }
+    ctx.response = { statusCode: endpoint.statusCode, headers, body, streamLength: length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined };
+    if (ctx.trace !== undefined) trace(ctx, `Method completed with status: ${endpoint.statusCode}`);
+  },
+};
+
+/** A buffered proxy body (rare): decoded synchronously. */
+function decodeBuffered(body: Buffer, encoding: string): Buffer {
+  if (encoding === 'br') return brotliDecompressSync(body);
+  if (encoding === 'deflate') return inflateSync(body);
+  return gunzipSync(body);
+}
+
+/** First pattern matching the whole selection value, else the default response. */
+export function selectIntegrationResponse(integration: IntegrationPlan, selectionValue: string): CompiledIntegrationResponse | undefined {
+  for (const response of integration.patternResponses) {
+    if (response.pattern!.test(selectionValue)) return response;
+  }
+  return integration.defaultResponse;
+}
+
+/** Non-proxy (HTTP, MOCK): selection, responseParameters, contentHandling, template, overrides. */
+export const integrationResponse: Stage<RoutedContext> = {
+  name: 'integration-response',
+  run(ctx) {
+    const integration = ctx.plan.integration!;
+    const endpoint = ctx.endpointResponse!;
+    const selectionValue = String(endpoint.statusCode);
+    const selected = selectIntegrationResponse(integration, selectionValue);
+    if (selected === undefined) {
+      throw new ApiConfigurationError(undefined, {
+        reason: `Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: ${selectionValue}`,
+      });
+    }
+    ctx.selectedStatusCode = selected.statusCode;
+    const endpointBody = endpoint.body as Buffer;
+    const headers: string[] = [];
+
+    let sources: MappingSources | undefined;
+    if (selected.headers.length > 0) {
+      const views = headerViews(endpoint.headers);
+      sources = {
+        ...ctx.mappingSources,
+        integrationResponse: { header: caseInsensitive(views.single), multivalueheader: caseInsensitive(views.multi), body: endpointBody.toString('utf8') },
+      };
+      for (const { name, source } of selected.headers) {
+        const value = source(sources);
+        if (value === undefined) continue;
+        setHeader(headers, name, Array.isArray(value) ? value.join(',') : value);
+      }
+    }
+
+    const deployment = ctx.stage.deployment;
+    const accept = ctx.accept;
+    let body: Buffer | string = convertResponseBody(ctx, endpointBody, selected);
+    let statusCode = Number(selected.statusCode);
+    let contentType: string | undefined;
+    if (selected.templates !== undefined) {
+      const [type, template] = selected.templates.forResponse(accept);
+      if (template !== null && template.constantBuffer !== undefined) {
+        contentType = type;
+        body = template.constantBuffer;
+      } else if (template !== null) {
+        contentType = type;
+        try {
+          const text = Buffer.isBuffer(body)
+            ? deployment.binaryMediaTypes.matches(mediaTypeOf(findHeader(endpoint.headers, 'content-type'))) ? body.toString('base64') : body.toString('utf8')
+            : body;
+          const result = template.render(ctx.templateInput(text));
+          body = result.output;
+          const override = result.responseOverride;
+          // AWS ignores a status override outside 100–599 (LocalStack, from AWS).
+          const status = Number(override.status);
+          if (override.status !== undefined && Number.isInteger(status) && status >= 100 && status <= 599) statusCode = status;
+          for (const name of Object.keys(override.header)) setHeader(headers, name, String(override.header[name]));
+        } catch (error) {
+          throw new ApiConfigurationError(undefined, { reason: (error as Error).message, cause: error });
+        }
+      }
+    }
+    if (contentType !== undefined && findHeader(headers, 'content-type') === undefined) headers.push('Content-Type', contentType);
+    const buffer = typeof body === 'string' ? Buffer.from(body) : body;
+    if (ctx.trace !== undefined) trace(ctx, `Method response body after transformations: ${buffer.toString('utf8')}`);
+    ctx.methodResponse = { statusCode, headers, body: buffer };
+  },
+};
+
+function findHeader(headers: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() === lowerName) return headers[i + 1];
+  return undefined;
+}
+
+/**
+ * Response conversions (mapping-templates.md §7 table). "Binary payload" = the endpoint's
+ * Content-Type is in binaryMediaTypes; "binary accept" = the first Accept type is.
+ * Returns a Buffer for bytes and a string for text.
+ */
+function convertResponseBody(ctx: RoutedContext, body: Buffer, selected: CompiledIntegrationResponse): Buffer | string {
+  const binaryTypes = ctx.stage.deployment.binaryMediaTypes;
+  const handling = selected.contentHandling;
+  if (binaryTypes.empty) {
+    return handling === 'CONVERT_TO_BINARY' ? decodeBase64(body.toString('utf8')) : body;
+  }
+  const binaryPayload = binaryTypes.matches(mediaTypeOf(findHeader(ctx.endpointResponse!.headers, 'content-type')));
+  const binaryAccept = binaryTypes.matches(ctx.accept);
+  if (binaryPayload) {
+    if (handling === 'CONVERT_TO_TEXT' || (handling === undefined && !binaryAccept)) return body.toString('base64');
+    return body;
+  }
+  if (handling === 'CONVERT_TO_BINARY' || (handling === undefined && binaryAccept)) return decodeBase64(body.toString('utf8'));
+  return body;
+}

@@ -1,0 +1,45 @@
+// Method response (data-plane.md §2 step 12, §5–§6): the selected integration response's status
+// must be a declared MethodResponse (else 500); Content-Type defaults to application/json;
+// non-proxy header remapping; the response is then final.
+import type { Stage } from '../pipeline/stage.js';
+import type { RoutedContext } from '../pipeline/context.js';
+import { ApiConfigurationError } from '../errors/gateway-error.js';
+import { DROPPED_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS_NON_PROXY } from '../../integrations/headers.js';
+import { trace, javaMap } from '../pipeline/trace.js';
+
+export const methodResponse: Stage<RoutedContext> = {
+  name: 'method-response',
+  run(ctx) {
+    const integration = ctx.plan.integration!;
+    const status = ctx.selectedStatusCode!;
+    if (!integration.methodResponses.has(status)) {
+      throw new ApiConfigurationError(undefined, {
+        reason: `Execution failed due to configuration error: Output mapping refers to an invalid method response: ${status}`,
+      });
+    }
+    const out = ctx.methodResponse!;
+    const remap = integration.type === 'MOCK' ? REMAPPED_RESPONSE_HEADERS : REMAPPED_RESPONSE_HEADERS_NON_PROXY;
+    const headers: string[] = [];
+    let hasContentType = false;
+    for (let i = 0; i < out.headers.length; i += 2) {
+      const lower = out.headers[i].toLowerCase();
+      if (DROPPED_RESPONSE_HEADERS.has(lower)) continue;
+      const remapped = remap.get(lower);
+      if (remapped !== undefined) headers.push(remapped, out.headers[i + 1]);
+      else {
+        if (lower === 'content-type') hasContentType = true;
+        headers.push(out.headers[i], out.headers[i + 1]);
+      }
+    }
+    if (!hasContentType) headers.push('Content-Type', 'application/json');
+    out.headers = headers;
+    if (ctx.trace) {
+      const record: Record<string, string> = {};
+      for (let i = 0; i < headers.length; i += 2) record[headers[i]] = headers[i + 1];
+      trace(ctx, `Method response headers: ${javaMap(record)}`);
+      trace(ctx, `Successfully completed execution`);
+      trace(ctx, `Method completed with status: ${out.statusCode}`);
+    }
+    ctx.response = out;
+  },
+};

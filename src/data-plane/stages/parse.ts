@@ -1,0 +1,30 @@
+// Parse (data-plane.md §2 step 1): the method as the client means it and the body, read up to
+// the payload limit. Resolving the API and stage happens before the pipeline (DataPlane).
+import type { Stage, StageResult } from '../pipeline/stage.js';
+import type { InvocationContext } from '../pipeline/context.js';
+import { readBody } from '../body.js';
+
+const VERBS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+
+export const parse: Stage<InvocationContext> = {
+  name: 'parse',
+  run(ctx): StageResult {
+    // X-HTTP-Method-Override replaces the method for routing (data-plane.md §6).
+    const override = ctx.header('x-http-method-override');
+    if (override !== undefined) {
+      const verb = override.trim().toUpperCase();
+      if (VERBS.has(verb)) ctx.httpMethod = verb;
+    }
+    const incoming = ctx.incoming;
+    if (incoming === undefined) return;
+    ctx.incoming = undefined;
+    const body = readBody(incoming, ctx.services.env.limits.maxRequestBodyBytes);
+    if (Buffer.isBuffer(body)) {
+      ctx.body = body;
+      return;
+    }
+    return body.then((buffer) => {
+      ctx.body = buffer;
+    });
+  },
+};

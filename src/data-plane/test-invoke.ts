@@ -1,0 +1,123 @@
+// TestInvokeMethod (AWS API reference "TestInvokeMethod"): runs one method of the working copy
+// (not a deployment) through the same stages as a real request, with the resource given instead
+// of routed, buffers the response and returns AWS's execution log.
+import type { RestApiDefinition } from '../model/rest-api.js';
+import type { GatewayEnvironment } from '../options/gateway-environment.js';
+import { notFound } from '../aws/errors.js';
+import { compileDeployment, compileStage } from '../compiler/compile-deployment.js';
+import { RestRouter } from '../routing/rest-router.js';
+import type { DataPlane } from './data-plane.js';
+import { InvocationContext, type RoutedContext } from './pipeline/context.js';
+import { runStages } from './pipeline/runner.js';
+import { parse } from './stages/parse.js';
+import { renderError } from './stages/error.js';
+import { awsLogTime, javaMap } from './pipeline/trace.js';
+import { headerViews, parseQuery } from './pipeline/request-views.js';
+import { mediaTypeOf } from '../compiler/binary-media-types.js';
+import { collectBody } from '../integrations/body-stream.js';
+
+export interface TestInvokeRequest {
+  pathWithQueryString?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  stageVariables?: Record<string, string>;
+  /** Accepted for wire compatibility; mutual TLS is not emulated. */
+  clientCertificateId?: string;
+}
+
+export interface TestInvokeResult {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+  log: string;
+  latency: number;
+}
+
+/** The stage name and caller AWS shows in test invocations. */
+const TEST_STAGE = 'test-invoke-stage';
+const TEST_SOURCE_IP = 'test-invoke-source-ip';
+
+export async function testInvokeMethod(
+  definition: RestApiDefinition,
+  resourceId: string,
+  httpMethod: string,
+  request: TestInvokeRequest,
+  deps: { env: GatewayEnvironment; dataPlane: DataPlane },
+): Promise<TestInvokeResult> {
+  const resource = definition.resources[resourceId];
+  if (resource === undefined) throw notFound('Invalid Resource identifier specified');
+  const verb = httpMethod.toUpperCase();
+  const compiled = compileDeployment(definition, 'test-invoke-deployment-id', { defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs });
+  const plan = compiled.methods.get(resourceId)?.[verb];
+  if (plan === undefined) throw notFound('Invalid Method identifier specified');
+  const stage = compileStage(compiled, { stageName: TEST_STAGE, deploymentId: compiled.deploymentId, variables: request.stageVariables, methodSettings: {}, tracingEnabled: false });
+
+  const pathWithQuery = request.pathWithQueryString ?? resource.path;
+  const questionMark = pathWithQuery.indexOf('?');
+  const path = questionMark === -1 ? pathWithQuery : pathWithQuery.slice(0, questionMark);
+  const rawQuery = questionMark === -1 ? '' : pathWithQuery.slice(questionMark + 1);
+  const rawHeaders: string[] = [];
+  for (const [name, value] of Object.entries(request.headers ?? {})) rawHeaders.push(name, value);
+  for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
+    if (request.headers?.[name] !== undefined) continue;
+    for (const value of values) rawHeaders.push(name, value);
+  }
+  const body = Buffer.from(request.body ?? '');
+
+  const ctx = new InvocationContext({
+    httpMethod: verb === 'ANY' ? 'GET' : verb,
+    path: path === '' ? '/' : path,
+    rawQuery,
+    rawHeaders,
+    sourceIp: TEST_SOURCE_IP,
+    protocol: 'HTTP/1.1',
+    domainName: 'testPrefix.testDomainName',
+    body,
+  }, stage, deps.dataPlane.services);
+  ctx.trace = [];
+
+  // Path parameters come from matching the given path against this one resource (no routing).
+  const params: Record<string, string> = {};
+  RestRouter.build([{ path: resource.path, methods: { ANY: true } }]).match('GET', ctx.path, params);
+  ctx.setRoute(plan, params);
+  const routed = ctx as RoutedContext;
+
+  const started = performance.now();
+  const line = (text: string) => ctx.trace!.push(`${awsLogTime()} : ${text}`);
+  line(`Starting execution for request: ${ctx.requestId}`);
+  line(`HTTP Method: ${verb}, Resource Path: ${resource.path}`);
+  line(`Method request path: ${javaMap(params)}`);
+  line(`Method request query string: ${javaMap(parseQuery(rawQuery).single)}`);
+  line(`Method request headers: ${javaMap(headerViews(rawHeaders).single)}`);
+  line(`Method request body before transformations: ${request.body ?? ''}`);
+
+  try {
+    await runStages(ctx, [parse]);
+    await runStages(routed, plan.stages);
+  } catch (error) {
+    renderError(ctx, error);
+  }
+  const out = ctx.response ?? { statusCode: 500, headers: [], body: Buffer.from('{"message": "Internal server error"}') };
+  const buffer = Buffer.isBuffer(out.body) ? out.body : await collectBody(out.body);
+  const latency = Math.round(performance.now() - started);
+
+  out.headers.push('x-amzn-RequestId', ctx.requestId, 'x-amz-apigw-id', ctx.extendedRequestId);
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < out.headers.length; i += 2) {
+    headers[out.headers[i]] = out.headers[i + 1];
+    (multiValueHeaders[out.headers[i]] ??= []).push(out.headers[i + 1]);
+  }
+  if (ctx.trace.every((entry) => !entry.includes('Method completed with status'))) line(`Method completed with status: ${out.statusCode}`);
+  const binary = compiled.binaryMediaTypes.matches(mediaTypeOf(headers['Content-Type'] ?? headers['content-type']));
+  return {
+    status: out.statusCode,
+    body: binary ? buffer.toString('base64') : buffer.toString('utf8'),
+    headers,
+    multiValueHeaders,
+    log: `Execution log for request ${ctx.requestId}\n${ctx.trace.join('\n')}\n`,
+    latency,
+  };
+}

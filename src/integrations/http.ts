@@ -1,0 +1,104 @@
+// HTTP and HTTP_PROXY integrations (AWS Developer Guide "Set up HTTP integrations"): one call
+// through the DataPlane's shared keep-alive undici Agent, dispatched with a handler object
+// (HttpExchange). HTTP_PROXY passes the body on as it arrives (never buffered); HTTP buffers it
+// for templates. `timeoutInMillis` bounds the wait for headers and every gap in the body → 504
+// INTEGRATION_TIMEOUT; a backend that cannot be reached → INTEGRATION_FAILURE (data-plane.md
+// §5: default status 504, "Internal server error" — the status is what AWS's gateway-response
+// table documents, as the reference records it; AWS's exact body for this case is not
+// recorded, we use its spaced 5xx body).
+import type { Dispatcher } from 'undici';
+import type { Integration } from './types.js';
+import type { RoutedContext } from '../data-plane/pipeline/context.js';
+import { IntegrationFailureError, IntegrationTimeoutError, type GatewayError } from '../data-plane/errors/gateway-error.js';
+import { javaMap, trace } from '../data-plane/pipeline/trace.js';
+import { HttpExchange } from './http-exchange.js';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+const FAILURE_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'backend refused connection',
+  ENOTFOUND: 'backend host not found (DNS)',
+  EAI_AGAIN: 'backend host lookup failed (DNS)',
+  ECONNRESET: 'backend reset the connection',
+  EHOSTUNREACH: 'backend host unreachable',
+  ENETUNREACH: 'backend network unreachable',
+  EPIPE: 'backend closed the connection',
+  UND_ERR_SOCKET: 'backend closed the connection',
+  UND_ERR_INVALID_ARG: 'invalid endpoint request',
+  ERR_INVALID_URL: 'invalid endpoint URL',
+};
+
+/** Maps an undici/network failure to the gateway error AWS answers with. */
+export function integrationError(error: unknown, timeoutMs: number): GatewayError {
+  const code = errorCode(error);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new IntegrationTimeoutError(undefined, { reason: `endpoint request timed out after ${timeoutMs} ms`, cause: error });
+  }
+  const reason = (code !== undefined ? FAILURE_REASONS[code] : undefined) ?? `endpoint request failed: ${(error as Error)?.message ?? String(error)}`;
+  return new IntegrationFailureError(undefined, { reason, cause: error });
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export class HttpIntegration implements Integration {
+  readonly #dispatcher: Dispatcher;
+  readonly #insecure: () => Dispatcher;
+  readonly #proxy: boolean;
+
+  constructor(readonly type: 'HTTP' | 'HTTP_PROXY', dispatcher: Dispatcher, insecure: () => Dispatcher = () => dispatcher) {
+    this.#dispatcher = dispatcher;
+    this.#insecure = insecure;
+    this.#proxy = type === 'HTTP_PROXY';
+  }
+
+  invoke(ctx: RoutedContext): Promise<void> {
+    const request = ctx.integrationRequest!;
+    const integration = ctx.plan.integration!;
+    const timeoutMs = integration.timeoutMs;
+    const dispatcher = integration.insecureTls ? this.#insecure() : this.#dispatcher;
+    const proxy = this.#proxy;
+    return new Promise<void>((resolve, reject) => {
+      const exchange = new HttpExchange(!proxy, (error, settled) => {
+        if (error !== undefined) {
+          reject(integrationError(error, timeoutMs));
+          return;
+        }
+        ctx.endpointResponse = { statusCode: settled.statusCode, headers: settled.headers, body: proxy ? settled : settled.body };
+        if (ctx.trace !== undefined) {
+          trace(ctx, `Received response. Status: ${settled.statusCode}, Integration latency: ${Math.round(performance.now() - ctx.startTime)} ms`);
+          trace(ctx, `Endpoint response headers: ${javaMap(Object.fromEntries(pairs(settled.headers)))}`);
+          if (!proxy) trace(ctx, `Endpoint response body before transformations: ${settled.body.toString('utf8')}`);
+        }
+        resolve();
+      });
+      if (ctx.trace !== undefined) trace(ctx, `Sending request to ${request.origin}${request.path}`);
+      try {
+        dispatcher.dispatch({
+          origin: request.origin,
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body.length === 0 ? null : request.body,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        }, exchange);
+      } catch (error) {
+        reject(integrationError(error, timeoutMs));
+      }
+    });
+  }
+}
+
+function pairs(flat: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}

@@ -1,0 +1,1 @@
+export { RestRouter, type RouteDefinition } from './rest-router.js';
