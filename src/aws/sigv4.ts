@@ -93,6 +93,9 @@ export async function verifySigV4(request: SignedRequest, lookup: CredentialLook
     region: parsed.region,
     service: parsed.service,
     sha256: NodeSha256,
+    // Sign exactly the headers the client sent; otherwise the signer adds its own
+    // X-Amz-Content-Sha256 and botocore-signed requests (AWS CLI) never match.
+    applyChecksum: false,
   });
   const signingDate = parseAmzDate(parsed.amzDate);
   const unsigned = {

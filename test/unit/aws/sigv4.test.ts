@@ -5,12 +5,14 @@ import { AwsServiceError } from '../../../src/aws/errors.js';
 
 const lookup = (key: string) => (key === 'AKIDEXAMPLE' ? { secretAccessKey: 'secret' } : undefined);
 
-async function signed(opts: { secret?: string; date?: Date; path?: string; query?: Record<string, string>; body?: string; presign?: boolean } = {}): Promise<SignedRequest> {
+async function signed(opts: { secret?: string; date?: Date; path?: string; query?: Record<string, string>; body?: string; presign?: boolean; botocore?: boolean } = {}): Promise<SignedRequest> {
   const signer = new SignatureV4({
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: opts.secret ?? 'secret' },
     region: 'us-east-1',
     service: 'apigateway',
     sha256: NodeSha256,
+    // botocore (the AWS CLI) sends no X-Amz-Content-Sha256 and signs Accept.
+    applyChecksum: !opts.botocore,
   });
   const request = {
     method: 'POST',
@@ -18,7 +20,7 @@ async function signed(opts: { secret?: string; date?: Date; path?: string; query
     hostname: '127.0.0.1',
     path: opts.path ?? '/restapis',
     query: opts.query ?? {},
-    headers: { host: '127.0.0.1:4566', 'content-type': 'application/json' },
+    headers: { host: '127.0.0.1:4566', 'content-type': 'application/json', ...(opts.botocore && { accept: 'application/json' }) },
     body: opts.body ?? '{"name":"x"}',
   };
   const out = opts.presign
@@ -38,6 +40,12 @@ describe('SigV4 verification', () => {
   it('accepts a request signed by the SDK signer and reports the credential scope', async () => {
     const caller = await verifySigV4(await signed({ path: '/tags/arn%3Aaws%3Aapigateway%3A%3A%2Frestapis%2Fabc', query: { tagKeys: 'a b' } }), lookup);
     expect(caller).toEqual({ accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', service: 'apigateway' });
+  });
+
+  it('accepts a request signed the way botocore (the AWS CLI) signs', async () => {
+    const request = await signed({ botocore: true });
+    expect(request.headers['x-amz-content-sha256']).toBeUndefined();
+    await expect(verifySigV4(request, lookup)).resolves.toMatchObject({ service: 'apigateway' });
   });
 
   it('accepts a presigned URL', async () => {
