@@ -9,6 +9,7 @@ import {
   DeleteRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
+import { expectError } from '../helpers/aws-errors.js';
 
 let archway: TestArchway;
 let client: APIGatewayClient;
@@ -20,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await archway?.stop();
 });
-
-async function expectError(promise: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> {
-  const error = (await promise.then(() => undefined, (e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode?: number } } | undefined;
-  expect(error, 'expected the call to fail').toBeDefined();
-  expect(error?.name).toBe(name);
-  if (typeof message === 'string') expect(error?.message).toBe(message);
-  else expect(error?.message).toMatch(message);
-  expect(error?.$metadata.httpStatusCode).toBe(status);
-}
 
 /** An API with GET / → MOCK, deployable. */
 async function deployableApi(): Promise<{ id: string; root: string }> {

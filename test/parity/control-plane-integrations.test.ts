@@ -8,6 +8,7 @@ import {
   PutMethodResponseCommand, TestInvokeMethodCommand, UpdateIntegrationCommand, UpdateIntegrationResponseCommand,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
+import { expectError } from '../helpers/aws-errors.js';
 
 let archway: TestArchway;
 let client: APIGatewayClient;
@@ -19,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await archway?.stop();
 });
-
-async function expectError(promise: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> {
-  const error = (await promise.then(() => undefined, (e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode?: number } } | undefined;
-  expect(error, 'expected the call to fail').toBeDefined();
-  expect(error?.name).toBe(name);
-  if (typeof message === 'string') expect(error?.message).toBe(message);
-  else expect(error?.message).toMatch(message);
-  expect(error?.$metadata.httpStatusCode).toBe(status);
-}
 
 const LAMBDA_URI = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:fn/invocations';
 
