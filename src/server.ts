@@ -7,7 +7,7 @@ import type { ControlPlane } from './control-plane/control-plane.js';
 import type { DataPlane } from './data-plane/data-plane.js';
 import type { Limits } from './options/limits.js';
 import { handleArchwayEndpoint } from './observability/archway-endpoints.js';
-import { readBody, BodyTooLargeError } from './body.js';
+import { readBody, PayloadTooLargeError } from './request-body.js';
 
 export interface ListenerDeps {
   controlPlane: ControlPlane;
@@ -69,14 +69,18 @@ function route(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps): v
   const target = parseInvokeTarget(url, req.headers.host);
   if (target) return deps.dataPlane.handle(req, res, target);
   if (url.startsWith('/_archway/')) return handleArchwayEndpoint(req, res, deps);
-  return readBody(req, deps.limits.maxControlPlaneBodyBytes).then(
-    (body) => deps.controlPlane.handle(req, res, body),
-    (error: unknown) => {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      res.writeHead(413, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException', Connection: 'close' });
-      res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
-    },
-  );
+  return Promise.resolve()
+    .then(() => readBody(req, deps.limits.maxControlPlaneBodyBytes))
+    .then(
+      (body) => deps.controlPlane.handle(req, res, body),
+      (error: unknown) => {
+        if (!(error instanceof PayloadTooLargeError)) throw error;
+        const headers: Record<string, string> = { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException' };
+        if (error.closeConnection) headers.Connection = 'close';
+        res.writeHead(413, headers);
+        res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+      },
+    );
 }
 
 /** Last resort: an unexpected error is logged and answered 500, never a crash. */

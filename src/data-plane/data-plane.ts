@@ -15,7 +15,7 @@ import { REST_PIPELINE } from './pipeline/rest-pipeline.js';
 import { runStages } from './pipeline/runner.js';
 import type { GatewayOutput } from './pipeline/response.js';
 import { renderError } from './stages/error.js';
-import { ClientAbortedError } from './body.js';
+import { ClientAbortedError } from '../request-body.js';
 import { InternalServerError, RequestTooLargeError } from './errors/gateway-error.js';
 import { renderGatewayResponse } from './errors/render.js';
 

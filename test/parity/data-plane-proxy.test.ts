@@ -242,8 +242,12 @@ describe('HTTP_PROXY /{proxy+}', () => {
       response.body.on('error', () => resolve());
     });
     expect(received).toBeLessThan(size);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const entry = dp.logs.find((log) => log.path === `/__bytes/${size}`);
+    // The log line is written when the server notices the closed socket: poll, don't guess.
+    let entry = dp.logs.find((log) => log.path === `/__bytes/${size}`);
+    for (let waited = 0; entry === undefined && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      entry = dp.logs.find((log) => log.path === `/__bytes/${size}`);
+    }
     expect(entry?.error).toMatch(/client closed|response stream failed/);
     expect((await call('/after-abort')).status).toBe(200);
   });

@@ -17,7 +17,7 @@ export interface BufferedOutput extends GatewayOutput {
   body: Buffer;
 }
 
-export const EMPTY_BODY: Buffer = Buffer.alloc(0);
+export { EMPTY_BODY } from '../../request-body.js';
 
 export function headerValue(headers: readonly string[], lowerName: string): string | undefined {
   for (let i = 0; i < headers.length; i += 2) {

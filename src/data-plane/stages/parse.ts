@@ -2,7 +2,8 @@
 // the payload limit. Resolving the API and stage happens before the pipeline (DataPlane).
 import type { Stage, StageResult } from '../pipeline/stage.js';
 import type { InvocationContext } from '../pipeline/context.js';
-import { readBody } from '../body.js';
+import { PayloadTooLargeError, readBody } from '../../request-body.js';
+import { RequestTooLargeError } from '../errors/gateway-error.js';
 
 const VERBS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
 
@@ -18,13 +19,31 @@ export const parse: Stage<InvocationContext> = {
     const incoming = ctx.incoming;
     if (incoming === undefined) return;
     ctx.incoming = undefined;
-    const body = readBody(incoming, ctx.services.env.limits.maxRequestBodyBytes);
+    let body: Buffer | Promise<Buffer>;
+    try {
+      body = readBody(incoming, ctx.services.env.limits.maxRequestBodyBytes);
+    } catch (error) {
+      throw requestTooLarge(error);
+    }
     if (Buffer.isBuffer(body)) {
       ctx.body = body;
       return;
     }
-    return body.then((buffer) => {
-      ctx.body = buffer;
-    });
+    return body.then(
+      (buffer) => {
+        ctx.body = buffer;
+      },
+      (error: unknown) => {
+        throw requestTooLarge(error);
+      },
+    );
   },
 };
+
+/** The reader's limit error as the REQUEST_TOO_LARGE gateway response; anything else as is. */
+function requestTooLarge(error: unknown): unknown {
+  if (!(error instanceof PayloadTooLargeError)) return error;
+  const gatewayError = new RequestTooLargeError(error.message);
+  gatewayError.closeConnection = error.closeConnection;
+  return gatewayError;
+}

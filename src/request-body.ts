@@ -1,12 +1,26 @@
-// Reads the request body up to the payload limit (data-plane.md §8: 10 MB → 413
-// REQUEST_TOO_LARGE). Rejects as soon as Content-Length or the running size passes the limit.
+// Reads a request body into one Buffer, up to a limit (the data plane's 10 MB payload quota,
+// data-plane.md §8; the control plane's import limit). Rejects as soon as Content-Length or the
+// running size passes the limit.
 // What follows a rejection: the rest of the body is drained (read and discarded, up to twice the
 // limit in all) so the connection stays usable for keep-alive. A declared Content-Length above
 // that gets `Connection: close` on the 413 instead; a chunked body that keeps coming past it has
 // its socket destroyed. Either way the process keeps serving.
 import type { IncomingMessage } from 'node:http';
-import { RequestTooLargeError } from './errors/gateway-error.js';
-import { EMPTY_BODY } from './pipeline/response.js';
+
+/** The one empty body: requests without one share it. */
+export const EMPTY_BODY: Buffer = Buffer.alloc(0);
+
+/** The body passed the limit; each plane answers 413 in its own shape. */
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+  constructor(
+    readonly limit: number,
+    /** The rest of the body is too big to drain: answer with `Connection: close`. */
+    readonly closeConnection: boolean,
+  ) {
+    super(`HTTP content length exceeded ${limit} bytes.`);
+  }
+}
 
 /** The client went away before its body arrived; nothing can be answered. */
 export class ClientAbortedError extends Error {
@@ -22,10 +36,8 @@ export function readBody(req: IncomingMessage, limit: number): Buffer | Promise<
     const length = Number(declared);
     if (length === 0) return EMPTY_BODY;
     if (length > limit) {
-      const error = tooLarge(limit);
-      if (length > 2 * limit) error.closeConnection = true;
       drainAfterRejection(req, 2 * limit);
-      throw error;
+      throw new PayloadTooLargeError(limit, length > 2 * limit);
     }
   }
   if (req.readableEnded) return EMPTY_BODY;
@@ -37,7 +49,7 @@ export function readBody(req: IncomingMessage, limit: number): Buffer | Promise<
       if (size > limit) {
         cleanup();
         drainAfterRejection(req, 2 * limit - size);
-        reject(tooLarge(limit));
+        reject(new PayloadTooLargeError(limit, false));
         return;
       }
       chunks.push(chunk);
@@ -64,10 +76,6 @@ export function readBody(req: IncomingMessage, limit: number): Buffer | Promise<
     req.on('error', onAborted);
     req.on('close', onClose);
   });
-}
-
-function tooLarge(limit: number): RequestTooLargeError {
-  return new RequestTooLargeError(`HTTP content length exceeded ${limit} bytes.`);
 }
 
 function drainAfterRejection(req: IncomingMessage, budget: number): void {
