@@ -13,6 +13,7 @@ import { RouteTable } from './control-plane/route-table.js';
 import { apigatewayOperations } from './control-plane/apigateway/index.js';
 import { createArchwayServer } from './server.js';
 import { createLogger, logDataPlaneRequest, type Logger } from './observability/logger.js';
+import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -21,6 +22,8 @@ export interface RunningArchway {
   endpoint: string;
   port: number;
   logger: Logger;
+  /** Imports an OpenAPI file and deploys it (`--import`), through the control plane's own functions. */
+  importFile(request: FileImportRequest): Promise<FileImportResult>;
   /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends. */
   stop(drainMs?: number): Promise<void>;
 }
@@ -33,8 +36,9 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
   await dataPlane.start();
 
   const admin = options.adminCredentials;
+  const apigateway = { store, events, env, dataPlane };
   const controlPlane = new ControlPlane(
-    new Map([['apigateway', new RouteTable(apigatewayOperations({ store, events, env, dataPlane }))]]),
+    new Map([['apigateway', new RouteTable(apigatewayOperations(apigateway))]]),
     (accessKeyId) => (accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey } : undefined),
     logger,
   );
@@ -62,6 +66,7 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
     endpoint: `http://${host}:${port}`,
     port,
     logger,
+    importFile: (request) => importFileAndDeploy(apigateway, request),
     stop(drainMs = options.limits.shutdownDrainMs) {
       stopping ??= (async () => {
         await drain(drainMs);

@@ -1,15 +1,33 @@
 #!/usr/bin/env node
-// The `archway` command. `archway start` runs the gateway until SIGTERM/SIGINT, then drains.
+// The `archway` command. `archway start` runs the gateway until SIGTERM/SIGINT, then drains;
+// with `--import FILE` it imports and deploys an OpenAPI file at startup (and with `--watch`,
+// whenever the file changes). `archway import` / `archway export` talk to a running Archway.
 import { parseStartOptions, describeSettings, OptionsError } from '../options/parse-options.js';
-import { startArchway, VERSION } from '../main.js';
+import { describeExportSettings, describeImportSettings, parseExportCommand, parseImportCommand } from '../options/client-options.js';
+import type { ArchwayOptions } from '../options/options.js';
+import { startArchway, VERSION, type RunningArchway } from '../main.js';
+import { watchFile } from '../openapi/watch.js';
+import type { FileImportResult } from '../openapi/import-file.js';
+import { runExport, runImport } from './commands.js';
 
 const USAGE = `Usage: archway start [options]
+       archway import FILE [options]
+       archway export API_ID [options]
 
-Runs Archway: the API Gateway control plane (AWS SDK/CLI with --endpoint-url) and the
-data plane on one port. Every flag also reads from its environment variable.
+archway start runs Archway: the API Gateway control plane (AWS SDK/CLI with --endpoint-url)
+and the data plane on one port. --import FILE imports an OpenAPI file and deploys it to
+--stage at startup; --watch redeploys it when it changes. Every flag also reads from its
+environment variable.
 
 Options:                            Environment variable
 ${describeSettings()}
+
+archway import FILE imports an OpenAPI file into a running Archway and deploys it:
+${describeImportSettings()}
+
+archway export API_ID writes a stage's deployment as OpenAPI (default: oas30, JSON,
+extensions=apigateway; --extensions none for a plain document):
+${describeExportSettings()}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -18,35 +36,94 @@ async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  if (command !== 'start' || rest.includes('--help') || rest.includes('-h')) {
-    (command === 'start' || command === undefined || command === '--help' || command === '-h' ? console.log : console.error)(USAGE);
-    return command === 'start' || command === '--help' || command === '-h' ? 0 : 2;
+  const help = rest.includes('--help') || rest.includes('-h');
+  if (command === undefined || command === '--help' || command === '-h' || help) {
+    console.log(USAGE);
+    return 0;
   }
-  let options;
   try {
-    options = parseStartOptions(rest, process.env);
+    if (command === 'start') return await start(parseStartOptions(rest, process.env));
+    if (command === 'import') {
+      await runImport(parseImportCommand(rest, process.env), (line) => console.log(line));
+      return 0;
+    }
+    if (command === 'export') {
+      await runExport(parseExportCommand(rest, process.env), (text) => process.stdout.write(text));
+      return 0;
+    }
   } catch (error) {
     if (error instanceof OptionsError) {
       console.error(`archway: ${error.message}\n\n${USAGE}`);
       return 2;
     }
+    if (command !== 'start') {
+      console.error(`archway ${command}: ${describeError(error)}`);
+      return 1;
+    }
     throw error;
   }
+  console.error(USAGE);
+  return 2;
+}
+
+async function start(options: ArchwayOptions): Promise<number> {
   const archway = await startArchway(options);
   const publicHost = options.host === '127.0.0.1' || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const base = `http://${publicHost}:${archway.port}`;
   console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
-  console.log(`Control plane: aws apigateway --endpoint-url http://${publicHost}:${archway.port} (credentials ${options.adminCredentials.accessKeyId}/…)`);
-  console.log(`Invoke URL pattern: http://${publicHost}:${archway.port}/_aws/execute-api/{apiId}/{stage}/`);
+  console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
 
-  await new Promise<void>((resolve) => {
+  let stopWatching = () => {};
+  if (options.importFile !== undefined) {
+    const file = options.importFile;
+    const request = { file, stageName: options.importStage, ...(options.importApiId ? { apiId: options.importApiId } : {}) };
+    try {
+      const result = await archway.importFile(request);
+      report(result, file, base, 'Imported');
+    } catch (error) {
+      console.error(`Import of ${file} failed: ${describeError(error)}`);
+      if (!options.watch) {
+        await archway.stop();
+        return 1;
+      }
+    }
+    if (options.watch) stopWatching = watch(archway, request, base).close;
+  }
+  // Handlers first: the next line tells scripts Archway is ready, and they may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       archway.logger.info({ signal }, 'shutting down: draining in-flight requests');
+      stopWatching();
       void archway.stop().then(resolve);
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+  console.log(`Invoke URL pattern: ${base}/_aws/execute-api/{apiId}/{stage}/`);
+  await stopped;
   return 0;
+}
+
+function watch(archway: RunningArchway, request: Parameters<RunningArchway['importFile']>[0], base: string) {
+  console.log(`Watching ${request.file} for changes`);
+  return watchFile(request.file, async () => {
+    try {
+      report(await archway.importFile(request), request.file, base, 'Reloaded');
+    } catch (error) {
+      console.error(`Reload of ${request.file} failed; still serving the last good deployment: ${describeError(error)}`);
+    }
+  });
+}
+
+function report(result: FileImportResult, file: string, base: string, verb: string): void {
+  console.log(`${verb} ${file} as API ${result.apiId}, deployment ${result.deploymentId} on stage ${result.stageName}: ${base}/_aws/execute-api/${result.apiId}/${result.stageName}/`);
+  for (const warning of result.warnings) console.log(`  warning: ${warning}`);
+  if (!result.created) console.log(result.changes.length > 0 ? result.changes.map((c) => `  ${c}`).join('\n') : '  no changes');
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
 }
 
 main(process.argv.slice(2)).then(

@@ -50,7 +50,7 @@ export class ControlPlane {
         params: matched.params,
         query,
         headers: req.headers,
-        body: parseJsonBody(body, req.headers['content-type']),
+        body: matched.definition.rawBody ? {} : parseJsonBody(body, req.headers['content-type']),
         rawBody: body,
         caller,
       });
@@ -75,7 +75,6 @@ export { credentialScopeService };
 
 function parseJsonBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   if (body.length === 0) return {};
-  // Import bodies (OpenAPI YAML/JSON) are read from rawBody by their operations.
   if (contentType !== undefined && !contentType.includes('json')) return {};
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));

@@ -31,6 +31,8 @@ export interface OperationDefinition {
   uri: string;
   /** Extra query condition, e.g. `mode=import` for ImportRestApi. */
   query?: Record<string, string>;
+  /** The body is not JSON (OpenAPI imports): handlers read `rawBody`, `body` is `{}`. */
+  rawBody?: true;
   handler: OperationHandler;
 }
 

@@ -118,6 +118,30 @@ export interface GatewayResponse {
   responseTemplates?: Record<string, string>;
 }
 
+export type AuthorizerType = 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
+
+/** A Lambda or Cognito authorizer (stored from OpenAPI imports; enforced when authorizers land). */
+export interface Authorizer {
+  id: string;
+  name: string;
+  type: AuthorizerType;
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  identitySource?: string;
+  identityValidationExpression?: string;
+  authorizerResultTtlInSeconds?: number;
+}
+
+/** A documentation part (`x-amazon-apigateway-documentation`), stored as AWS shapes it. */
+export interface DocumentationPart {
+  id: string;
+  location: { type: string; path?: string; method?: string; statusCode?: string; name?: string };
+  /** A JSON string, as the DocumentationPart resource carries it. */
+  properties: string;
+}
+
 /** Everything a deployment freezes: the API, its resource tree and the per-API collections. */
 export interface RestApiDefinition {
   api: RestApi;
@@ -125,6 +149,10 @@ export interface RestApiDefinition {
   models: Record<string, Model>;
   requestValidators: Record<string, RequestValidator>;
   gatewayResponses: Partial<Record<GatewayResponseType, GatewayResponse>>;
+  /** By id. Absent on APIs that never had one (then any authorizerId is accepted; see methods.ts). */
+  authorizers?: Record<string, Authorizer>;
+  /** Documentation parts and the version label of the imported `x-amazon-apigateway-documentation`. */
+  documentation?: { version?: string; parts: DocumentationPart[] };
 }
 
 export interface Deployment {

@@ -12,6 +12,13 @@ export interface ArchwayOptions {
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   limits: Limits;
+  /** `--import FILE`: an OpenAPI file imported and deployed to `importStage` at startup. */
+  importFile?: string;
+  importStage: string;
+  /** The API id for `--import` (else the document's `_custom_id_` tag, else one derived from the file path). */
+  importApiId?: string;
+  /** `--watch`: re-import and redeploy `importFile` when it changes. */
+  watch: boolean;
 }
 
 export const DEFAULT_OPTIONS: ArchwayOptions = {
@@ -24,4 +31,6 @@ export const DEFAULT_OPTIONS: ArchwayOptions = {
   adminCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   logLevel: 'info',
   limits: { ...LIMITS },
+  importStage: 'dev',
+  watch: false,
 };

@@ -1,9 +1,17 @@
 // Builds ArchwayOptions for `archway start`: defaults, then ARCHWAY_* environment variables,
 // then flags (a flag beats its variable). Bad values stop startup with a clear message.
+// Also the shared table parser the `import`/`export` commands use (client-options.ts).
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type ArchwayOptions } from './options.js';
 
 export class OptionsError extends Error {}
+
+/** One flag: its environment variable and how a value applies to the options object `T`. */
+export interface Setting<T> {
+  env: string;
+  type: 'string' | 'boolean';
+  apply: (options: T, value: string) => unknown;
+}
 
 /** Flag name → environment variable and how to apply a value. */
 const SETTINGS = {
@@ -18,30 +26,51 @@ const SETTINGS = {
   'drain-timeout': { env: 'ARCHWAY_DRAIN_TIMEOUT', type: 'string', apply: (o, v) => (o.limits.shutdownDrainMs = parseSeconds('drain-timeout', v) * 1000) },
   'max-stages-per-api': { env: 'ARCHWAY_MAX_STAGES_PER_API', type: 'string', apply: (o, v) => (o.limits.maxStagesPerApi = parsePositiveInt('max-stages-per-api', v)) },
   'max-body-bytes': { env: 'ARCHWAY_MAX_BODY_BYTES', type: 'string', apply: (o, v) => (o.limits.maxRequestBodyBytes = parsePositiveInt('max-body-bytes', v)) },
-} satisfies Record<string, { env: string; type: 'string' | 'boolean'; apply: (options: ArchwayOptions, value: string) => unknown }>;
+  import: { env: 'ARCHWAY_IMPORT', type: 'string', apply: (o, v) => (o.importFile = nonEmpty('import', v)) },
+  stage: { env: 'ARCHWAY_IMPORT_STAGE', type: 'string', apply: (o, v) => (o.importStage = parseStageName('stage', v)) },
+  'api-id': { env: 'ARCHWAY_IMPORT_API_ID', type: 'string', apply: (o, v) => (o.importApiId = parseApiId('api-id', v)) },
+  watch: { env: 'ARCHWAY_WATCH', type: 'boolean', apply: (o, v) => (o.watch = parseBoolean('watch', v)) },
+} satisfies Record<string, Setting<ArchwayOptions>>;
 
 export type SettingName = keyof typeof SETTINGS;
 
 export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): ArchwayOptions {
   const options: ArchwayOptions = structuredClone(DEFAULT_OPTIONS);
-  const flagSpec = Object.fromEntries(Object.entries(SETTINGS).map(([name, s]) => [name, { type: s.type }])) as Record<string, { type: 'string' | 'boolean' }>;
-  let flags: Record<string, string | boolean | undefined>;
-  try {
-    flags = parseArgs({ args: argv, options: flagSpec, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
-  } catch (error) {
-    throw new OptionsError((error as Error).message);
-  }
-  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
-    const fromEnv = env[setting.env];
-    if (fromEnv !== undefined && fromEnv !== '') setting.apply(options, fromEnv);
-    const flag = flags[name];
-    if (flag !== undefined) setting.apply(options, String(flag));
-  }
+  applySettings(SETTINGS, options, argv, env, false);
+  const importOnly = (['stage', 'api-id', 'watch'] as const).filter((name) => flagOrEnvGiven(SETTINGS[name], name, argv, env));
+  if (options.importFile === undefined && importOnly.length > 0) throw new OptionsError(`--${importOnly[0]} needs --import FILE`);
   return options;
 }
 
-export function describeSettings(): string {
-  return Object.entries(SETTINGS)
+/**
+ * Applies a settings table: each variable first, then each flag. Answers the positionals when
+ * `allowPositionals`.
+ */
+export function applySettings<T>(
+  settings: Readonly<Record<string, Setting<T>>>, options: T, argv: string[], env: NodeJS.ProcessEnv, allowPositionals: boolean,
+): string[] {
+  const flagSpec = Object.fromEntries(Object.entries(settings).map(([name, s]) => [name, { type: s.type }])) as Record<string, { type: 'string' | 'boolean' }>;
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options: flagSpec, strict: true, allowPositionals }) as typeof parsed;
+  } catch (error) {
+    throw new OptionsError((error as Error).message);
+  }
+  for (const [name, setting] of Object.entries(settings)) {
+    const fromEnv = env[setting.env];
+    if (fromEnv !== undefined && fromEnv !== '') setting.apply(options, fromEnv);
+    const flag = parsed.values[name];
+    if (flag !== undefined) setting.apply(options, String(flag));
+  }
+  return parsed.positionals;
+}
+
+function flagOrEnvGiven(setting: Setting<ArchwayOptions>, name: string, argv: string[], env: NodeJS.ProcessEnv): boolean {
+  return argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)) || (env[setting.env] ?? '') !== '';
+}
+
+export function describeSettings(settings: Readonly<Record<string, Setting<never>>> = SETTINGS as Record<string, Setting<never>>): string {
+  return Object.entries(settings)
     .map(([name, s]) => `  --${name}${s.type === 'boolean' ? '' : ' VALUE'}`.padEnd(36) + s.env)
     .join('\n');
 }
@@ -64,18 +93,18 @@ function parseSeconds(name: string, value: string): number {
   return n;
 }
 
-function parseBoolean(name: string, value: string): boolean {
+export function parseBoolean(name: string, value: string): boolean {
   if (['true', '1', 'yes', ''].includes(value.toLowerCase())) return true;
   if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
   throw new OptionsError(`--${name} must be true or false, got '${value}'`);
 }
 
-function nonEmpty(name: string, value: string): string {
+export function nonEmpty(name: string, value: string): string {
   if (value.trim() === '') throw new OptionsError(`--${name} must not be empty`);
   return value;
 }
 
-function parseRegion(value: string): string {
+export function parseRegion(value: string): string {
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) throw new OptionsError(`--region must look like us-east-1, got '${value}'`);
   return value;
 }
@@ -85,7 +114,7 @@ function parseAccountId(value: string): string {
   return value;
 }
 
-function parseCredentials(value: string): ArchwayOptions['adminCredentials'] {
+export function parseCredentials(value: string): ArchwayOptions['adminCredentials'] {
   const colon = value.indexOf(':');
   if (colon <= 0 || colon === value.length - 1) throw new OptionsError("--admin-credentials must be KEY:SECRET");
   return { accessKeyId: value.slice(0, colon), secretAccessKey: value.slice(colon + 1) };
@@ -97,4 +126,16 @@ function parseLogLevel(value: string): ArchwayOptions['logLevel'] {
   const level = LOG_LEVELS.find((l) => l === value.toLowerCase());
   if (!level) throw new OptionsError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
   return level;
+}
+
+/** Stage names as AWS allows them: a-zA-Z0-9_-, up to 128 characters. */
+export function parseStageName(name: string, value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(value)) throw new OptionsError(`--${name} must be a stage name (a-zA-Z0-9_-), got '${value}'`);
+  return value;
+}
+
+/** API ids go in URLs and host names: letters, digits, '_' and '-'. */
+export function parseApiId(name: string, value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(value)) throw new OptionsError(`--${name} must be letters, digits, '_' or '-', got '${value}'`);
+  return value;
 }

@@ -12,7 +12,7 @@ import { paginate } from './paging.js';
 import { readPatchOperations, requireReplaceOf } from './patch.js';
 import { deploymentOut } from './serialize.js';
 import { checkStageLimit, newStage } from './stages.js';
-import { checkStageName, checkStageVariables, optBoolean, optString, optStringMap, throwIfErrors } from './validation.js';
+import { checkStageName, checkStageVariables, optBoolean, optString, optStringMap, throwIfErrors, type Body } from './validation.js';
 
 const deploymentNotFound = () => notFound('Invalid Deployment identifier specified');
 
@@ -44,65 +44,70 @@ function checkCompiles(ctx: ApiGatewayContext, deployment: DeploymentRecord): vo
 const embedsSummary = (query: URLSearchParams) =>
   query.getAll('embed').flatMap((v) => v.split(',')).some((v) => v.trim().toLowerCase() === 'apisummary');
 
+/**
+ * CreateDeployment: freezes the working copy into a deployment and, with `stageName`, creates
+ * or repoints that stage (`body` in AWS's wire names). Also used by `archway start --import`.
+ */
+export async function createDeployment(ctx: ApiGatewayContext, restApiId: string, body: Body): Promise<DeploymentRecord> {
+  const definition = await readDefinition(ctx, restApiId);
+  const stageName = optString(body, 'stageName');
+  const variables = optStringMap(body, 'variables');
+  if (stageName) checkStageName(stageName);
+  checkStageVariables(variables);
+  checkDeployable(definition);
+  const deployment: DeploymentRecord = { id: newDeploymentId(), restApiId, createdDate: epochSeconds(), snapshot: structuredClone(definition) };
+  checkCompiles(ctx, deployment);
+  const description = optString(body, 'description');
+  if (description) deployment.description = description;
+
+  let stage;
+  if (stageName) {
+    const existing = await ctx.store.getStage(restApiId, stageName);
+    const cacheClusterEnabled = optBoolean(body, 'cacheClusterEnabled');
+    const cacheClusterSize = optString(body, 'cacheClusterSize');
+    const tracingEnabled = optBoolean(body, 'tracingEnabled');
+    if (existing) {
+      // Repoint; the stage's own settings stay unless given (unverified detail).
+      stage = existing;
+      stage.deploymentId = deployment.id;
+      if (variables) stage.variables = { ...stage.variables, ...variables };
+      if (tracingEnabled !== undefined) stage.tracingEnabled = tracingEnabled;
+      if (cacheClusterEnabled !== undefined || cacheClusterSize !== undefined) {
+        const fresh = newStage(restApiId, stageName, deployment.id, {
+          cacheClusterEnabled: cacheClusterEnabled ?? stage.cacheClusterEnabled,
+          cacheClusterSize: cacheClusterSize ?? stage.cacheClusterSize,
+        });
+        stage.cacheClusterEnabled = fresh.cacheClusterEnabled;
+        stage.cacheClusterStatus = fresh.cacheClusterStatus;
+        if (fresh.cacheClusterSize !== undefined) stage.cacheClusterSize = fresh.cacheClusterSize;
+      }
+      stage.lastUpdatedDate = epochSeconds();
+    } else {
+      stage = newStage(restApiId, stageName, deployment.id, {
+        description: optString(body, 'stageDescription'),
+        variables,
+        cacheClusterEnabled,
+        cacheClusterSize,
+        tracingEnabled,
+      });
+      await checkStageLimit(ctx, restApiId);
+    }
+  }
+  await ctx.store.putDeployment(deployment);
+  if (stage) {
+    await ctx.store.putStage(stage);
+    ctx.events.publish({ kind: 'stage', restApiId, stageName: stage.stageName });
+  }
+  return deployment;
+}
+
 export function deploymentOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   return [
     {
       name: 'CreateDeployment',
       method: 'POST',
       uri: '/restapis/{restapi_id}/deployments',
-      handler: async ({ params, body }) => {
-        const restApiId = params.restapi_id;
-        const definition = await readDefinition(ctx, restApiId);
-        const stageName = optString(body, 'stageName');
-        const variables = optStringMap(body, 'variables');
-        if (stageName) checkStageName(stageName);
-        checkStageVariables(variables);
-        checkDeployable(definition);
-        const deployment: DeploymentRecord = { id: newDeploymentId(), restApiId, createdDate: epochSeconds(), snapshot: structuredClone(definition) };
-        checkCompiles(ctx, deployment);
-        const description = optString(body, 'description');
-        if (description) deployment.description = description;
-
-        let stage;
-        if (stageName) {
-          const existing = await ctx.store.getStage(restApiId, stageName);
-          const cacheClusterEnabled = optBoolean(body, 'cacheClusterEnabled');
-          const cacheClusterSize = optString(body, 'cacheClusterSize');
-          const tracingEnabled = optBoolean(body, 'tracingEnabled');
-          if (existing) {
-            // Repoint; the stage's own settings stay unless given (unverified detail).
-            stage = existing;
-            stage.deploymentId = deployment.id;
-            if (variables) stage.variables = { ...stage.variables, ...variables };
-            if (tracingEnabled !== undefined) stage.tracingEnabled = tracingEnabled;
-            if (cacheClusterEnabled !== undefined || cacheClusterSize !== undefined) {
-              const fresh = newStage(restApiId, stageName, deployment.id, {
-                cacheClusterEnabled: cacheClusterEnabled ?? stage.cacheClusterEnabled,
-                cacheClusterSize: cacheClusterSize ?? stage.cacheClusterSize,
-              });
-              stage.cacheClusterEnabled = fresh.cacheClusterEnabled;
-              stage.cacheClusterStatus = fresh.cacheClusterStatus;
-              if (fresh.cacheClusterSize !== undefined) stage.cacheClusterSize = fresh.cacheClusterSize;
-            }
-            stage.lastUpdatedDate = epochSeconds();
-          } else {
-            stage = newStage(restApiId, stageName, deployment.id, {
-              description: optString(body, 'stageDescription'),
-              variables,
-              cacheClusterEnabled,
-              cacheClusterSize,
-              tracingEnabled,
-            });
-            await checkStageLimit(ctx, restApiId);
-          }
-        }
-        await ctx.store.putDeployment(deployment);
-        if (stage) {
-          await ctx.store.putStage(stage);
-          ctx.events.publish({ kind: 'stage', restApiId, stageName: stage.stageName });
-        }
-        return { statusCode: 201, body: deploymentOut(deployment) };
-      },
+      handler: async ({ params, body }) => ({ statusCode: 201, body: deploymentOut(await createDeployment(ctx, params.restapi_id, body)) }),
     },
     {
       name: 'GetDeployments',

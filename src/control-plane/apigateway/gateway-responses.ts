@@ -9,10 +9,10 @@ import type { GatewayResponse, GatewayResponseType, RestApiDefinition } from '..
 import type { OperationDefinition } from '../route-table.js';
 import { mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
 import { checkSource } from './mapping.js';
-import { invalidPatchPath, keyAfter, readPatchOperations } from './patch.js';
+import { invalidPatchPath, keyAfter, readPatchOperations, type PatchOperation } from './patch.js';
 import { paginate } from './paging.js';
 import {
-  checkContentTypes, enumError, invalidMapping, optString, optStringMap, STATUS_CODE_PATTERN, throwIfErrors,
+  checkContentTypes, enumError, invalidMapping, optString, optStringMap, STATUS_CODE_PATTERN, throwIfErrors, type Body,
 } from './validation.js';
 
 /** Enum order as AWS prints it in ValidationException (recorded). */
@@ -27,7 +27,7 @@ const SORTED_TYPES = [...RESPONSE_TYPES].sort();
 
 const GATEWAY_RESPONSE_TARGET = /^gatewayresponse\.(header|querystring|path)\.([^\s]+)$/;
 
-interface GatewayResponseOut {
+export interface GatewayResponseOut {
   responseType: GatewayResponseType;
   statusCode?: string;
   responseParameters: Record<string, string>;
@@ -35,7 +35,7 @@ interface GatewayResponseOut {
   defaultResponse: boolean;
 }
 
-function checkType(type: string): GatewayResponseType {
+export function checkType(type: string): GatewayResponseType {
   if (!RESPONSE_TYPES.includes(type as GatewayResponseType)) throwIfErrors([enumError(type, 'responseType', RESPONSE_TYPES)]);
   return type as GatewayResponseType;
 }
@@ -93,6 +93,74 @@ function checkGatewayResponse(response: GatewayResponse): void {
   checkContentTypes(response.responseTemplates);
 }
 
+/** The enum check PutGatewayResponse makes before it looks at the API. */
+export function checkGatewayResponseInput(responseType: string, body: Body): GatewayResponseType {
+  const type = checkType(responseType);
+  checkStatusCode(optString(body, 'statusCode'), 'putGatewayResponseInput.statusCode'); // field path unverified
+  return type;
+}
+
+/** PutGatewayResponse on the working copy; answers the effective response, as GET shows it. */
+export function putGatewayResponse(definition: RestApiDefinition, responseType: string, body: Body): GatewayResponseOut {
+  const type = checkGatewayResponseInput(responseType, body);
+  const statusCode = optString(body, 'statusCode');
+  const stored: GatewayResponse = {
+    responseType: type,
+    responseParameters: optStringMap(body, 'responseParameters') ?? {},
+    responseTemplates: optStringMap(body, 'responseTemplates') ?? defaultTemplates(type),
+  };
+  const status = statusCode ?? builtin(type).statusCode;
+  if (status !== undefined) stored.statusCode = status;
+  checkGatewayResponse(stored);
+  definition.gatewayResponses[type] = stored;
+  return effective(definition, type);
+}
+
+export function updateGatewayResponse(definition: RestApiDefinition, responseType: string, operations: readonly PatchOperation[]): GatewayResponseOut {
+  const type = checkType(responseType);
+  // An update of a default type customises it (recorded).
+  const current = effective(definition, type);
+  const target: GatewayResponse = {
+    responseType: type,
+    responseParameters: { ...current.responseParameters },
+    responseTemplates: { ...current.responseTemplates },
+  };
+  if (current.statusCode !== undefined) target.statusCode = current.statusCode;
+  for (const { op, path, value } of operations) {
+    if (path === undefined) throw invalidPatchPath(path);
+    if (path === '/statusCode') {
+      if (op !== 'replace') throw invalidPatchPath(path);
+      checkStatusCode(value ?? '', 'statusCode');
+      target.statusCode = value;
+      continue;
+    }
+    const parameter = keyAfter(path, '/responseParameters');
+    const contentType = keyAfter(path, '/responseTemplates');
+    if (parameter === undefined && contentType === undefined) throw invalidPatchPath(path);
+    const what = parameter !== undefined ? 'responseParameters' : 'responseTemplates';
+    const map = (target[what] ??= {});
+    const key = (parameter ?? contentType) as string;
+    if (op === 'remove') {
+      if (!Object.hasOwn(map, key)) throw notFound('Invalid parameter name specified'); // recorded for replace; remove unverified
+      delete map[key];
+    } else if (op === 'add' || op === 'replace') {
+      if (!value) throw emptyValue(what);
+      if (op === 'replace' && parameter !== undefined && !Object.hasOwn(map, key)) throw notFound('Invalid parameter name specified');
+      map[key] = value;
+    } else throw invalidPatchPath(path);
+  }
+  checkGatewayResponse(target);
+  definition.gatewayResponses[type] = target;
+  return effective(definition, type);
+}
+
+/** DeleteGatewayResponse: back to the default. */
+export function deleteGatewayResponse(definition: RestApiDefinition, responseType: string): void {
+  const type = checkType(responseType);
+  if (!definition.gatewayResponses[type]) throw notFound('Gateway response type not defined on api');
+  delete definition.gatewayResponses[type];
+}
+
 export function gatewayResponseOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   const uri = '/restapis/{restapi_id}/gatewayresponses/{response_type}';
   return [
@@ -101,21 +169,8 @@ export function gatewayResponseOperations(ctx: ApiGatewayContext): OperationDefi
       method: 'PUT',
       uri,
       handler: async ({ params, body }) => {
-        const type = checkType(params.response_type);
-        const statusCode = optString(body, 'statusCode');
-        checkStatusCode(statusCode, 'putGatewayResponseInput.statusCode'); // field path unverified
-        const out = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const stored: GatewayResponse = {
-            responseType: type,
-            responseParameters: optStringMap(body, 'responseParameters') ?? {},
-            responseTemplates: optStringMap(body, 'responseTemplates') ?? defaultTemplates(type),
-          };
-          const status = statusCode ?? builtin(type).statusCode;
-          if (status !== undefined) stored.statusCode = status;
-          checkGatewayResponse(stored);
-          definition.gatewayResponses[type] = stored;
-          return effective(definition, type);
-        });
+        checkGatewayResponseInput(params.response_type, body);
+        const out = await mutateDefinition(ctx, params.restapi_id, (definition) => putGatewayResponse(definition, params.response_type, body));
         return { statusCode: 201, body: out };
       },
     },
@@ -147,43 +202,7 @@ export function gatewayResponseOperations(ctx: ApiGatewayContext): OperationDefi
         const operations = readPatchOperations(body, 'updateGatewayResponseInput', errors);
         if (!RESPONSE_TYPES.includes(params.response_type as GatewayResponseType)) errors.push(enumError(params.response_type, 'responseType', RESPONSE_TYPES));
         throwIfErrors(errors);
-        const type = params.response_type as GatewayResponseType;
-        const out = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          // An update of a default type customises it (recorded).
-          const current = effective(definition, type);
-          const target: GatewayResponse = {
-            responseType: type,
-            responseParameters: { ...current.responseParameters },
-            responseTemplates: { ...current.responseTemplates },
-          };
-          if (current.statusCode !== undefined) target.statusCode = current.statusCode;
-          for (const { op, path, value } of operations) {
-            if (path === undefined) throw invalidPatchPath(path);
-            if (path === '/statusCode') {
-              if (op !== 'replace') throw invalidPatchPath(path);
-              checkStatusCode(value ?? '', 'statusCode');
-              target.statusCode = value;
-              continue;
-            }
-            const parameter = keyAfter(path, '/responseParameters');
-            const contentType = keyAfter(path, '/responseTemplates');
-            if (parameter === undefined && contentType === undefined) throw invalidPatchPath(path);
-            const what = parameter !== undefined ? 'responseParameters' : 'responseTemplates';
-            const map = (target[what] ??= {});
-            const key = (parameter ?? contentType) as string;
-            if (op === 'remove') {
-              if (!Object.hasOwn(map, key)) throw notFound('Invalid parameter name specified'); // recorded for replace; remove unverified
-              delete map[key];
-            } else if (op === 'add' || op === 'replace') {
-              if (!value) throw emptyValue(what);
-              if (op === 'replace' && parameter !== undefined && !Object.hasOwn(map, key)) throw notFound('Invalid parameter name specified');
-              map[key] = value;
-            } else throw invalidPatchPath(path);
-          }
-          checkGatewayResponse(target);
-          definition.gatewayResponses[type] = target;
-          return effective(definition, type);
-        });
+        const out = await mutateDefinition(ctx, params.restapi_id, (definition) => updateGatewayResponse(definition, params.response_type, operations));
         return { statusCode: 200, body: out };
       },
     },
@@ -192,11 +211,8 @@ export function gatewayResponseOperations(ctx: ApiGatewayContext): OperationDefi
       method: 'DELETE',
       uri,
       handler: async ({ params }) => {
-        const type = checkType(params.response_type);
-        await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          if (!definition.gatewayResponses[type]) throw notFound('Gateway response type not defined on api');
-          delete definition.gatewayResponses[type];
-        });
+        checkType(params.response_type);
+        await mutateDefinition(ctx, params.restapi_id, (definition) => deleteGatewayResponse(definition, params.response_type));
         return { statusCode: 202 };
       },
     },

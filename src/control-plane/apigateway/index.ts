@@ -9,6 +9,7 @@ import { integrationOperations } from './integrations.js';
 import { methodResponseOperations } from './method-responses.js';
 import { methodOperations } from './methods.js';
 import { modelOperations } from './models.js';
+import { openApiOperations } from './openapi.js';
 import { requestValidatorOperations } from './request-validators.js';
 import { resourceOperations } from './resources.js';
 import { restApiOperations } from './rest-apis.js';
@@ -21,6 +22,7 @@ export type { ApiGatewayContext } from './context.js';
 export function apigatewayOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   return [
     ...restApiOperations(ctx),
+    ...openApiOperations(ctx),
     ...resourceOperations(ctx),
     ...methodOperations(ctx),
     ...methodResponseOperations(ctx),

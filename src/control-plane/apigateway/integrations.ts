@@ -14,7 +14,7 @@ import { invalidPatchOp, invalidPatchPath, keyAfter, readPatchOperations, type P
 import { integrationOut } from './serialize.js';
 import {
   checkContentTypes, dropEmpty, enumError, invalidMapping, normalizeTemplates, nullError, optBoolean, optNumber, optObject, optString,
-  optStringList, optStringMap, patchBoolean, throwIfErrors,
+  optStringList, optStringMap, patchBoolean, throwIfErrors, type Body,
 } from './validation.js';
 
 /** Enum order as AWS prints it (recorded). */
@@ -76,13 +76,13 @@ export function checkIntegration(env: GatewayEnvironment, method: Method, integr
   checkContentTypes(integration.requestTemplates);
 }
 
-function buildIntegration(ctx: ApiGatewayContext, resourceId: string, body: Record<string, unknown>): Integration {
+function buildIntegration(env: GatewayEnvironment, resourceId: string, body: Body): Integration {
   const type = optString(body, 'type');
   if (type === undefined) throwIfErrors([nullError('putIntegrationInput.type')]); // unverified
   const integration: Integration = {
     type: type as IntegrationType,
     passthroughBehavior: (optString(body, 'passthroughBehavior') ?? 'WHEN_NO_MATCH') as PassthroughBehavior,
-    timeoutInMillis: optNumber(body, 'timeoutInMillis') ?? ctx.env.limits.defaultIntegrationTimeoutMs,
+    timeoutInMillis: optNumber(body, 'timeoutInMillis') ?? env.limits.defaultIntegrationTimeoutMs,
     cacheNamespace: optString(body, 'cacheNamespace') ?? resourceId,
     cacheKeyParameters: optStringList(body, 'cacheKeyParameters') ?? [],
   };
@@ -158,6 +158,35 @@ export function findMethod(definition: RestApiDefinition, resourceId: string, ht
   return methodOf(resourceOf(definition, resourceId), httpMethod);
 }
 
+/** PutIntegration on the working copy (`body` in AWS's wire names). */
+export function putIntegration(definition: RestApiDefinition, env: GatewayEnvironment, resourceId: string, httpMethod: string, body: Body): Integration {
+  const method = findMethod(definition, resourceId, httpMethod);
+  const created = buildIntegration(env, resourceId, body);
+  checkIntegration(env, method, created, 'putIntegrationInput');
+  // Integration responses survive a re-put (unverified; AWS documents no cascade).
+  if (method.methodIntegration?.integrationResponses) created.integrationResponses = method.methodIntegration.integrationResponses;
+  method.methodIntegration = created;
+  return created;
+}
+
+export function updateIntegration(
+  definition: RestApiDefinition, env: GatewayEnvironment, resourceId: string, httpMethod: string, operations: readonly PatchOperation[],
+): Integration {
+  const method = findMethod(definition, resourceId, httpMethod);
+  const target = structuredClone(integrationOf(method));
+  for (const operation of operations) patchIntegration(target, operation);
+  dropEmpty(target, 'requestParameters', 'requestTemplates');
+  checkIntegration(env, method, target, 'updateIntegrationInput');
+  method.methodIntegration = target;
+  return target;
+}
+
+export function deleteIntegration(definition: RestApiDefinition, resourceId: string, httpMethod: string): void {
+  const method = findMethod(definition, resourceId, httpMethod);
+  integrationOf(method);
+  delete method.methodIntegration;
+}
+
 export function integrationOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   const uri = '/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration';
   return [
@@ -166,15 +195,8 @@ export function integrationOperations(ctx: ApiGatewayContext): OperationDefiniti
       method: 'PUT',
       uri,
       handler: async ({ params, body }) => {
-        const integration = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const method = findMethod(definition, params.resource_id, params.http_method);
-          const created = buildIntegration(ctx, params.resource_id, body);
-          checkIntegration(ctx.env, method, created, 'putIntegrationInput');
-          // Integration responses survive a re-put (unverified; AWS documents no cascade).
-          if (method.methodIntegration?.integrationResponses) created.integrationResponses = method.methodIntegration.integrationResponses;
-          method.methodIntegration = created;
-          return created;
-        }, resourceScoped);
+        const integration = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          putIntegration(definition, ctx.env, params.resource_id, params.http_method, body), resourceScoped);
         return { statusCode: 201, body: integrationOut(integration) };
       },
     },
@@ -195,15 +217,8 @@ export function integrationOperations(ctx: ApiGatewayContext): OperationDefiniti
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateIntegrationInput', errors);
         throwIfErrors(errors);
-        const integration = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const method = findMethod(definition, params.resource_id, params.http_method);
-          const target = structuredClone(integrationOf(method));
-          for (const operation of operations) patchIntegration(target, operation);
-          dropEmpty(target, 'requestParameters', 'requestTemplates');
-          checkIntegration(ctx.env, method, target, 'updateIntegrationInput');
-          method.methodIntegration = target;
-          return target;
-        }, resourceScoped);
+        const integration = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          updateIntegration(definition, ctx.env, params.resource_id, params.http_method, operations), resourceScoped);
         return { statusCode: 200, body: integrationOut(integration) };
       },
     },
@@ -212,11 +227,7 @@ export function integrationOperations(ctx: ApiGatewayContext): OperationDefiniti
       method: 'DELETE',
       uri,
       handler: async ({ params }) => {
-        await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const method = findMethod(definition, params.resource_id, params.http_method);
-          integrationOf(method);
-          delete method.methodIntegration;
-        }, resourceScoped);
+        await mutateDefinition(ctx, params.restapi_id, (definition) => deleteIntegration(definition, params.resource_id, params.http_method), resourceScoped);
         return { statusCode: 204 };
       },
     },

@@ -9,7 +9,7 @@ import { invalidPatchOp, invalidPatchPath, keyAfter, readPatchOperations, unesca
 import { methodOut } from './serialize.js';
 import {
   checkContentTypes, dropEmpty, invalidMapping, nullError, optBoolean, optBooleanMap, optString, optStringList, optStringMap,
-  patchBoolean, throwIfErrors,
+  patchBoolean, throwIfErrors, type Body,
 } from './validation.js';
 
 /** Order as AWS prints it (recorded). */
@@ -29,7 +29,7 @@ export function checkVerb(httpMethod: string): HttpMethod {
  */
 function authorizerExists(definition: RestApiDefinition, authorizerId: string | undefined): boolean {
   if (!authorizerId) return false;
-  const authorizers = (definition as { authorizers?: Record<string, unknown> }).authorizers;
+  const { authorizers } = definition;
   return authorizers === undefined || Object.hasOwn(authorizers, authorizerId);
 }
 
@@ -129,6 +129,61 @@ function patchMethod(definition: RestApiDefinition, method: Method, operation: P
   }
 }
 
+/** What PutMethod checks before it looks at the API (AWS answers these first). */
+export function checkPutMethodInput(body: Body): void {
+  if (optString(body, 'authorizationType') === undefined) throwIfErrors([nullError('putMethodInput.authorizationType')]); // unverified
+}
+
+/** PutMethod on the working copy: `body` is the request body in AWS's wire names. */
+export function putMethod(definition: RestApiDefinition, resourceId: string, httpMethod: string, body: Body): Method {
+  checkPutMethodInput(body);
+  const resource = resourceOf(definition, resourceId);
+  const verb = checkVerb(httpMethod);
+  const created: Method = {
+    httpMethod: verb,
+    authorizationType: optString(body, 'authorizationType') as AuthorizationType,
+    apiKeyRequired: optBoolean(body, 'apiKeyRequired') ?? false,
+  };
+  const authorizerId = optString(body, 'authorizerId');
+  if (authorizerId) created.authorizerId = authorizerId;
+  checkAuthorization(definition, created);
+  const requestValidatorId = optString(body, 'requestValidatorId');
+  if (requestValidatorId) {
+    if (!Object.hasOwn(definition.requestValidators, requestValidatorId)) throw invalidValidator();
+    created.requestValidatorId = requestValidatorId;
+  }
+  const requestModels = optStringMap(body, 'requestModels');
+  checkModels(definition, requestModels);
+  if (requestModels && Object.keys(requestModels).length > 0) created.requestModels = requestModels;
+  const requestParameters = optBooleanMap(body, 'requestParameters');
+  checkMethodRequestParameters(requestParameters);
+  if (requestParameters && Object.keys(requestParameters).length > 0) created.requestParameters = requestParameters;
+  const operationName = optString(body, 'operationName');
+  if (operationName) created.operationName = operationName;
+  const authorizationScopes = optStringList(body, 'authorizationScopes');
+  if (authorizationScopes?.length) created.authorizationScopes = authorizationScopes;
+  const methods = (resource.resourceMethods ??= {});
+  if (methods[verb]) throw conflict('Method already exists for this resource');
+  methods[verb] = created;
+  return created;
+}
+
+/** UpdateMethod: applies the patch operations in order, then re-checks the method. */
+export function updateMethod(definition: RestApiDefinition, resourceId: string, httpMethod: string, operations: readonly PatchOperation[]): Method {
+  const target = methodOf(resourceOf(definition, resourceId), httpMethod);
+  for (const operation of operations) patchMethod(definition, target, operation);
+  checkAuthorization(definition, target);
+  dropEmpty(target, 'requestParameters', 'requestModels', 'authorizationScopes');
+  return target;
+}
+
+export function deleteMethod(definition: RestApiDefinition, resourceId: string, httpMethod: string): void {
+  const resource = resourceOf(definition, resourceId);
+  methodOf(resource, httpMethod);
+  delete resource.resourceMethods?.[httpMethod as HttpMethod];
+  if (resource.resourceMethods && Object.keys(resource.resourceMethods).length === 0) delete resource.resourceMethods;
+}
+
 export function methodOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   const uri = '/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}';
   return [
@@ -137,39 +192,9 @@ export function methodOperations(ctx: ApiGatewayContext): OperationDefinition[] 
       method: 'PUT',
       uri,
       handler: async ({ params, body }) => {
-        const authorizationType = optString(body, 'authorizationType');
-        if (authorizationType === undefined) throwIfErrors([nullError('putMethodInput.authorizationType')]); // unverified
-        const method = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const resource = resourceOf(definition, params.resource_id);
-          const httpMethod = checkVerb(params.http_method);
-          const created: Method = {
-            httpMethod,
-            authorizationType: authorizationType as AuthorizationType,
-            apiKeyRequired: optBoolean(body, 'apiKeyRequired') ?? false,
-          };
-          const authorizerId = optString(body, 'authorizerId');
-          if (authorizerId) created.authorizerId = authorizerId;
-          checkAuthorization(definition, created);
-          const requestValidatorId = optString(body, 'requestValidatorId');
-          if (requestValidatorId) {
-            if (!Object.hasOwn(definition.requestValidators, requestValidatorId)) throw invalidValidator();
-            created.requestValidatorId = requestValidatorId;
-          }
-          const requestModels = optStringMap(body, 'requestModels');
-          checkModels(definition, requestModels);
-          if (requestModels && Object.keys(requestModels).length > 0) created.requestModels = requestModels;
-          const requestParameters = optBooleanMap(body, 'requestParameters');
-          checkMethodRequestParameters(requestParameters);
-          if (requestParameters && Object.keys(requestParameters).length > 0) created.requestParameters = requestParameters;
-          const operationName = optString(body, 'operationName');
-          if (operationName) created.operationName = operationName;
-          const authorizationScopes = optStringList(body, 'authorizationScopes');
-          if (authorizationScopes?.length) created.authorizationScopes = authorizationScopes;
-          const methods = (resource.resourceMethods ??= {});
-          if (methods[httpMethod]) throw conflict('Method already exists for this resource');
-          methods[httpMethod] = created;
-          return created;
-        }, resourceScoped);
+        checkPutMethodInput(body);
+        const method = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          putMethod(definition, params.resource_id, params.http_method, body), resourceScoped);
         return { statusCode: 201, body: methodOut(method) };
       },
     },
@@ -190,13 +215,8 @@ export function methodOperations(ctx: ApiGatewayContext): OperationDefinition[] 
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateMethodInput', errors);
         throwIfErrors(errors);
-        const method = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const target = methodOf(resourceOf(definition, params.resource_id), params.http_method);
-          for (const operation of operations) patchMethod(definition, target, operation);
-          checkAuthorization(definition, target);
-          dropEmpty(target, 'requestParameters', 'requestModels', 'authorizationScopes');
-          return target;
-        }, resourceScoped);
+        const method = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          updateMethod(definition, params.resource_id, params.http_method, operations), resourceScoped);
         return { statusCode: 200, body: methodOut(method) };
       },
     },
@@ -205,12 +225,7 @@ export function methodOperations(ctx: ApiGatewayContext): OperationDefinition[] 
       method: 'DELETE',
       uri,
       handler: async ({ params }) => {
-        await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const resource = resourceOf(definition, params.resource_id);
-          methodOf(resource, params.http_method);
-          delete resource.resourceMethods?.[params.http_method as HttpMethod];
-          if (resource.resourceMethods && Object.keys(resource.resourceMethods).length === 0) delete resource.resourceMethods;
-        }, resourceScoped);
+        await mutateDefinition(ctx, params.restapi_id, (definition) => deleteMethod(definition, params.resource_id, params.http_method), resourceScoped);
         return { statusCode: 204 };
       },
     },

@@ -7,8 +7,8 @@ import type { Model, RestApiDefinition } from '../../model/rest-api.js';
 import type { OperationDefinition } from '../route-table.js';
 import { mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
-import { readPatchOperations, requireReplaceOf } from './patch.js';
-import { nullError, optString, throwIfErrors } from './validation.js';
+import { readPatchOperations, requireReplaceOf, type PatchOperation } from './patch.js';
+import { nullError, optString, throwIfErrors, type Body } from './validation.js';
 
 const modelNotFound = (name: string) => notFound(`Invalid model name specified: ${name}`);
 const emptySchema = () => badRequest('Model schema must have at least 1 property or array items defined');
@@ -43,6 +43,47 @@ const modelOf = (definition: RestApiDefinition, name: string): Model => {
   return model;
 };
 
+export function checkCreateModelInput(body: Body): void {
+  if (optString(body, 'contentType') === undefined) throwIfErrors([nullError('createModelInput.contentType')]); // unverified
+}
+
+/** CreateModel on the working copy (`body` in AWS's wire names). */
+export function createModel(definition: RestApiDefinition, body: Body): Model {
+  checkCreateModelInput(body);
+  const name = optString(body, 'name');
+  if (!name) throw badRequest('Model name must be non-empty');
+  if (!/^[A-Za-z0-9]+$/.test(name)) throw badRequest('Model name must be alphanumeric'); // unverified
+  if (Object.hasOwn(definition.models, name)) throw conflict('Model name already exists for this REST API');
+  const schema = optString(body, 'schema');
+  checkSchema(schema);
+  const created: Model = { id: shortId(6), name, contentType: optString(body, 'contentType') as string, schema };
+  const description = optString(body, 'description');
+  if (description) created.description = description;
+  definition.models[name] = created;
+  return created;
+}
+
+export function updateModel(definition: RestApiDefinition, name: string, operations: readonly PatchOperation[]): Model {
+  const target = modelOf(definition, name);
+  for (const operation of operations) {
+    const path = requireReplaceOf(operation, ['/description', '/schema']);
+    if (path === '/schema') {
+      checkSchema(operation.value);
+      target.schema = operation.value;
+    } else if (operation.value) target.description = operation.value;
+    else delete target.description;
+  }
+  return target;
+}
+
+/** DeleteModel: refused while a method request or response uses it. */
+export function deleteModel(definition: RestApiDefinition, name: string): void {
+  modelOf(definition, name);
+  const reference = modelReference(definition, name);
+  if (reference) throw conflict(`Cannot delete model '${name}', is referenced in ${reference}`);
+  delete definition.models[name];
+}
+
 export function modelOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   return [
     {
@@ -50,21 +91,8 @@ export function modelOperations(ctx: ApiGatewayContext): OperationDefinition[] {
       method: 'POST',
       uri: '/restapis/{restapi_id}/models',
       handler: async ({ params, body }) => {
-        const name = optString(body, 'name');
-        const contentType = optString(body, 'contentType');
-        if (contentType === undefined) throwIfErrors([nullError('createModelInput.contentType')]); // unverified
-        const model = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          if (!name) throw badRequest('Model name must be non-empty');
-          if (!/^[A-Za-z0-9]+$/.test(name)) throw badRequest('Model name must be alphanumeric'); // unverified
-          if (Object.hasOwn(definition.models, name)) throw conflict('Model name already exists for this REST API');
-          const schema = optString(body, 'schema');
-          checkSchema(schema);
-          const created: Model = { id: shortId(6), name, contentType: contentType as string, schema };
-          const description = optString(body, 'description');
-          if (description) created.description = description;
-          definition.models[name] = created;
-          return created;
-        });
+        checkCreateModelInput(body);
+        const model = await mutateDefinition(ctx, params.restapi_id, (definition) => createModel(definition, body));
         return { statusCode: 201, body: model };
       },
     },
@@ -95,18 +123,8 @@ export function modelOperations(ctx: ApiGatewayContext): OperationDefinition[] {
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateModelInput', errors);
         throwIfErrors(errors);
-        const model = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const target = modelOf(definition, params.model_name);
-          for (const operation of operations) {
-            const path = requireReplaceOf(operation, ['/description', '/schema']);
-            if (path === '/schema') {
-              checkSchema(operation.value);
-              target.schema = operation.value;
-            } else if (operation.value) target.description = operation.value;
-            else delete target.description;
-          }
-          return target;
-        }, () => modelNotFound(params.model_name));
+        const model = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          updateModel(definition, params.model_name, operations), () => modelNotFound(params.model_name));
         return { statusCode: 200, body: model };
       },
     },
@@ -115,12 +133,7 @@ export function modelOperations(ctx: ApiGatewayContext): OperationDefinition[] {
       method: 'DELETE',
       uri: '/restapis/{restapi_id}/models/{model_name}',
       handler: async ({ params }) => {
-        await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          modelOf(definition, params.model_name);
-          const reference = modelReference(definition, params.model_name);
-          if (reference) throw conflict(`Cannot delete model '${params.model_name}', is referenced in ${reference}`);
-          delete definition.models[params.model_name];
-        }, () => modelNotFound(params.model_name));
+        await mutateDefinition(ctx, params.restapi_id, (definition) => deleteModel(definition, params.model_name), () => modelNotFound(params.model_name));
         return { statusCode: 202 };
       },
     },

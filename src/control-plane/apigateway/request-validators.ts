@@ -7,8 +7,8 @@ import type { RequestValidator, RestApiDefinition } from '../../model/rest-api.j
 import type { OperationDefinition } from '../route-table.js';
 import { mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
-import { readPatchOperations, requireReplaceOf } from './patch.js';
-import { optBoolean, optString, patchBoolean, throwIfErrors } from './validation.js';
+import { readPatchOperations, requireReplaceOf, type PatchOperation } from './patch.js';
+import { optBoolean, optString, patchBoolean, throwIfErrors, type Body } from './validation.js';
 
 const validatorNotFound = () => notFound('Invalid Request Validator identifier specified');
 
@@ -18,6 +18,49 @@ const validatorOf = (definition: RestApiDefinition, id: string): RequestValidato
   return validator;
 };
 
+/** CreateRequestValidator on the working copy (`body` in AWS's wire names). */
+export function createRequestValidator(definition: RestApiDefinition, body: Body): RequestValidator {
+  const name = optString(body, 'name');
+  if (name !== undefined && name.trim() === '') throw badRequest('Request Validator name cannot be blank'); // recorded on update
+  let id = shortId(6);
+  while (Object.hasOwn(definition.requestValidators, id)) id = shortId(6);
+  const created: RequestValidator = {
+    id,
+    name: name ?? '',
+    validateRequestBody: optBoolean(body, 'validateRequestBody') ?? false,
+    validateRequestParameters: optBoolean(body, 'validateRequestParameters') ?? false,
+  };
+  definition.requestValidators[id] = created;
+  return created;
+}
+
+export function updateRequestValidator(definition: RestApiDefinition, id: string, operations: readonly PatchOperation[]): RequestValidator {
+  const target = validatorOf(definition, id);
+  for (const operation of operations) {
+    const path = requireReplaceOf(operation, ['/name', '/validateRequestParameters', '/validateRequestBody']);
+    if (path === '/name') {
+      if (!operation.value?.trim()) throw badRequest('Request Validator name cannot be blank');
+      target.name = operation.value;
+    } else if (path === '/validateRequestBody') target.validateRequestBody = patchBoolean(operation.value);
+    else target.validateRequestParameters = patchBoolean(operation.value);
+  }
+  return target;
+}
+
+/** DeleteRequestValidator: refused while a method uses it. */
+export function deleteRequestValidator(definition: RestApiDefinition, id: string): void {
+  validatorOf(definition, id);
+  for (const resource of Object.values(definition.resources)) {
+    for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
+      if (method?.requestValidatorId === id) {
+        // A method must not point at a missing validator. Message unverified.
+        throw conflict(`Cannot delete request validator '${id}', is referenced in method request: ${resource.path}/${verb}`);
+      }
+    }
+  }
+  delete definition.requestValidators[id];
+}
+
 export function requestValidatorOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   return [
     {
@@ -25,20 +68,8 @@ export function requestValidatorOperations(ctx: ApiGatewayContext): OperationDef
       method: 'POST',
       uri: '/restapis/{restapi_id}/requestvalidators',
       handler: async ({ params, body }) => {
-        const validator = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const name = optString(body, 'name');
-          if (name !== undefined && name.trim() === '') throw badRequest('Request Validator name cannot be blank'); // recorded on update
-          let id = shortId(6);
-          while (Object.hasOwn(definition.requestValidators, id)) id = shortId(6);
-          const created: RequestValidator = {
-            id,
-            name: name ?? '',
-            validateRequestBody: optBoolean(body, 'validateRequestBody') ?? false,
-            validateRequestParameters: optBoolean(body, 'validateRequestParameters') ?? false,
-          };
-          definition.requestValidators[id] = created;
-          return created;
-        }, () => badRequest('Invalid REST API identifier specified'));
+        const validator = await mutateDefinition(ctx, params.restapi_id, (definition) => createRequestValidator(definition, body),
+          () => badRequest('Invalid REST API identifier specified'));
         return { statusCode: 201, body: validator };
       },
     },
@@ -68,18 +99,8 @@ export function requestValidatorOperations(ctx: ApiGatewayContext): OperationDef
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateRequestValidatorInput', errors);
         throwIfErrors(errors);
-        const validator = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const target = validatorOf(definition, params.requestvalidator_id);
-          for (const operation of operations) {
-            const path = requireReplaceOf(operation, ['/name', '/validateRequestParameters', '/validateRequestBody']);
-            if (path === '/name') {
-              if (!operation.value?.trim()) throw badRequest('Request Validator name cannot be blank');
-              target.name = operation.value;
-            } else if (path === '/validateRequestBody') target.validateRequestBody = patchBoolean(operation.value);
-            else target.validateRequestParameters = patchBoolean(operation.value);
-          }
-          return target;
-        }, validatorNotFound);
+        const validator = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          updateRequestValidator(definition, params.requestvalidator_id, operations), validatorNotFound);
         return { statusCode: 200, body: validator };
       },
     },
@@ -88,18 +109,7 @@ export function requestValidatorOperations(ctx: ApiGatewayContext): OperationDef
       method: 'DELETE',
       uri: '/restapis/{restapi_id}/requestvalidators/{requestvalidator_id}',
       handler: async ({ params }) => {
-        await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          validatorOf(definition, params.requestvalidator_id);
-          for (const resource of Object.values(definition.resources)) {
-            for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
-              if (method?.requestValidatorId === params.requestvalidator_id) {
-                // A method must not point at a missing validator. Message unverified.
-                throw conflict(`Cannot delete request validator '${params.requestvalidator_id}', is referenced in method request: ${resource.path}/${verb}`);
-              }
-            }
-          }
-          delete definition.requestValidators[params.requestvalidator_id];
-        }, validatorNotFound);
+        await mutateDefinition(ctx, params.restapi_id, (definition) => deleteRequestValidator(definition, params.requestvalidator_id), validatorNotFound);
         return { statusCode: 202 };
       },
     },

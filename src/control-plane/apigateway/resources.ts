@@ -4,10 +4,11 @@
 import { badRequest, conflict, limitExceeded } from '../../aws/errors.js';
 import { newResourceId } from '../../aws/ids.js';
 import type { Resource, RestApiDefinition } from '../../model/rest-api.js';
+import type { GatewayEnvironment } from '../../options/gateway-environment.js';
 import type { OperationDefinition } from '../route-table.js';
 import { mutateDefinition, readDefinition, resourceOf, resourceScoped, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
-import { readPatchOperations, requireReplaceOf } from './patch.js';
+import { readPatchOperations, requireReplaceOf, type PatchOperation } from './patch.js';
 import { resourceOut, sortedResources } from './serialize.js';
 import { nullError, optString, throwIfErrors } from './validation.js';
 
@@ -65,6 +66,58 @@ export function embedsMethods(query: URLSearchParams): boolean {
   return query.getAll('embed').flatMap((v) => v.split(',')).some((v) => v.trim() === 'methods');
 }
 
+/**
+ * CreateResource on the working copy. `preferredId` (imports only) keeps a resource's id
+ * when an overwrite re-creates the same path, as AWS does (LocalStack snapshot note).
+ */
+export function createResource(definition: RestApiDefinition, env: GatewayEnvironment, parentId: string, pathPart: string, preferredId?: string): Resource {
+  const parent = resourceOf(definition, parentId);
+  checkPathPart(pathPart);
+  checkPlacement(definition, parent, pathPart);
+  if (Object.keys(definition.resources).length >= env.limits.maxResourcesPerApi) {
+    throw limitExceeded(`Exceeded the maximum number of resources (${env.limits.maxResourcesPerApi}) for this REST API`); // unverified
+  }
+  let id = preferredId !== undefined && !Object.hasOwn(definition.resources, preferredId) ? preferredId : newResourceId();
+  while (Object.hasOwn(definition.resources, id)) id = newResourceId();
+  const created: Resource = { id, parentId: parent.id, pathPart, path: joinPath(parent.path, pathPart) };
+  definition.resources[id] = created;
+  return created;
+}
+
+/** UpdateResource: rename or move, then re-derive the paths below. */
+export function updateResource(definition: RestApiDefinition, resourceId: string, operations: readonly PatchOperation[]): Resource {
+  const target = resourceOf(definition, resourceId);
+  for (const operation of operations) {
+    const path = requireReplaceOf(operation, ['/parentId', '/pathPart']);
+    const isRoot = target.parentId === undefined;
+    if (path === '/pathPart') {
+      if (isRoot) throw badRequest('Root resource cannot update its pathPart.');
+      const pathPart = operation.value ?? '';
+      checkPathPart(pathPart);
+      checkPlacement(definition, resourceOf(definition, target.parentId as string), pathPart, target.id);
+      target.pathPart = pathPart;
+    } else {
+      if (isRoot) throw badRequest('Root resource cannot update its parentId.');
+      const parent = resourceOf(definition, operation.value ?? '');
+      if (parent.id === target.id || descendants(definition, target.id).some((d) => d.id === parent.id)) {
+        throw badRequest('Resources cannot be cyclical.');
+      }
+      checkPlacement(definition, parent, target.pathPart as string, target.id);
+      target.parentId = parent.id;
+    }
+  }
+  repath(definition, target);
+  return target;
+}
+
+/** DeleteResource: the resource and everything under it. */
+export function deleteResource(definition: RestApiDefinition, resourceId: string): void {
+  const target = resourceOf(definition, resourceId);
+  if (target.parentId === undefined) throw badRequest('Cannot delete root resource'); // unverified
+  for (const r of descendants(definition, target.id)) delete definition.resources[r.id];
+  delete definition.resources[target.id];
+}
+
 export function resourceOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   return [
     {
@@ -74,19 +127,8 @@ export function resourceOperations(ctx: ApiGatewayContext): OperationDefinition[
       handler: async ({ params, body }) => {
         const pathPart = optString(body, 'pathPart');
         if (pathPart === undefined) throwIfErrors([nullError('createResourceInput.pathPart')]); // unverified
-        const resource = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const parent = resourceOf(definition, params.parent_id);
-          checkPathPart(pathPart as string);
-          checkPlacement(definition, parent, pathPart as string);
-          if (Object.keys(definition.resources).length >= ctx.env.limits.maxResourcesPerApi) {
-            throw limitExceeded(`Exceeded the maximum number of resources (${ctx.env.limits.maxResourcesPerApi}) for this REST API`); // unverified
-          }
-          let id = newResourceId();
-          while (Object.hasOwn(definition.resources, id)) id = newResourceId();
-          const created: Resource = { id, parentId: parent.id, pathPart: pathPart as string, path: joinPath(parent.path, pathPart as string) };
-          definition.resources[id] = created;
-          return created;
-        }, resourceScoped);
+        const resource = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          createResource(definition, ctx.env, params.parent_id, pathPart as string), resourceScoped);
         return { statusCode: 201, body: resourceOut(resource) };
       },
     },
@@ -117,30 +159,8 @@ export function resourceOperations(ctx: ApiGatewayContext): OperationDefinition[
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateResourceInput', errors);
         throwIfErrors(errors);
-        const resource = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const target = resourceOf(definition, params.resource_id);
-          for (const operation of operations) {
-            const path = requireReplaceOf(operation, ['/parentId', '/pathPart']);
-            const isRoot = target.parentId === undefined;
-            if (path === '/pathPart') {
-              if (isRoot) throw badRequest('Root resource cannot update its pathPart.');
-              const pathPart = operation.value ?? '';
-              checkPathPart(pathPart);
-              checkPlacement(definition, resourceOf(definition, target.parentId as string), pathPart, target.id);
-              target.pathPart = pathPart;
-            } else {
-              if (isRoot) throw badRequest('Root resource cannot update its parentId.');
-              const parent = resourceOf(definition, operation.value ?? '');
-              if (parent.id === target.id || descendants(definition, target.id).some((d) => d.id === parent.id)) {
-                throw badRequest('Resources cannot be cyclical.');
-              }
-              checkPlacement(definition, parent, target.pathPart as string, target.id);
-              target.parentId = parent.id;
-            }
-          }
-          repath(definition, target);
-          return target;
-        }, resourceScoped);
+        const resource = await mutateDefinition(ctx, params.restapi_id, (definition) =>
+          updateResource(definition, params.resource_id, operations), resourceScoped);
         return { statusCode: 200, body: resourceOut(resource) };
       },
     },
@@ -149,12 +169,7 @@ export function resourceOperations(ctx: ApiGatewayContext): OperationDefinition[
       method: 'DELETE',
       uri: '/restapis/{restapi_id}/resources/{resource_id}',
       handler: async ({ params }) => {
-        await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          const target = resourceOf(definition, params.resource_id);
-          if (target.parentId === undefined) throw badRequest('Cannot delete root resource'); // unverified
-          for (const r of descendants(definition, target.id)) delete definition.resources[r.id];
-          delete definition.resources[target.id];
-        }, resourceScoped);
+        await mutateDefinition(ctx, params.restapi_id, (definition) => deleteResource(definition, params.resource_id), resourceScoped);
         return { statusCode: 202 };
       },
     },

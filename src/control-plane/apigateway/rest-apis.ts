@@ -4,6 +4,7 @@
 import { badRequest, conflict } from '../../aws/errors.js';
 import { epochSeconds, newRestApiId, newRootResourceId, shortId } from '../../aws/ids.js';
 import type { EndpointType, Model, RestApi, RestApiDefinition } from '../../model/rest-api.js';
+import type { ConfigStore } from '../../store/config-store.js';
 import type { OperationDefinition } from '../route-table.js';
 import { apiNotFound, mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
@@ -56,7 +57,8 @@ function parseCompression(value: unknown): number {
   return n;
 }
 
-function buildApi(body: Record<string, unknown>): RestApi {
+/** The RestApi a CreateRestApi body describes (`body` in AWS's wire names), validated. */
+export function buildRestApi(body: Record<string, unknown>): RestApi {
   const errors: string[] = [];
   const name = optString(body, 'name');
   if (name === undefined) errors.push(nullError('createRestApiInput.name'));
@@ -112,22 +114,34 @@ function buildApi(body: Record<string, unknown>): RestApi {
   return api;
 }
 
-async function createRestApi(ctx: ApiGatewayContext, body: Record<string, unknown>): Promise<RestApi> {
-  const api = buildApi(body);
+/** A new working copy: the API, its root resource and (CreateRestApi only) the two default models. */
+export function newDefinition(api: RestApi, withDefaultModels = true): RestApiDefinition {
+  return {
+    api,
+    resources: { [api.rootResourceId]: { id: api.rootResourceId, path: '/' } },
+    models: withDefaultModels ? defaultModels() : {},
+    requestValidators: {},
+    gatewayResponses: {},
+  };
+}
+
+/**
+ * Stores a new definition, drawing another id while a random one is taken; a `_custom_id_`
+ * that is taken is a conflict.
+ */
+export async function insertDefinition(store: ConfigStore, definition: RestApiDefinition): Promise<RestApi> {
+  const { api } = definition;
   const customId = api.tags?.[CUSTOM_ID_TAG];
   for (let attempt = 0; ; attempt++) {
-    const definition: RestApiDefinition = {
-      api,
-      resources: { [api.rootResourceId]: { id: api.rootResourceId, path: '/' } },
-      models: defaultModels(),
-      requestValidators: {},
-      gatewayResponses: {},
-    };
-    if (await ctx.store.createDefinition(definition)) return api;
+    if (await store.createDefinition(definition)) return api;
     if (customId !== undefined) throw conflict(`API with id ${customId} already exists`); // unverified (LocalStack extension)
     if (attempt > 5) throw new Error('could not allocate a REST API id');
     api.id = newRestApiId();
   }
+}
+
+async function createRestApi(ctx: ApiGatewayContext, body: Record<string, unknown>): Promise<RestApi> {
+  return insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
 }
 
 /** Applies one UpdateRestApi operation (control-plane.md §6; recorded where noted). */
@@ -212,6 +226,14 @@ function patchRestApi(api: RestApi, operation: PatchOperation): void {
   }
 }
 
+/** UpdateRestApi on the working copy. */
+export function updateRestApi(definition: RestApiDefinition, operations: readonly PatchOperation[]): RestApi {
+  for (const operation of operations) patchRestApi(definition.api, operation);
+  const { types, ipAddressType } = definition.api.endpointConfiguration;
+  if (types[0] === 'PRIVATE' && ipAddressType !== 'dualstack') throw badRequest('Only dualstack ipAddressType is supported for Private APIs.');
+  return definition.api;
+}
+
 export function restApiOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   return [
     {
@@ -244,12 +266,7 @@ export function restApiOperations(ctx: ApiGatewayContext): OperationDefinition[]
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateRestApiInput', errors);
         if (errors.length > 0) throw validationException(errors);
-        const api = await mutateDefinition(ctx, params.restapi_id, (definition) => {
-          for (const operation of operations) patchRestApi(definition.api, operation);
-          const { types, ipAddressType } = definition.api.endpointConfiguration;
-          if (types[0] === 'PRIVATE' && ipAddressType !== 'dualstack') throw badRequest('Only dualstack ipAddressType is supported for Private APIs.');
-          return definition.api;
-        });
+        const api = await mutateDefinition(ctx, params.restapi_id, (definition) => updateRestApi(definition, operations));
         return { statusCode: 200, body: restApiOut(api) };
       },
     },

@@ -1,0 +1,67 @@
+// `archway start --import FILE`: imports an OpenAPI file (ImportRestApi the first time,
+// PutRestApi mode=overwrite after) and deploys it to a stage (CreateDeployment), through the
+// same functions as the SDK operations, without an HTTP round trip. The API id is `--api-id`,
+// else the document's `_custom_id_` tag, else derived from the file's absolute path, so a
+// restart replaces the same API. https://docs.aws.amazon.com/apigateway/latest/developerguide/import-edge-optimized-api.html
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { ApiGatewayContext } from '../control-plane/apigateway/context.js';
+import { createDeployment } from '../control-plane/apigateway/deployments.js';
+import { CUSTOM_ID_TAG } from '../control-plane/apigateway/rest-apis.js';
+import { describeChanges } from './changes.js';
+import { importRestApi, planImport, putRestApi, type ImportParameters } from './import.js';
+
+export interface FileImportRequest {
+  file: string;
+  stageName: string;
+  apiId?: string;
+}
+
+export interface FileImportResult {
+  apiId: string;
+  stageName: string;
+  deploymentId: string;
+  /** True when this import created the API. */
+  created: boolean;
+  warnings: string[];
+  /** What changed in the API, as describeChanges reports it. */
+  changes: string[];
+}
+
+const PARAMETERS: ImportParameters = { basePath: 'ignore', ignoreDocumentation: false, failOnWarnings: false };
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A stable 10-character API id for a file path (the REST API id format). */
+export function apiIdForFile(file: string): string {
+  const digest = createHash('sha256').update(resolve(file)).digest();
+  let id = '';
+  for (let i = 0; i < 10; i++) id += ALPHABET[digest[i] % ALPHABET.length];
+  return id;
+}
+
+/** The id `--import` uses: the flag's, else the document's `_custom_id_` tag, else one from the path. */
+export function importTargetId(file: string, body: Uint8Array, apiId: string | undefined): string {
+  if (apiId !== undefined) return apiId;
+  const tags = planImport(body, PARAMETERS).plan.api.tags as Record<string, string> | undefined;
+  return tags?.[CUSTOM_ID_TAG] ?? apiIdForFile(file);
+}
+
+export async function importFileAndDeploy(ctx: ApiGatewayContext, request: FileImportRequest): Promise<FileImportResult> {
+  const body = await readFile(request.file);
+  const apiId = importTargetId(request.file, body, request.apiId);
+  const before = await ctx.store.getDefinition(apiId);
+  const api = before
+    ? await putRestApi(ctx, apiId, body, 'overwrite', PARAMETERS)
+    : await importRestApi(ctx, body, PARAMETERS, apiId);
+  const after = await ctx.store.getDefinition(apiId);
+  const deployment = await createDeployment(ctx, apiId, { stageName: request.stageName, description: `archway --import ${basename(request.file)}` });
+  return {
+    apiId,
+    stageName: request.stageName,
+    deploymentId: deployment.id,
+    created: before === undefined,
+    warnings: api.warnings ?? [],
+    changes: after ? describeChanges(before, after) : [],
+  };
+}

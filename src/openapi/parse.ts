@@ -1,0 +1,74 @@
+// The ImportRestApi/PutRestApi body: an OpenAPI 2.0 (Swagger) or 3.0 document as JSON or YAML
+// (3.1 is accepted too). https://docs.aws.amazon.com/apigateway/latest/developerguide/import-edge-optimized-api.html
+// "Invalid OpenAPI input." is AWS's answer to a document it cannot read (recorded in a
+// Terraform report); the position detail Archway appends is its own.
+import { isScalar, parseDocument as parseYaml, type Document } from 'yaml';
+import { badRequest } from '../aws/errors.js';
+import { isObject, type OpenApiDocument, type OpenApiVersion } from './document.js';
+
+const INVALID = 'Invalid OpenAPI input.';
+/** Anchors may be reused, but not to build a billion laughs. */
+const MAX_ALIAS_COUNT = 1000;
+
+export function parseOpenApi(body: string | Uint8Array): OpenApiDocument {
+  const source = (typeof body === 'string' ? body : Buffer.from(body).toString('utf8')).replace(/^\uFEFF/, '');
+  if (source.trim() === '') throw badRequest(INVALID);
+  const root = source.trimStart().startsWith('{') ? parseJson(source) : parseYamlText(source);
+  if (!isObject(root)) throw badRequest(`${INVALID} The document is not an object.`);
+  const version = versionOf(root);
+  if (root.paths !== undefined && root.paths !== null && !isObject(root.paths)) {
+    throw badRequest(`${INVALID} 'paths' must be an object.`);
+  }
+  return { version, root };
+}
+
+function parseJson(source: string): unknown {
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (error) {
+    throw badRequest(`${INVALID} JSON error: ${(error as Error).message}`);
+  }
+}
+
+function parseYamlText(source: string): unknown {
+  // `merge` reads YAML 1.1 merge keys (`<<: *defaults`), which OpenAPI files often use.
+  const doc = parseYaml(source, { merge: true });
+  const error = doc.errors[0];
+  if (error) {
+    const at = error.linePos?.[0];
+    const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+    const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw badRequest(`${INVALID} YAML error${where}: ${reason}`);
+  }
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    throw badRequest(`${INVALID} YAML error: ${(error as Error).message}`);
+  }
+  keepVersionText(doc, root);
+  return root;
+}
+
+/** `version: 1.10` is a number to YAML, but the API's version is the text as written. */
+function keepVersionText(doc: Document, root: unknown): void {
+  const node = doc.getIn(['info', 'version'], true);
+  if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string' && isObject(root) && isObject(root.info)) {
+    root.info.version = node.source;
+  }
+}
+
+function versionOf(root: Record<string, unknown>): OpenApiVersion {
+  const swagger = root.swagger;
+  const openapi = root.openapi;
+  if (swagger !== undefined) {
+    if (String(swagger) === '2.0') return 'swagger2';
+    throw badRequest(`${INVALID} Unsupported swagger version '${String(swagger)}'; only 2.0 is supported.`);
+  }
+  if (typeof openapi === 'string') {
+    if (/^3\.0(\.\d+)?$/.test(openapi)) return 'oas30';
+    if (/^3\.1(\.\d+)?$/.test(openapi)) return 'oas31';
+    throw badRequest(`${INVALID} Unsupported openapi version '${openapi}'.`);
+  }
+  throw badRequest(`${INVALID} The document has neither a 'swagger' nor an 'openapi' field.`);
+}
