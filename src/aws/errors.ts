@@ -16,4 +16,3 @@ export const badRequest = (message: string) => new AwsServiceError('BadRequestEx
 export const notFound = (message: string) => new AwsServiceError('NotFoundException', 404, message);
 export const conflict = (message: string) => new AwsServiceError('ConflictException', 409, message);
 export const limitExceeded = (message: string) => new AwsServiceError('LimitExceededException', 429, message);
-export const unsupportedOperation = (message: string) => new AwsServiceError('UnknownOperationException', 404, message);

@@ -16,7 +16,6 @@ export const newRestApiId = () => shortId(10);
 export const newRootResourceId = () => shortId(10);
 export const newResourceId = () => shortId(6);
 export const newDeploymentId = () => shortId(6);
-export const newChildId = () => shortId(6);
 export const newRequestId = (): string => randomUUID();
 
 // Extended ids are cut from a pooled block of random bytes: one crypto call per 512 requests

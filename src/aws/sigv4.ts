@@ -68,15 +68,12 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Ar
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** Just the service name of the credential scope, for dispatch before the full check. */
-export function credentialScopeService(request: Pick<SignedRequest, 'headers' | 'rawQuery'>): string | undefined {
-  const credential = headerValue(request.headers.authorization)?.match(/Credential=([^,\s]+)/)?.[1]
-    ?? new URLSearchParams(request.rawQuery).get('X-Amz-Credential') ?? undefined;
-  return credential?.split('/')[3];
-}
-
 export async function verifySigV4(request: SignedRequest, lookup: CredentialLookup, now = Date.now()): Promise<VerifiedCaller> {
   const parsed = parseSignature(request);
+  // Without a signed Host a signature could be replayed against another endpoint.
+  if (!parsed.signedHeaders.includes('host')) {
+    throw forbidden('IncompleteSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."); // wording as other AWS services answer (unverified for apigateway)
+  }
   const credential = lookup(parsed.accessKeyId);
   if (!credential) throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
   checkClock(parsed, now);

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from '../aws/errors.js';
 import { newRequestId } from '../aws/ids.js';
-import { credentialScopeService, verifySigV4, type CredentialLookup } from '../aws/sigv4.js';
+import { verifySigV4, type CredentialLookup } from '../aws/sigv4.js';
 import type { OperationResponse, RouteTable } from './route-table.js';
 
 /** An operation's answer as written on the wire; errors carry their AWS exception name. */
@@ -64,14 +64,7 @@ export class ControlPlane {
       'request',
     );
   }
-
-  /** Service names this control plane answers, for the listener's dispatch. */
-  serves(service: string | undefined): boolean {
-    return service !== undefined && this.#services.has(service);
-  }
 }
-
-export { credentialScopeService };
 
 function parseJsonBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   if (body.length === 0) return {};

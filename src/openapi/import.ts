@@ -5,7 +5,7 @@
 import { badRequest, conflict } from '../aws/errors.js';
 import { newRestApiId } from '../aws/ids.js';
 import { mutateDefinition, type ApiGatewayContext } from '../control-plane/apigateway/context.js';
-import { buildRestApi, CUSTOM_ID_TAG, newDefinition } from '../control-plane/apigateway/rest-apis.js';
+import { buildRestApi, chosenRestApiId, CUSTOM_ID_TAG, newDefinition } from '../control-plane/apigateway/rest-apis.js';
 import type { RestApi } from '../model/rest-api.js';
 import { planApi, planDocumentation, planGatewayResponses, planValidators } from './api-fields.js';
 import { applyPlan, type ApplyMode } from './apply.js';
@@ -98,7 +98,7 @@ export async function importRestApi(ctx: ApiGatewayContext, body: string | Uint8
   const fields = { ...planned.plan.api };
   if (!fields.endpointConfiguration) fields.endpointConfiguration = { types: ['EDGE'] };
   const api = buildRestApi(fields);
-  if (restApiId !== undefined) api.id = restApiId;
+  if (restApiId !== undefined) api.id = chosenRestApiId(restApiId);
   const fixedId = restApiId !== undefined || api.tags?.[CUSTOM_ID_TAG] !== undefined;
   for (let tries = 0; ; tries++) {
     const problems = copyProblems(planned.problems);

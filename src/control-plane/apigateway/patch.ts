@@ -2,6 +2,7 @@
 // ValidationException listing every bad op, recorded), JSON-Pointer segments with `~1`
 // escaping, and AWS's messages for unsupported paths/ops (recorded, incl. the double space).
 import { badRequest } from '../../aws/errors.js';
+import { optString } from './validation.js';
 import type { Body } from './validation.js';
 
 export type PatchOp = 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
@@ -34,7 +35,8 @@ export function readPatchOperations(body: Body, inputName: string, errors: strin
     out.push({
       op: op as PatchOp,
       path: typeof operation.path === 'string' ? operation.path : undefined,
-      value: operation.value === undefined || operation.value === null ? undefined : String(operation.value),
+      // AWS's model types `value` as a string: anything else is a SerializationException.
+      value: optString(operation, 'value'),
       from: typeof operation.from === 'string' ? operation.from : undefined,
     });
   });

@@ -21,6 +21,17 @@ const MAX_COMPRESSION = 10485760;
 /** LocalStack's convention, used by many test suites: a tag that picks the API id. */
 export const CUSTOM_ID_TAG = '_custom_id_';
 
+/**
+ * An id the caller chose (`_custom_id_`, `--api-id`) must work in every invoke URL form,
+ * including the `{apiId}.execute-api.` host name: letters, digits, `-` and `_` only.
+ */
+export function chosenRestApiId(id: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
+    throw badRequest(`Invalid REST API id '${id}': a chosen id must be 1 to 128 letters, digits, '-' or '_'`); // Archway's own check
+  }
+  return id;
+}
+
 const compressionError = () => badRequest(`Invalid minimum compression size, must be between 0 and ${MAX_COMPRESSION}`);
 
 /** The two models every new REST API has (recorded names/descriptions; schema text layout unverified). */
@@ -96,7 +107,7 @@ export function buildRestApi(body: Record<string, unknown>): RestApi {
   const tags = optStringMap(body, 'tags');
 
   const api: RestApi = {
-    id: tags?.[CUSTOM_ID_TAG] ?? newRestApiId(),
+    id: tags?.[CUSTOM_ID_TAG] !== undefined ? chosenRestApiId(tags[CUSTOM_ID_TAG]) : newRestApiId(),
     name: name as string,
     createdDate: epochSeconds(),
     apiKeySource: (apiKeySource ?? 'HEADER') as RestApi['apiKeySource'],

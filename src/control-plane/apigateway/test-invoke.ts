@@ -4,7 +4,7 @@
 import { testInvokeMethod } from '../../data-plane/test-invoke.js';
 import type { OperationDefinition } from '../route-table.js';
 import { methodOf, readDefinition, resourceOf, resourceScoped, type ApiGatewayContext } from './context.js';
-import { optObject, optString, optStringMap } from './validation.js';
+import { optString, optStringListMap, optStringMap } from './validation.js';
 
 export function testInvokeOperations(ctx: ApiGatewayContext): OperationDefinition[] {
   return [
@@ -17,12 +17,11 @@ export function testInvokeOperations(ctx: ApiGatewayContext): OperationDefinitio
         const definition = await readDefinition(ctx, params.restapi_id, resourceScoped);
         const resource = resourceOf(definition, params.resource_id);
         const method = methodOf(resource, params.http_method);
-        const multiValueHeaders = optObject(body, 'multiValueHeaders') as Record<string, string[]> | undefined;
         const request = {
           pathWithQueryString: optString(body, 'pathWithQueryString'),
           body: optString(body, 'body'),
           headers: optStringMap(body, 'headers'),
-          multiValueHeaders,
+          multiValueHeaders: optStringListMap(body, 'multiValueHeaders'),
           clientCertificateId: optString(body, 'clientCertificateId'),
           stageVariables: optStringMap(body, 'stageVariables'),
         };

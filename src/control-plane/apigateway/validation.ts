@@ -78,6 +78,15 @@ export function optStringList(body: Body, key: string): string[] | undefined {
   return value as string[];
 }
 
+/** A map of string lists (`multiValueHeaders`). */
+export function optStringListMap(body: Body, key: string): Record<string, string[]> | undefined {
+  const map = optObject(body, key);
+  if (map === undefined) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const name of Object.keys(map)) out[name] = optStringList(map, name) ?? [];
+  return out;
+}
+
 /** A map of strings; `nullable` keeps null values (templates), else they are refused. */
 export function optStringMap(body: Body, key: string): Record<string, string> | undefined;
 export function optStringMap(body: Body, key: string, nullable: true): Record<string, string | null> | undefined;

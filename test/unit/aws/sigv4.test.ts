@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { verifySigV4, credentialScopeService, NodeSha256, type SignedRequest } from '../../../src/aws/sigv4.js';
+import { verifySigV4, NodeSha256, type SignedRequest } from '../../../src/aws/sigv4.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
 
 const lookup = (key: string) => (key === 'AKIDEXAMPLE' ? { secretAccessKey: 'secret' } : undefined);
@@ -53,11 +53,6 @@ describe('SigV4 verification', () => {
     await expect(verifySigV4(request, lookup)).resolves.toMatchObject({ service: 'apigateway' });
   });
 
-  it('reads the service name without verifying', async () => {
-    expect(credentialScopeService(await signed())).toBe('apigateway');
-    expect(credentialScopeService({ headers: {}, rawQuery: '' })).toBeUndefined();
-  });
-
   it('answers MissingAuthenticationTokenException when nothing is signed', async () => {
     const error = await failure({ method: 'GET', path: '/restapis', rawQuery: '', headers: {}, body: Buffer.alloc(0) });
     expect([error.type, error.statusCode, error.message]).toEqual(['MissingAuthenticationTokenException', 403, 'Missing Authentication Token']);
@@ -86,6 +81,14 @@ describe('SigV4 verification', () => {
     expect(old.message).toBe('Signature expired: 20261121T115400Z is now earlier than 20261121T115500Z (20261121T120000Z - 5 min.)');
     const ahead = await failure(await signed({ date: new Date(now + 6 * 60 * 1000) }), now);
     expect(ahead.message).toBe('Signature not yet current: 20261121T120600Z is still later than 20261121T120500Z (20261121T120000Z + 5 min.)');
+  });
+
+  it('requires Host among the signed headers', async () => {
+    const request = await signed();
+    request.headers.authorization = String(request.headers.authorization).replace(/SignedHeaders=[^,]+/, 'SignedHeaders=x-amz-date');
+    const error = await failure(request);
+    expect([error.type, error.statusCode]).toEqual(['IncompleteSignatureException', 403]);
+    expect(error.message).toContain("'Host' or ':authority' must be a 'SignedHeader'");
   });
 
   it('names the missing parts of a malformed Authorization header', async () => {
