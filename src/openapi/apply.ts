@@ -16,7 +16,7 @@ import { createResource } from '../control-plane/apigateway/resources.js';
 import { buildRestApi, CUSTOM_ID_TAG } from '../control-plane/apigateway/rest-apis.js';
 import type { HttpMethod, Resource, RestApi, RestApiDefinition } from '../model/rest-api.js';
 import type { GatewayEnvironment } from '../options/gateway-environment.js';
-import { attempt, type ImportProblems } from './document.js';
+import { attempt, isObject, type ImportProblems } from './document.js';
 import type { ImportPlan, PlannedMethod } from './plan.js';
 
 export type ApplyMode = 'create' | 'overwrite' | 'merge';
@@ -26,7 +26,7 @@ const DOCUMENT_FIELDS = ['description', 'version', 'binaryMediaTypes', 'minimumC
 
 export function applyPlan(definition: RestApiDefinition, plan: ImportPlan, problems: ImportProblems, env: GatewayEnvironment, mode: ApplyMode): void {
   let previousIds = new Map<string, string>();
-  if (mode !== 'create') applyApiFields(definition.api, plan.api, mode);
+  if (mode !== 'create') applyApiFields(definition.api, plan.api, mode, problems);
   if (mode === 'overwrite') previousIds = reset(definition);
 
   for (const model of plan.models.models()) {
@@ -79,34 +79,64 @@ export function applyPlan(definition: RestApiDefinition, plan: ImportPlan, probl
     for (const method of planned.methods) applyMethod(definition, env, resource, method, { validatorIds, authorizerIds }, problems, mode);
   }
 
-  if (plan.documentation) {
-    definition.documentation = {
-      ...(plan.documentation.version === undefined ? {} : { version: plan.documentation.version }),
-      parts: plan.documentation.parts.map((part) => ({ id: shortId(6), location: { ...part.location, type: part.location.type }, properties: part.properties })),
-    };
-  }
+  if (plan.documentation) applyDocumentation(definition, plan.documentation);
 }
 
-/** PutRestApi: the document's API fields, validated as CreateRestApi validates them. */
-function applyApiFields(api: RestApi, fields: Record<string, unknown>, mode: ApplyMode): void {
-  const { tags, ...rest } = fields;
+const LOCATION_FIELDS = ['type', 'path', 'method', 'statusCode', 'name'] as const;
+const locationKey = (location: Record<string, string | undefined>) => JSON.stringify(LOCATION_FIELDS.map((field) => location[field] ?? null));
+
+/**
+ * The document's documentation parts: added, or replacing the part at the same location (an
+ * overwrite has already removed the others; merge keeps them). The version label is the
+ * document's when it has one.
+ */
+function applyDocumentation(definition: RestApiDefinition, documentation: NonNullable<ImportPlan['documentation']>): void {
+  const parts = new Map((definition.documentation?.parts ?? []).map((part) => [locationKey(part.location), part]));
+  for (const part of documentation.parts) {
+    const key = locationKey(part.location);
+    parts.set(key, { id: parts.get(key)?.id ?? shortId(6), location: { ...part.location, type: part.location.type }, properties: part.properties });
+  }
+  const version = documentation.version ?? definition.documentation?.version;
+  definition.documentation = { ...(version === undefined ? {} : { version }), parts: [...parts.values()] };
+}
+
+/**
+ * PutRestApi: the document's API fields, validated as CreateRestApi validates them. `merge` adds
+ * the document's binary media types to the API's (recorded: [image/heif] merged with
+ * [image/png, image/jpg] gives [image/heif, image/png, image/jpg]); `overwrite` takes the
+ * document's, tags included. The endpoint configuration is never changed: "You can import API
+ * definitions only to update an existing API, without changing its endpoint configuration"
+ * (documented), so a different one in the document or the parameters is a warning.
+ */
+function applyApiFields(api: RestApi, fields: Record<string, unknown>, mode: ApplyMode, problems: ImportProblems): void {
+  const { tags, endpointConfiguration, ...rest } = fields;
   const fresh = buildRestApi({ ...rest, name: fields.name ?? api.name });
   api.name = fresh.name;
   for (const key of DOCUMENT_FIELDS) {
-    if (mode === 'merge' && fields[key] === undefined) continue;
+    if (mode === 'merge' && (fields[key] === undefined || key === 'binaryMediaTypes')) continue;
     if (fresh[key] === undefined) delete api[key];
     else Object.assign(api, { [key]: fresh[key] });
   }
-  const endpoint = fields.endpointConfiguration as { types?: unknown; vpcEndpointIds?: unknown } | undefined;
-  if (endpoint?.types !== undefined) api.endpointConfiguration = { ...api.endpointConfiguration, types: fresh.endpointConfiguration.types };
-  if (endpoint?.vpcEndpointIds !== undefined || mode === 'overwrite') {
-    if (fresh.endpointConfiguration.vpcEndpointIds) api.endpointConfiguration.vpcEndpointIds = fresh.endpointConfiguration.vpcEndpointIds;
-    else delete api.endpointConfiguration.vpcEndpointIds;
+  if (mode === 'merge' && fresh.binaryMediaTypes) {
+    api.binaryMediaTypes = [...new Set([...(api.binaryMediaTypes ?? []), ...fresh.binaryMediaTypes])];
   }
-  if (tags !== undefined) {
-    const { [CUSTOM_ID_TAG]: _ignored, ...documentTags } = tags as Record<string, string>;
-    api.tags = { ...api.tags, ...documentTags };
+  if (endpointChanges(api, endpointConfiguration)) {
+    problems.warn('PutRestApi does not change the endpoint configuration of an API; the endpoint configuration of the document and the endpointConfigurationTypes parameter are ignored'); // wording unverified
   }
+  const { [CUSTOM_ID_TAG]: _ignored, ...documentTags } = (tags ?? {}) as Record<string, string>;
+  const customId = api.tags?.[CUSTOM_ID_TAG];
+  const kept = mode === 'overwrite' ? (customId === undefined ? {} : { [CUSTOM_ID_TAG]: customId }) : api.tags;
+  const merged = { ...kept, ...documentTags };
+  if (Object.keys(merged).length > 0) api.tags = merged;
+  else delete api.tags;
+}
+
+/** Whether the planned endpoint configuration (types from the parameter, the document's vpcEndpointIds) differs from the API's. */
+function endpointChanges(api: RestApi, planned: unknown): boolean {
+  if (!isObject(planned)) return false;
+  const same = (a: unknown, b: readonly string[] | undefined) => JSON.stringify(Array.isArray(a) ? a : []) === JSON.stringify(b ?? []);
+  return (planned.types !== undefined && !same(planned.types, api.endpointConfiguration.types))
+    || (planned.vpcEndpointIds !== undefined && !same(planned.vpcEndpointIds, api.endpointConfiguration.vpcEndpointIds));
 }
 
 /** overwrite: back to a root resource with no methods; answers the old resource ids by path. */
@@ -168,8 +198,8 @@ function applyMethod(
   // recorded: "Unable to put integration on 'GET' for resource at path '/': Invalid HTTP endpoint specified for URI"
   const put = attempt(problems, `Unable to put integration on ${where}`, () => putIntegration(definition, env, resource.id, verb, integration));
   if (!put) return;
+  // recorded (aws-apigateway-importer issue #209): "Unable to put integration response on 'POST' for resource at path '/foo': …"
   for (const { statusCode, body: response } of planned.integrationResponses) {
-    attempt(problems, `Unable to put integration response '${statusCode}' on ${where}`, () => // label unverified
-      putIntegrationResponse(definition, resource.id, verb, statusCode, response));
+    attempt(problems, `Unable to put integration response on ${where}`, () => putIntegrationResponse(definition, resource.id, verb, statusCode, response));
   }
 }

@@ -104,10 +104,11 @@ class ExportWriter {
       if (endpoint) server[x('endpoint-configuration')] = endpoint;
       doc.servers = [server];
       doc.paths = paths;
+      // recorded: an OpenAPI 3 export always has `components`, `{}` when there is nothing in it
       const components: JsonObject = {};
       if (Object.keys(schemas).length > 0) components.schemas = schemas;
       if (this.#schemes.size > 0) components.securitySchemes = Object.fromEntries(this.#schemes);
-      if (Object.keys(components).length > 0) doc.components = components;
+      doc.components = components;
     } else {
       doc.swagger = '2.0';
       doc.info = { ...(api.description ? { description: api.description } : {}), version, title: api.name };
@@ -232,8 +233,10 @@ class ExportWriter {
   }
 
   #authorizerScheme(authorizer: Authorizer): void {
-    const header = /^method\.request\.header\.(.+)$/.exec(authorizer.identitySource ?? '')?.[1] ?? 'Unused';
-    const scheme: JsonObject = { type: 'apiKey', name: header, in: 'header' };
+    // The scheme names the token's header; a REQUEST authorizer (several sources) names none:
+    // "Unused" is AWS's convention (its documented examples).
+    const header = authorizer.type === 'REQUEST' ? undefined : /^method\.request\.header\.([^\s,]+)$/.exec(authorizer.identitySource?.trim() ?? '')?.[1];
+    const scheme: JsonObject = { type: 'apiKey', name: header ?? 'Unused', in: 'header' };
     if (this.#authorizers) {
       scheme[x('authtype')] = authorizer.authType ?? (authorizer.type === 'COGNITO_USER_POOLS' ? 'cognito_user_pools' : 'custom');
       const extension: JsonObject = { type: authorizer.type.toLowerCase() };
@@ -294,7 +297,8 @@ class ExportWriter {
     const out: JsonObject = {};
     const tags = Object.entries(api.tags ?? {}).filter(([name]) => name !== CUSTOM_ID_TAG);
     if (tags.length > 0) out.tags = tags.map(([name, value]) => ({ name, [x('tag-value')]: value }));
-    out[x('api-key-source')] = api.apiKeySource;
+    // recorded: written only when it is not the default (HEADER)
+    if (api.apiKeySource === 'AUTHORIZER') out[x('api-key-source')] = api.apiKeySource;
     if (api.binaryMediaTypes?.length) out[x('binary-media-types')] = api.binaryMediaTypes;
     if (api.minimumCompressionSize !== undefined) out[x('minimum-compression-size')] = api.minimumCompressionSize;
     if (api.policy) out[x('policy')] = parseJson(api.policy);

@@ -6,17 +6,19 @@ import { badRequest, conflict } from '../aws/errors.js';
 import { newRestApiId } from '../aws/ids.js';
 import { mutateDefinition, type ApiGatewayContext } from '../control-plane/apigateway/context.js';
 import { buildRestApi, chosenRestApiId, CUSTOM_ID_TAG, newDefinition } from '../control-plane/apigateway/rest-apis.js';
-import type { RestApi } from '../model/rest-api.js';
+import type { RestApi, RestApiDefinition } from '../model/rest-api.js';
+import type { Body } from '../control-plane/apigateway/validation.js';
 import { planApi, planDocumentation, planGatewayResponses, planValidators } from './api-fields.js';
 import { applyPlan, type ApplyMode } from './apply.js';
 import { basePathPrefix, documentBasePath, parseBasePathMode, type BasePathMode } from './basepath.js';
-import { ImportProblems, type OpenApiDocument } from './document.js';
+import { ImportProblems, isObject, type OpenApiDocument } from './document.js';
 import { SchemaModels } from './models.js';
 import { planPaths } from './operations.js';
 import { parseOpenApi } from './parse.js';
 import type { ImportPlan } from './plan.js';
 import { References } from './refs.js';
 import { SecuritySchemes } from './security.js';
+import { resolveAwsVariables, type AwsVariables } from './variables.js';
 
 export interface ImportParameters {
   basePath: BasePathMode;
@@ -42,6 +44,9 @@ export function readImportParameters(query: URLSearchParams): ImportParameters {
   return params;
 }
 
+/** Runs on the imported definition before it is stored; a throw stores nothing (`--import` checks that it deploys). */
+export type DefinitionCheck = (definition: RestApiDefinition) => void;
+
 export interface PlannedImport {
   doc: OpenApiDocument;
   plan: ImportPlan;
@@ -49,9 +54,13 @@ export interface PlannedImport {
   problems: ImportProblems;
 }
 
-/** Parses and plans; throws only for documents AWS refuses outright (unreadable, malformed integration). */
-export function planImport(body: string | Uint8Array, params: ImportParameters): PlannedImport {
+/**
+ * Parses and plans; throws only for documents AWS refuses outright (unreadable, malformed
+ * integration). With `variables`, the AWS variables (`${AWS::Region}`, …) are resolved first.
+ */
+export function planImport(body: string | Uint8Array, params: ImportParameters, variables?: AwsVariables): PlannedImport {
   const doc = parseOpenApi(body);
+  if (variables) resolveAwsVariables(doc.root, variables);
   const problems = new ImportProblems();
   const refs = new References(doc.root);
   const models = new SchemaModels(doc, refs, problems);
@@ -70,6 +79,23 @@ export function planImport(body: string | Uint8Array, params: ImportParameters):
   const documentation = params.ignoreDocumentation ? undefined : planDocumentation(doc, problems);
   if (documentation) plan.documentation = documentation;
   return { doc, plan, problems };
+}
+
+/**
+ * A new API's endpoint configuration: the `endpointConfigurationTypes` parameter (default EDGE)
+ * and the document's `vpcEndpointIds`, which only a PRIVATE API may have. AWS refuses the
+ * document otherwise, also when the type is the default (recorded in AWS error reports for
+ * documents with vpcEndpointIds imported without the parameter).
+ */
+function newEndpointConfiguration(planned: unknown): Body {
+  const endpoint: Body = isObject(planned) ? { ...planned } : {};
+  if (endpoint.types === undefined) endpoint.types = ['EDGE'];
+  const ids = endpoint.vpcEndpointIds;
+  const types = endpoint.types as string[];
+  if (Array.isArray(ids) && ids.length > 0 && !types.includes('PRIVATE')) {
+    throw badRequest('VPCEndpoints can only be specified with PRIVATE apis.');
+  }
+  return endpoint;
 }
 
 /** The RestApi answered by an import: the stored API plus the import's warnings. */
@@ -93,10 +119,11 @@ function copyProblems(from: ImportProblems): ImportProblems {
  * ImportRestApi: a new API from the document. The id is `restApiId` when given (Archway's
  * `--import`: chosen by the caller), else the `_custom_id_` tag's, else a random one.
  */
-export async function importRestApi(ctx: ApiGatewayContext, body: string | Uint8Array, params: ImportParameters, restApiId?: string): Promise<RestApi> {
-  const planned = planImport(body, params);
-  const fields = { ...planned.plan.api };
-  if (!fields.endpointConfiguration) fields.endpointConfiguration = { types: ['EDGE'] };
+export async function importRestApi(
+  ctx: ApiGatewayContext, body: string | Uint8Array, params: ImportParameters, restApiId?: string, check?: DefinitionCheck,
+): Promise<RestApi> {
+  const planned = planImport(body, params, ctx.env);
+  const fields = { ...planned.plan.api, endpointConfiguration: newEndpointConfiguration(planned.plan.api.endpointConfiguration) };
   const api = buildRestApi(fields);
   if (restApiId !== undefined) api.id = chosenRestApiId(restApiId);
   const fixedId = restApiId !== undefined || api.tags?.[CUSTOM_ID_TAG] !== undefined;
@@ -105,7 +132,11 @@ export async function importRestApi(ctx: ApiGatewayContext, body: string | Uint8
     const definition = newDefinition(structuredClone(api), false);
     applyPlan(definition, planned.plan, problems, ctx.env, 'create');
     finish(problems, params);
-    if (await ctx.store.createDefinition(definition)) return withWarnings(definition.api, problems);
+    check?.(definition);
+    if (await ctx.store.createDefinition(definition)) {
+      ctx.events.publish({ kind: 'api-created', restApiId: definition.api.id });
+      return withWarnings(definition.api, problems);
+    }
     if (fixedId) throw conflict(`API with id ${api.id} already exists`); // unverified (LocalStack extension)
     if (tries > 5) throw new Error('could not allocate a REST API id');
     api.id = newRestApiId();
@@ -115,12 +146,14 @@ export async function importRestApi(ctx: ApiGatewayContext, body: string | Uint8
 /** PutRestApi: the document merged into, or overwriting, an existing API. */
 export async function putRestApi(
   ctx: ApiGatewayContext, restApiId: string, body: string | Uint8Array, mode: Exclude<ApplyMode, 'create'>, params: ImportParameters,
+  check?: DefinitionCheck,
 ): Promise<RestApi> {
-  const planned = planImport(body, params);
+  const planned = planImport(body, params, ctx.env);
   return mutateDefinition(ctx, restApiId, (definition) => {
     const problems = copyProblems(planned.problems);
     applyPlan(definition, planned.plan, problems, ctx.env, mode);
     finish(problems, params);
+    check?.(definition);
     return withWarnings(definition.api, problems);
   });
 }

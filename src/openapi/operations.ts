@@ -203,10 +203,10 @@ function planIntegration(ctx: PathContext, path: string, raw: unknown, planned: 
     if (!Number.isFinite(timeout)) throw malformed();
     body.timeoutInMillis = timeout;
   }
-  for (const key of ['requestParameters', 'requestTemplates'] as const) {
-    if (integration[key] === undefined) continue;
-    body[key] = stringMap(integration[key], malformed);
-  }
+  const parameters = (key: 'requestParameters' | 'responseParameters', value: unknown) =>
+    parameterMap(ctx.problems, key, value, `of resource '${path}' and method '${planned.verb}'`, malformed);
+  if (integration.requestParameters !== undefined) body.requestParameters = parameters('requestParameters', integration.requestParameters);
+  if (integration.requestTemplates !== undefined) body.requestTemplates = stringMap(integration.requestTemplates, malformed);
   if (integration.cacheKeyParameters !== undefined) {
     if (!Array.isArray(integration.cacheKeyParameters)) throw malformed();
     body.cacheKeyParameters = integration.cacheKeyParameters.map((v) => text(v) ?? v);
@@ -224,9 +224,8 @@ function planIntegration(ctx: PathContext, path: string, raw: unknown, planned: 
     if (statusCode === undefined) throw malformed();
     const response: Body = {};
     if (pattern !== 'default') response.selectionPattern = pattern;
-    for (const key of ['responseParameters', 'responseTemplates'] as const) {
-      if (rawResponse[key] !== undefined) response[key] = stringMap(rawResponse[key], malformed);
-    }
+    if (rawResponse.responseParameters !== undefined) response.responseParameters = parameters('responseParameters', rawResponse.responseParameters);
+    if (rawResponse.responseTemplates !== undefined) response.responseTemplates = stringMap(rawResponse.responseTemplates, malformed);
     if (rawResponse.contentHandling !== undefined) response.contentHandling = text(rawResponse.contentHandling)?.toUpperCase();
     planned.integrationResponses.push({ statusCode, body: response });
   }
@@ -240,6 +239,27 @@ function stringMap(value: unknown, malformed: () => Error): Record<string, strin
     else if (typeof v === 'string') out[key] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
     else throw malformed();
+  }
+  return out;
+}
+
+/**
+ * A parameter mapping: a value that is not a string is dropped with AWS's warning (recorded:
+ * "Invalid format for 'requestParameters'. Expected type string for property
+ * 'integration.request.header.nothing' of resource '/test' and method 'GET' but got 'true'";
+ * the responseParameters text is the same pattern, unverified).
+ */
+function parameterMap(
+  problems: ImportProblems, key: 'requestParameters' | 'responseParameters', value: unknown, where: string, malformed: () => Error,
+): Record<string, string> {
+  if (!isObject(value)) throw malformed();
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[name] = v;
+    else {
+      const shown = typeof v === 'boolean' || typeof v === 'number' ? String(v) : JSON.stringify(v);
+      problems.warn(`Invalid format for '${key}'. Expected type string for property '${name}' ${where} but got '${shown}'`);
+    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Security schemes and requirements: `x-amazon-apigateway-authorizer` schemes become authorizers,
-// an apiKey scheme without one means `apiKeyRequired`, `x-amazon-apigateway-authtype: awsSigv4`
-// means AWS_IAM. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+// an apiKey scheme for the `x-api-key` header without one means `apiKeyRequired`,
+// `x-amazon-apigateway-authtype: awsSigv4` means AWS_IAM. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
 // and …-swagger-extensions-authtype.html. Stored now; enforced when authorizers land.
 import type { AuthorizationType } from '../model/rest-api.js';
 import type { Body } from '../control-plane/apigateway/validation.js';
@@ -65,7 +65,9 @@ export class SecuritySchemes {
       return { kind: 'authorizer', cognito: type === 'COGNITO_USER_POOLS' };
     }
     if (authType?.toLowerCase() === 'awssigv4') return { kind: 'iam' };
-    if (scheme.type === 'apiKey') return { kind: 'apiKey' };
+    // Only a scheme naming the x-api-key header is the API key (LocalStack's rule, checked against
+    // AWS): `{type: apiKey, name: Authorization}` without an authorizer is not one.
+    if (scheme.type === 'apiKey' && typeof scheme.name === 'string' && scheme.name.toLowerCase() === 'x-api-key') return { kind: 'apiKey' };
     return { kind: 'other' };
   }
 

@@ -3,6 +3,8 @@
 
 export type DeploymentChange =
   | { kind: 'stage'; restApiId: string; stageName: string }
+  /** A REST API now exists (CreateRestApi, ImportRestApi): the data plane tells 403 from 404 without the store. */
+  | { kind: 'api-created'; restApiId: string }
   | { kind: 'api-deleted'; restApiId: string };
 
 export type DeploymentListener = (change: DeploymentChange) => void;

@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/archway.js', import.meta.url));
@@ -60,8 +60,8 @@ const get = async (p: ArchwayProcess, apiId: string, stage: string, path: string
   return { status: res.status, text: await res.text() };
 };
 
-function client(endpoint: string): APIGatewayClient {
-  const c = new APIGatewayClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+function client(endpoint: string, region = 'us-east-1'): APIGatewayClient {
+  const c = new APIGatewayClient({ endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   cleanups.push(() => c.destroy());
   return c;
 }
@@ -99,6 +99,15 @@ describe('archway start --import', () => {
     const apis = await client(second.endpoint).send(new GetRestApisCommand({}));
     expect(apis.items?.map((a) => a.id)).toEqual([apiId]);
     expect(await get(second, apiId, 'dev', '/beta')).toEqual({ status: 200, text: '{"name": "beta"}' });
+  });
+
+  it('resolves the AWS variables with --region and --account-id', async () => {
+    const p = await start(['--in-memory', '--region', 'eu-west-1', '--account-id', '111122223333', '--import', join(FIXTURES, 'aws-variables.yaml')]);
+    const restApiId = importedId(p);
+    const c = client(p.endpoint, 'eu-west-1');
+    const root = (await c.send(new GetResourcesCommand({ restApiId }))).items!.find((r) => r.path === '/')!;
+    const integration = await c.send(new GetIntegrationCommand({ restApiId, resourceId: root.id, httpMethod: 'GET' }));
+    expect(integration.uri).toBe('arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:LambdaFunctionName/invocations');
   });
 
   it('stops with the import error when the file is refused', async () => {
@@ -164,6 +173,44 @@ describe('archway start --import --watch', () => {
     writeFileSync(file, original);
     await eventually(async () => (await get(p, apiId, 'dev', '/alpha')).text === '{"name": "alpha"}', 'the fixed file');
     expect((await get(p, apiId, 'dev', '/gamma')).status).toBe(403);
+  });
+});
+
+describe('archway start --import: import and deploy as one step', () => {
+  const original = readFileSync(join(FIXTURES, 'anchors.yaml'), 'utf8');
+  /** anchors.yaml plus GET /gamma, which has no integration: it imports, but cannot be deployed. */
+  const undeployable = original.replace('paths:\n', 'paths:\n  /gamma:\n    get:\n      responses:\n        "200":\n          description: gamma\n');
+
+  it('a file that cannot be deployed creates no API, and the error names the method', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'api.yaml');
+    writeFileSync(file, undeployable);
+    const result = await run(['start', '--data-dir', join(dir, 'data'), '--port', '0', '--log-level', 'warn', '--import', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Import of ${file} failed: BadRequestException: No integration defined for method (GET /gamma)`);
+    const p = await start(['--data-dir', join(dir, 'data')]);
+    expect((await client(p.endpoint).send(new GetRestApisCommand({}))).items).toEqual([]);
+  });
+
+  it('--watch: a reload that cannot be deployed leaves the working copy as it was, so the next reload reports only its own changes', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'api.yaml');
+    writeFileSync(file, original);
+    const p = await start(['--in-memory', '--import', file, '--watch']);
+    const apiId = importedId(p);
+
+    writeFileSync(file, undeployable);
+    await eventually(() => p.output().includes('Reload of'), 'the deploy error report');
+    expect(p.output()).toContain(`Reload of ${file} failed; still serving the last good deployment: BadRequestException: No integration defined for method (GET /gamma)`);
+    const resources = await client(p.endpoint).send(new GetResourcesCommand({ restApiId: apiId }));
+    expect(resources.items?.map((r) => r.path).sort()).toEqual(['/', '/alpha', '/beta']);
+
+    writeFileSync(file, original.replace('{"name": "alpha"}', '{"name": "alpha", "version": 3}'));
+    // the changes are printed in one write, after the Reloaded line
+    await eventually(() => p.output().includes('Reloaded') && p.output().slice(p.output().indexOf('Reloaded')).includes('GET /alpha\n'), 'the reload report');
+    const report = p.output().slice(p.output().indexOf('Reloaded')).split('\n');
+    expect(report.slice(1, report.findIndex((line, i) => i > 0 && !line.startsWith('  ')))).toEqual(['  ~ GET /alpha']);
+    expect(await get(p, apiId, 'dev', '/alpha')).toEqual({ status: 200, text: '{"name": "alpha", "version": 3}' });
   });
 });
 

@@ -1,6 +1,6 @@
 // GetExport with the AWS SDK: Swagger 2.0 and OpenAPI 3.0, JSON and YAML, with and without
 // extensions, always from the stage's deployment; and the round trip: importing an export gives
-// the same API (read back with the SDK) and the same export.
+// the same API (read back with the SDK) and the same export, authorizers included when exported.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -138,9 +138,22 @@ describe('GetExport', () => {
       { location: { type: 'API' }, properties: { description: 'The everything API' } },
       { location: { type: 'METHOD', path: '/items', method: 'GET' }, properties: { summary: 'List items' } },
     ]);
+    // a REQUEST authorizer's scheme names no header: "Unused", as AWS's documented examples write it
+    expect(doc.components.securitySchemes['request-auth']).toMatchObject({ type: 'apiKey', name: 'Unused', in: 'header' });
+    // recorded: the API key source is written only when it is AUTHORIZER
+    expect(doc).not.toHaveProperty('x-amazon-apigateway-api-key-source');
     const plain = await exportDoc({ restApiId: id });
     expect(plain['x-amazon-apigateway-request-validators']).toBeUndefined();
     expect(plain.components.securitySchemes['token-auth']).toEqual({ type: 'apiKey', name: 'Authorization', in: 'header' });
+  });
+
+  it('writes x-amazon-apigateway-api-key-source AUTHORIZER, and components {} when an OpenAPI 3 document has none (recorded)', async () => {
+    const id = await importAndDeploy(Buffer.from(fixture('anchors.yaml').toString('utf8').replace('paths:', 'x-amazon-apigateway-api-key-source: AUTHORIZER\npaths:')));
+    const doc = await exportDoc({ restApiId: id, parameters: { extensions: 'apigateway' } });
+    expect(doc['x-amazon-apigateway-api-key-source']).toBe('AUTHORIZER');
+    expect(doc.components).toEqual({});
+    expect((await exportDoc({ restApiId: id })).components).toEqual({});
+    expect(await exportDoc({ restApiId: id, exportType: 'swagger' })).not.toHaveProperty('components');
   });
 
   it('exports the deployment the stage serves, not the working copy', async () => {
@@ -154,6 +167,41 @@ describe('GetExport', () => {
   it('answers an unknown stage and an unknown export type', async () => {
     await expect(exportRaw({ restApiId: petstore, stageName: 'nope' })).rejects.toMatchObject({ name: 'NotFoundException', message: 'Invalid Stage identifier specified' });
     await expect(exportRaw({ restApiId: petstore, exportType: 'raml' })).rejects.toMatchObject({ name: 'BadRequestException' });
+  });
+});
+
+describe('round trip of authorizer-protected methods', () => {
+  type Methods = Record<string, Record<string, { authorizationType?: string; apiKeyRequired?: boolean; authorizerId?: string }>>;
+  let original: string;
+  beforeAll(async () => {
+    original = await importAndDeploy(Buffer.from(fixture('every-extension.json').toString('utf8').replace('everything1', 'everything3')));
+  });
+  const methodsOf = async (restApiId: string): Promise<Methods> => Object.fromEntries(
+    ((await archway.apigateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'] }))).items ?? []).map((r) => [r.path, r.resourceMethods ?? {}]),
+  );
+
+  it('with extensions=integrations the authorizer is not exported, and the re-import neither asks for an API key nor keeps the authorizer', async () => {
+    const exported = await exportRaw({ restApiId: original, parameters: { extensions: 'integrations' } });
+    const doc = JSON.parse(Buffer.from(exported.body!).toString('utf8')) as Doc;
+    expect(doc.components.securitySchemes['token-auth']).toEqual({ type: 'apiKey', name: 'Authorization', in: 'header' });
+    const copy = await archway.apigateway.send(new ImportRestApiCommand({ body: exported.body! }));
+    expect(copy.warnings).toContain("Security scheme 'token-auth' used by ANY /items/{id} is not supported by API Gateway; ignored");
+    const resources = await methodsOf(copy.id!);
+    expect(resources['/items/{id}'].ANY).toMatchObject({ authorizationType: 'NONE', apiKeyRequired: false });
+    expect(resources['/items'].GET).toMatchObject({ authorizationType: 'NONE', apiKeyRequired: true });
+  });
+
+  it.each(['authorizers', 'apigateway'])('with extensions=%s the re-import protects the same methods with the same authorizers', async (extensions) => {
+    const exported = await exportRaw({ restApiId: original, parameters: { extensions } });
+    const copy = await archway.apigateway.send(new ImportRestApiCommand({ body: exported.body! }));
+    const before = await methodsOf(original);
+    const after = await methodsOf(copy.id!);
+    for (const [path, verb] of [['/items/{id}', 'ANY'], ['/admin', 'GET'], ['/items', 'GET'], ['/items', 'POST']]) {
+      const { authorizationType, apiKeyRequired, authorizerId } = before[path][verb];
+      expect(after[path][verb], `${verb} ${path}`).toMatchObject({ authorizationType, apiKeyRequired });
+      expect(after[path][verb].authorizerId === undefined, `${verb} ${path}`).toBe(authorizerId === undefined);
+    }
+    expect(after['/items/{id}'].ANY.authorizationType).toBe('CUSTOM');
   });
 });
 

@@ -1,11 +1,12 @@
 // ImportRestApi and PutRestApi over the fixture corpus with the AWS SDK: every extension, Swagger
-// 2.0, OpenAPI 3.1, YAML anchors, warnings (and failonwarnings), base paths, endpoint types,
-// merge/overwrite, and one broken document per error class. Each imported API is deployed and
+// 2.0, OpenAPI 3.1, YAML anchors, AWS variables, warnings (and failonwarnings), base paths,
+// endpoint types, merge/overwrite (API fields, tags, documentation), and one broken document per
+// error class. Each imported API is deployed and
 // called over HTTP. AWS's texts are recorded where the implementation says so.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateDeploymentCommand, CreateRestApiCommand, GetGatewayResponseCommand, GetIntegrationCommand, GetMethodCommand,
+  CreateDeploymentCommand, CreateRestApiCommand, GetExportCommand, GetGatewayResponseCommand, GetIntegrationCommand, GetMethodCommand,
   GetModelsCommand, GetRequestValidatorsCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, ImportRestApiCommand,
   PutRestApiCommand, type Resource,
 } from '@aws-sdk/client-api-gateway';
@@ -368,5 +369,304 @@ describe('PutRestApi', () => {
     const resources = await resourcesOf(api.id!);
     const method = await send<{ requestParameters?: Record<string, boolean> }>(new GetMethodCommand({ restApiId: api.id, resourceId: byPath(resources, '/pets/{petId}').id, httpMethod: 'GET' }));
     expect(method.requestParameters).toEqual({ 'method.request.path.petId': true });
+  });
+});
+
+/** A GET answered by a MOCK integration with `template` (a JSON document, as text). */
+const mockGet = (template: string, extra: Record<string, unknown> = {}) => ({
+  get: {
+    responses: { '200': { description: 'ok' } },
+    'x-amazon-apigateway-integration': {
+      type: 'mock', requestTemplates: { 'application/json': '{"statusCode": 200}' },
+      responses: { default: { statusCode: '200', responseTemplates: { 'application/json': template } } },
+    },
+    ...extra,
+  },
+});
+const oas3 = (title: string, paths: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ openapi: '3.0.1', info: { title, version: '1' }, paths, ...extra });
+
+describe('AWS variables (${AWS::Region}, ${AWS::AccountId}, ${AWS::Partition})', () => {
+  it('are resolved at import with the region and account of the Archway: the documented example', async () => {
+    const other = await startArchway({ region: 'eu-west-2', accountId: '123456789012' });
+    try {
+      const api = await other.apigateway.send(new ImportRestApiCommand({ body: fixture('aws-variables.yaml'), failOnWarnings: true }));
+      const root = (await other.apigateway.send(new GetResourcesCommand({ restApiId: api.id }))).items!.find((r) => r.path === '/')!;
+      const integration = await other.apigateway.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: root.id, httpMethod: 'GET' }));
+      expect(integration).toMatchObject({
+        type: 'AWS_PROXY', httpMethod: 'POST', contentHandling: 'CONVERT_TO_TEXT',
+        uri: 'arn:aws:apigateway:eu-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-2:123456789012:function:LambdaFunctionName/invocations',
+      });
+    } finally {
+      await other.stop();
+    }
+  });
+
+  const variablesDoc = oas3('Variables', {
+    '/where': mockGet('{"region": "${AWS::Region}", "account": "${AWS::AccountId}", "partition": "${AWS::Partition}", "who": "${stageVariables.who}"}'),
+  }, { info: { title: 'Variables', version: '1', description: 'in ${AWS::Partition}/${AWS::Region}' } });
+
+  it('in every string of the document, for PutRestApi too; other ${…} text is left alone; the deployed API serves the result', async () => {
+    const created = await archway.apigateway.send(new CreateRestApiCommand({ name: 'to be replaced' }));
+    const put = await archway.apigateway.send(new PutRestApiCommand({ restApiId: created.id, mode: 'overwrite', body: Buffer.from(variablesDoc) }));
+    expect(put.description).toBe('in aws/us-east-1');
+    await archway.apigateway.send(new CreateDeploymentCommand({ restApiId: created.id, stageName: 'test', variables: { who: 'me' } }));
+    const res = await fetch(archway.invokeUrl(created.id!, 'test', '/where'));
+    expect(await res.json()).toEqual({ region: 'us-east-1', account: '000000000000', partition: 'aws', who: 'me' });
+  });
+});
+
+describe('security schemes: which apiKey scheme is the API key', () => {
+  const doc = oas3('Schemes', {
+    '/bearer': mockGet('{}', { security: [{ bearer: [] }] }),
+    '/keyed': mockGet('{}', { security: [{ key: [] }] }),
+  }, {
+    components: {
+      securitySchemes: {
+        // how JWT documents declare a bearer token: not an API key
+        bearer: { type: 'apiKey', name: 'Authorization', in: 'header' },
+        key: { type: 'apiKey', name: 'X-API-Key', in: 'header' },
+      },
+    },
+  });
+
+  it('only a scheme for the x-api-key header (any case) without an authorizer makes the API key required; another is ignored with a warning', async () => {
+    const api = await importDoc(doc);
+    expect(api.warnings).toEqual(["Security scheme 'bearer' used by GET /bearer is not supported by API Gateway; ignored"]);
+    const resources = await resourcesOf(api.id!);
+    expect(byPath(resources, '/bearer').resourceMethods!.GET).toMatchObject({ authorizationType: 'NONE', apiKeyRequired: false });
+    expect(byPath(resources, '/keyed').resourceMethods!.GET).toMatchObject({ authorizationType: 'NONE', apiKeyRequired: true });
+  });
+});
+
+describe('PutRestApi: API fields', () => {
+  const binaryDoc = (types: string[]) => oas3('Binary', { '/b': mockGet('{}') }, { 'x-amazon-apigateway-binary-media-types': types });
+
+  it('merge adds the document binary media types to the API ones; overwrite takes the document ones (recorded)', async () => {
+    const created = await archway.apigateway.send(new CreateRestApiCommand({ name: 'binary', binaryMediaTypes: ['image/heif'] }));
+    const merged = await archway.apigateway.send(new PutRestApiCommand({ restApiId: created.id, mode: 'merge', body: Buffer.from(binaryDoc(['image/png', 'image/jpg'])) }));
+    expect(merged.binaryMediaTypes).toEqual(['image/heif', 'image/png', 'image/jpg']);
+    for (const types of [['image/png'], []]) {
+      const again = await archway.apigateway.send(new PutRestApiCommand({ restApiId: created.id, mode: 'merge', body: Buffer.from(binaryDoc(types)) }));
+      expect(again.binaryMediaTypes).toEqual(['image/heif', 'image/png', 'image/jpg']);
+    }
+    const overwritten = await archway.apigateway.send(new PutRestApiCommand({ restApiId: created.id, mode: 'overwrite', body: Buffer.from(binaryDoc(['image/png', 'image/jpg'])) }));
+    expect(overwritten.binaryMediaTypes).toEqual(['image/png', 'image/jpg']);
+  });
+
+  const privateDoc = (ids: string[]) => oas3('Endpoint', { '/e': mockGet('{}') }, {
+    servers: [{ url: 'https://example.com', 'x-amazon-apigateway-endpoint-configuration': { vpcEndpointIds: ids } }],
+  });
+  const ENDPOINT_WARNING = 'PutRestApi does not change the endpoint configuration of an API; the endpoint configuration of the document and the endpointConfigurationTypes parameter are ignored';
+
+  it('never changes the endpoint configuration: endpointConfigurationTypes and vpcEndpointIds are ignored with a warning', async () => {
+    const created = await archway.apigateway.send(new CreateRestApiCommand({ name: 'regional', endpointConfiguration: { types: ['REGIONAL'] } }));
+    const put = await archway.apigateway.send(new PutRestApiCommand({
+      restApiId: created.id, mode: 'overwrite', body: Buffer.from(privateDoc(['vpce-0123456789abcdef0'])), parameters: { endpointConfigurationTypes: 'PRIVATE' },
+    }));
+    expect(put.warnings).toEqual([ENDPOINT_WARNING]);
+    expect(put.endpointConfiguration).toEqual({ types: ['REGIONAL'], ipAddressType: 'ipv4' });
+    const api = await archway.apigateway.send(new GetRestApiCommand({ restApiId: created.id }));
+    expect(api.endpointConfiguration).toEqual({ types: ['REGIONAL'], ipAddressType: 'ipv4' });
+    const refused = await importError(archway.apigateway.send(new PutRestApiCommand({
+      restApiId: created.id, body: Buffer.from(privateDoc(['vpce-0123456789abcdef0'])), failOnWarnings: true,
+    })));
+    expect(refused).toEqual({ name: 'BadRequestException', status: 400, message: `Warnings found during import:\n\t${ENDPOINT_WARNING}` });
+  });
+
+  it('keeps the vpcEndpointIds of a private API; the same ones in the document are no warning', async () => {
+    const api = await importDoc(privateDoc(['vpce-0123456789abcdef0']), { parameters: { endpointConfigurationTypes: 'PRIVATE' } });
+    const same = await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: Buffer.from(privateDoc(['vpce-0123456789abcdef0'])) }));
+    expect(same.warnings).toBeUndefined();
+    const other = await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: Buffer.from(privateDoc(['vpce-fedcba9876543210f'])) }));
+    expect(other.warnings).toEqual([ENDPOINT_WARNING]);
+    const none = await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: Buffer.from(oas3('Endpoint', { '/e': mockGet('{}') })) }));
+    expect(none.warnings).toBeUndefined();
+    expect(none.endpointConfiguration).toEqual({ types: ['PRIVATE'], vpcEndpointIds: ['vpce-0123456789abcdef0'], ipAddressType: 'dualstack' });
+  });
+
+  const taggedDoc = (tags: Record<string, string>) => oas3('Tagged', { '/t': mockGet('{}') }, {
+    tags: Object.entries(tags).map(([name, value]) => ({ name, 'x-amazon-apigateway-tag-value': value })),
+  });
+
+  it('overwrite replaces the API tags with the document ones; merge adds them', async () => {
+    const api = await importDoc(taggedDoc({ team: 'a', owner: 'b' }));
+    const merged = await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'merge', body: Buffer.from(taggedDoc({ team: 'c', cost: 'd' })) }));
+    expect(merged.tags).toEqual({ team: 'c', owner: 'b', cost: 'd' });
+    const overwritten = await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: Buffer.from(taggedDoc({ team: 'e' })) }));
+    expect(overwritten.tags).toEqual({ team: 'e' });
+    await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: Buffer.from(taggedDoc({})) }));
+    expect((await archway.apigateway.send(new GetRestApiCommand({ restApiId: api.id }))).tags ?? {}).toEqual({});
+  });
+
+  it('overwrite keeps the _custom_id_ tag that chose the id', async () => {
+    const api = await importDoc(taggedDoc({ _custom_id_: 'tagged0001', team: 'a' }));
+    expect(api.id).toBe('tagged0001');
+    const overwritten = await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: Buffer.from(taggedDoc({})) }));
+    expect(overwritten.tags).toEqual({ _custom_id_: 'tagged0001' });
+  });
+
+  it('failonwarnings refuses a document with warnings and changes nothing', async () => {
+    const api = await importDoc(fixture('anchors.yaml'));
+    const before = await resourcesOf(api.id!);
+    const error = await importError(archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: fixture('warnings.yaml'), failOnWarnings: true })));
+    expect(error.name).toBe('BadRequestException');
+    expect(error.message).toMatch(/^Warnings found during import:\n\tx-amazon-apigateway-cors is only supported for HTTP APIs/);
+    expect(await resourcesOf(api.id!)).toEqual(before);
+    expect((await archway.apigateway.send(new GetRestApiCommand({ restApiId: api.id }))).name).toBe('Anchored');
+  });
+});
+
+describe('integration parameter mappings that are not strings', () => {
+  const doc = oas3('Mappings', {
+    '/test': {
+      get: {
+        parameters: [{ name: 'x-in', in: 'header', schema: { type: 'string' } }],
+        responses: { '200': { description: 'ok', headers: { 'x-out': { schema: { type: 'string' } }, 'x-num': { schema: { type: 'string' } } } } },
+        'x-amazon-apigateway-integration': {
+          type: 'http', httpMethod: 'GET', uri: 'http://${stageVariables.backend}/echo',
+          requestParameters: { 'integration.request.header.nothing': true, 'integration.request.header.x-sent': 'method.request.header.x-in' },
+          responses: { default: { statusCode: '200', responseParameters: { 'method.response.header.x-out': "'fixed'", 'method.response.header.x-num': 5 } } },
+        },
+      },
+    },
+  });
+
+  it('are dropped with AWS warning (recorded), and the rest of the import is served', async () => {
+    const api = await importDoc(doc);
+    expect(api.warnings).toEqual([
+      "Invalid format for 'requestParameters'. Expected type string for property 'integration.request.header.nothing' of resource '/test' and method 'GET' but got 'true'",
+      "Invalid format for 'responseParameters'. Expected type string for property 'method.response.header.x-num' of resource '/test' and method 'GET' but got '5'",
+    ]);
+    const resources = await resourcesOf(api.id!);
+    const integration = byPath(resources, '/test').resourceMethods!.GET.methodIntegration!;
+    expect(integration.requestParameters).toEqual({ 'integration.request.header.x-sent': 'method.request.header.x-in' });
+    expect(integration.integrationResponses?.['200'].responseParameters).toEqual({ 'method.response.header.x-out': "'fixed'" });
+    await deploy(api.id!);
+    const res = await fetch(archway.invokeUrl(api.id!, 'test', '/test'), { headers: { 'x-in': 'hello' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-out')).toBe('fixed');
+    const echo = (await res.json()) as EchoBody;
+    expect(echo.headers['x-sent']).toBe('hello');
+    expect(echo.headers.nothing).toBeUndefined();
+  });
+});
+
+describe('integration response errors', () => {
+  it('name the method and path, not the status code, and an undeclared method response header (AWS text, recorded)', async () => {
+    const doc = oas3('Undeclared', {
+      '/foo': {
+        post: {
+          responses: { '201': { description: 'created' } },
+          'x-amazon-apigateway-integration': {
+            type: 'mock', requestTemplates: { 'application/json': '{"statusCode": 201}' },
+            responses: { default: { statusCode: '201', responseParameters: { 'method.response.header.Location': "'/foo/1'" } } },
+          },
+        },
+      },
+    });
+    const error = await importError(importDoc(doc));
+    expect(error).toEqual({
+      name: 'BadRequestException', status: 400,
+      message: "Errors found during import:\n\tUnable to put integration response on 'POST' for resource at path '/foo': Invalid mapping expression specified: "
+        + 'Validation Result: warnings : [], errors : [Invalid mapping expression parameter specified: method.response.header.Location]',
+    });
+  });
+});
+
+describe('endpoint configuration of an imported API', () => {
+  const doc = (vpcEndpointIds: string[]) => oas3('Private', { '/p': mockGet('{}') }, {
+    servers: [{ url: 'https://example.com', 'x-amazon-apigateway-endpoint-configuration': { vpcEndpointIds } }],
+  });
+
+  it('vpcEndpointIds need a PRIVATE API: refused for the default EDGE type and for REGIONAL (AWS text, recorded)', async () => {
+    const before = (await archway.apigateway.send(new GetRestApisCommand({ limit: 500 }))).items?.length;
+    for (const parameters of [{}, { endpointConfigurationTypes: 'EDGE' }, { endpointConfigurationTypes: 'REGIONAL' }]) {
+      expect(await importError(importDoc(doc(['vpce-0123456789abcdef0']), { parameters })))
+        .toEqual({ name: 'BadRequestException', status: 400, message: 'VPCEndpoints can only be specified with PRIVATE apis.' });
+    }
+    expect((await archway.apigateway.send(new GetRestApisCommand({ limit: 500 }))).items?.length).toBe(before);
+  });
+
+  it('a PRIVATE API keeps them; an empty list is no endpoint id', async () => {
+    const api = await importDoc(doc(['vpce-0123456789abcdef0']), { parameters: { endpointConfigurationTypes: 'PRIVATE' } });
+    expect(api.endpointConfiguration).toEqual({ types: ['PRIVATE'], vpcEndpointIds: ['vpce-0123456789abcdef0'], ipAddressType: 'dualstack' });
+    const edge = await importDoc(doc([]));
+    expect(edge.endpointConfiguration).toEqual({ types: ['EDGE'], ipAddressType: 'ipv4' });
+  });
+});
+
+describe('base paths', () => {
+  const serverDoc = oas3('Server path', { '/test': mockGet('{"at": "$context.resourcePath"}') }, { servers: [{ url: 'https://example.com/base-url/part' }] });
+
+  it.each([
+    ['ignore', ['/', '/test'], '/test'],
+    // recorded: /base-url/part split gives /part
+    ['split', ['/', '/part', '/part/test'], '/part/test'],
+    ['prepend', ['/', '/base-url', '/base-url/part', '/base-url/part/test'], '/base-url/part/test'],
+  ])('basepath=%s with the path of the OpenAPI 3 servers[0].url', async (basepath, paths, served) => {
+    const api = await importDoc(serverDoc, { parameters: { basepath } });
+    expect((await resourcesOf(api.id!)).map((r) => r.path).sort()).toEqual(paths);
+    await deploy(api.id!);
+    const res = await fetch(archway.invokeUrl(api.id!, 'test', served));
+    expect(await res.json()).toEqual({ at: served });
+  });
+
+  it('basepath=split of a one-segment Swagger basePath leaves the paths at the root', async () => {
+    const swagger = JSON.stringify({
+      swagger: '2.0', info: { title: 'One segment', version: '1' }, basePath: '/v1',
+      paths: { '/orders': mockGet('{}') },
+    });
+    const split = await importDoc(swagger, { parameters: { basepath: 'split' } });
+    expect((await resourcesOf(split.id!)).map((r) => r.path).sort()).toEqual(['/', '/orders']);
+    const prepend = await importDoc(swagger, { parameters: { basepath: 'prepend' } });
+    expect((await resourcesOf(prepend.id!)).map((r) => r.path).sort()).toEqual(['/', '/v1', '/v1/orders']);
+  });
+});
+
+describe('documentation parts', () => {
+  const docWith = (parts: { location: Record<string, string>; properties: Record<string, string> }[], version?: string) =>
+    oas3('Documented', { '/x': mockGet('{}'), '/y': mockGet('{}') }, {
+      'x-amazon-apigateway-documentation': { ...(version ? { version } : {}), documentationParts: parts },
+    });
+  const exported = async (restApiId: string) => {
+    await deploy(restApiId);
+    const out = await archway.apigateway.send(new GetExportCommand({ restApiId, stageName: 'test', exportType: 'oas30', parameters: { extensions: 'apigateway' } }));
+    return (JSON.parse(Buffer.from(out.body!).toString('utf8')) as Record<string, unknown>)['x-amazon-apigateway-documentation'];
+  };
+
+  it('merge keeps the parts not in the document and replaces those at the same location; overwrite replaces them all', async () => {
+    const api = await importDoc(docWith([
+      { location: { type: 'API' }, properties: { description: 'the API' } },
+      { location: { type: 'METHOD', path: '/x', method: 'GET' }, properties: { summary: 'x' } },
+    ], '1.0'));
+    await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'merge', body: Buffer.from(docWith([
+      { location: { type: 'METHOD', path: '/x', method: 'GET' }, properties: { summary: 'x, again' } },
+      { location: { type: 'RESOURCE', path: '/y' }, properties: { description: 'y' } },
+    ])) }));
+    expect(await exported(api.id!)).toEqual({
+      version: '1.0',
+      documentationParts: [
+        { location: { type: 'API' }, properties: { description: 'the API' } },
+        { location: { type: 'METHOD', path: '/x', method: 'GET' }, properties: { summary: 'x, again' } },
+        { location: { type: 'RESOURCE', path: '/y' }, properties: { description: 'y' } },
+      ],
+    });
+    await archway.apigateway.send(new PutRestApiCommand({ restApiId: api.id, mode: 'overwrite', body: Buffer.from(docWith([
+      { location: { type: 'RESOURCE', path: '/y' }, properties: { description: 'only y' } },
+    ], '2.0')) }));
+    expect(await exported(api.id!)).toEqual({ version: '2.0', documentationParts: [{ location: { type: 'RESOURCE', path: '/y' }, properties: { description: 'only y' } }] });
+  });
+
+  it('ignore=documentation imports none, and a merge with it keeps the existing ones', async () => {
+    const body = docWith([{ location: { type: 'API' }, properties: { description: 'the API' } }]);
+    const ignored = await importDoc(body, { parameters: { ignore: 'documentation' } });
+    expect(await exported(ignored.id!)).toBeUndefined();
+    const api = await importDoc(body);
+    await archway.apigateway.send(new PutRestApiCommand({
+      restApiId: api.id, mode: 'merge', parameters: { ignore: 'documentation' },
+      body: Buffer.from(docWith([{ location: { type: 'API' }, properties: { description: 'replaced?' } }])),
+    }));
+    expect(await exported(api.id!)).toEqual({ documentationParts: [{ location: { type: 'API' }, properties: { description: 'the API' } }] });
   });
 });

@@ -16,17 +16,26 @@ import { checkStageName, checkStageVariables, optBoolean, optString, optStringMa
 
 const deploymentNotFound = () => notFound('Invalid Deployment identifier specified');
 
-/** What AWS refuses to deploy. */
-function checkDeployable(definition: RestApiDefinition): void {
+/** What AWS refuses to deploy; `named` adds which method to AWS's text, e.g. " (GET /pets)" (`--import`). */
+function checkDeployable(definition: RestApiDefinition, named = false): void {
   let methods = 0;
   for (const resource of Object.values(definition.resources)) {
-    for (const method of Object.values(resource.resourceMethods ?? {})) {
+    for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
       if (!method) continue;
-      if (!method.methodIntegration) throw badRequest('No integration defined for method');
+      if (!method.methodIntegration) throw badRequest(`No integration defined for method${named ? ` (${verb} ${resource.path})` : ''}`);
       methods++;
     }
   }
   if (methods === 0) throw badRequest("The REST API doesn't contain any methods");
+}
+
+/**
+ * Throws what CreateDeployment would throw for `definition`, before anything is stored, naming
+ * the method without an integration (`archway start --import`: import and deploy as one step).
+ */
+export function checkDeployment(ctx: ApiGatewayContext, definition: RestApiDefinition): void {
+  checkDeployable(definition, true);
+  checkCompiles(ctx, { id: 'pending', restApiId: definition.api.id, createdDate: epochSeconds(), snapshot: structuredClone(definition) });
 }
 
 /**

@@ -25,10 +25,10 @@ function checkIntegrationResponse(method: Method, response: IntegrationResponse,
   }
   const declared = method.methodResponses?.[response.statusCode]?.responseParameters ?? {};
   for (const [target, source] of Object.entries(response.responseParameters ?? {})) {
-    // A header target must be declared by the method response of the same status (detail text unverified).
-    if (!METHOD_RESPONSE_TARGET.test(target) || !Object.hasOwn(declared, target)) {
-      throw invalidMapping(`Invalid mapping expression specified: ${target}`);
-    }
+    // A header target must be declared by the method response of the same status (recorded, aws-apigateway-importer
+    // issue #209: "errors : [Invalid mapping expression parameter specified: method.response.header.Location]").
+    if (!METHOD_RESPONSE_TARGET.test(target)) throw invalidMapping(`Invalid mapping expression specified: ${target}`); // unverified detail
+    if (!Object.hasOwn(declared, target)) throw invalidMapping(`Invalid mapping expression parameter specified: ${target}`);
     checkSource(source, ['integration.response', 'stageVariables', 'context', 'static']);
   }
   checkContentTypes(response.responseTemplates);

@@ -152,7 +152,9 @@ export async function insertDefinition(store: ConfigStore, definition: RestApiDe
 }
 
 async function createRestApi(ctx: ApiGatewayContext, body: Record<string, unknown>): Promise<RestApi> {
-  return insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
+  const api = await insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
+  ctx.events.publish({ kind: 'api-created', restApiId: api.id });
+  return api;
 }
 
 /** Applies one UpdateRestApi operation (control-plane.md §6; recorded where noted). */
