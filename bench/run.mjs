@@ -1,8 +1,11 @@
 // `npm run bench`: rps, p50/p99 and CPU per request for the backend direct, a bare undici
-// proxy, and Archway's HTTP_PROXY and MOCK routes, in one run. The server under test is
+// proxy, Archway's HTTP_PROXY, MOCK and Lambda proxy routes, and serverless-offline serving the
+// same Lambda handler (default worker mode and --useInProcess; `npm install --prefix bench`
+// installs it), in one run; then an RSS soak of the Lambda routes. The server under test is
 // pinned to core 1; the load generator (wrk, or autocannon when wrk is absent) and the
 // backend share core 0. See bench/README.md for the recorded figures.
 import { spawn, execFileSync } from 'node:child_process';
+import { setInterval, clearInterval } from 'node:timers';
 import { readFileSync, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,7 @@ import {
   APIGatewayClient, CreateRestApiCommand, CreateResourceCommand, PutMethodCommand, PutIntegrationCommand,
   PutMethodResponseCommand, PutIntegrationResponseCommand, CreateDeploymentCommand,
 } from '@aws-sdk/client-api-gateway';
+import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -18,7 +22,9 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const LOAD_CORE = process.env.BENCH_LOAD_CORE ?? '0';
 const SERVER_CORE = process.env.BENCH_SERVER_CORE ?? '1';
+const SOAK_S = Number(process.env.BENCH_SOAK ?? 120);
 const CLK_TCK = 100;
+const PAGE_BYTES = 4096;
 const hasWrk = (() => { try { execFileSync('wrk', ['--version'], { stdio: 'ignore' }); return true; } catch (e) { return e.status === 1; } })();
 const hasTaskset = (() => { try { execFileSync('taskset', ['-c', '0', 'true']); return true; } catch { return false; } })();
 
@@ -86,6 +92,89 @@ async function measure(name, pid, url) {
   return { name, ...result, cpuUsPerRequest: (cpuMs * 1000) / result.requests };
 }
 
+function rssMb(pid) {
+  return (Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES) / (1024 * 1024);
+}
+
+/** Load for `seconds` while sampling the server's RSS every 10 s: is memory flat? */
+async function soak(name, pid, url, seconds) {
+  const samples = [rssMb(pid)];
+  const timer = setInterval(() => samples.push(rssMb(pid)), 10_000);
+  const result = await loadFor(url, seconds);
+  clearInterval(timer);
+  samples.push(rssMb(pid));
+  return { name, rps: result.rps, errors: result.errors, startMb: samples[0], endMb: samples.at(-1), maxMb: Math.max(...samples), samples };
+}
+
+async function loadFor(url, seconds) {
+  if (hasWrk) {
+    const wrk = pinned(LOAD_CORE, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url]);
+    let out = '';
+    wrk.stdout.on('data', (d) => (out += d));
+    await once(wrk, 'exit');
+    return { rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]), errors: Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0) };
+  }
+  const { default: autocannon } = await import('autocannon');
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
+  return { rps: result.requests.average, errors: result.non2xx + result.errors };
+}
+
+/** The hello-world handler as a Lambda function behind `GET /lambda` (AWS_PROXY). */
+async function setUpArchwayLambda(endpoint, apiId, rootId) {
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const { createZip } = await import('../dist/functions/zip.js');
+  const lambda = new LambdaClient({ endpoint, region: 'us-east-1', credentials });
+  const fn = await lambda.send(new CreateFunctionCommand({
+    FunctionName: 'bench-hello', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'handler.hello',
+    Code: { ZipFile: createZip({ 'handler.js': readFileSync(join(here, 'lambda/handler.js')) }) },
+  }));
+  lambda.destroy();
+  const client = new APIGatewayClient({ endpoint, region: 'us-east-1', credentials });
+  const resource = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: 'lambda' }));
+  await client.send(new PutMethodCommand({ restApiId: apiId, resourceId: resource.id, httpMethod: 'GET', authorizationType: 'NONE' }));
+  await client.send(new PutIntegrationCommand({
+    restApiId: apiId, resourceId: resource.id, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST',
+    uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.FunctionArn}/invocations`,
+  }));
+  await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'bench' }));
+  client.destroy();
+}
+
+const slsBin = join(here, 'node_modules/serverless/bin/serverless.js');
+const hasServerlessOffline = existsSync(slsBin) && existsSync(join(here, 'node_modules/serverless-offline'));
+
+/** serverless-offline serving bench/lambda on `port`; `inProcess` gives up isolation (--useInProcess). */
+async function startServerlessOffline(port, inProcess) {
+  const args = [slsBin, 'offline', 'start', '--httpPort', String(port), '--lambdaPort', String(port + 1), '--noPrependStageInUrl', ...(inProcess ? ['--useInProcess'] : [])];
+  const child = spawn(hasTaskset ? 'taskset' : process.execPath, hasTaskset ? ['-c', SERVER_CORE, process.execPath, ...args] : args, {
+    cwd: join(here, 'lambda'),
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  // It announces itself on stderr ("Server ready: http://localhost:PORT").
+  let log = '';
+  const ready = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 60_000);
+    const onData = (d) => {
+      log += d;
+      if (!log.includes('Server ready:')) return;
+      clearTimeout(timer);
+      // From now on its per-request lines are read and dropped.
+      for (const stream of [child.stdout, child.stderr]) {
+        stream.off('data', onData);
+        stream.resume();
+      }
+      resolve(true);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => resolve(false));
+  });
+  if (!ready) throw new Error(`serverless-offline did not start:\n${log.slice(-2000)}`);
+  return child;
+}
+
 async function setUpArchwayApi(endpoint, backendPort) {
   const client = new APIGatewayClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const api = await client.send(new CreateRestApiCommand({ name: 'bench', tags: { _custom_id_: 'benchapi01' } }));
@@ -102,7 +191,7 @@ async function setUpArchwayApi(endpoint, backendPort) {
   await client.send(new PutIntegrationResponseCommand({ restApiId: api.id, resourceId: mock.id, httpMethod: 'GET', statusCode: '200', responseTemplates: { 'application/json': '{"ok": true, "service": "mock"}' } }));
   await client.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'bench' }));
   client.destroy();
-  return api.id;
+  return { apiId: api.id, rootId: api.rootResourceId };
 }
 
 async function main() {
@@ -113,19 +202,52 @@ async function main() {
   const archway = pinned(SERVER_CORE, process.execPath, ['dist/cli/archway.js', 'start', '--port', '0', '--in-memory', '--log-level', process.env.BENCH_LOG_LEVEL ?? 'warn']);
   const [, archwayPort] = await readLine(archway, /listening on http:\/\/[^:]+:(\d+)/);
   const endpoint = `http://127.0.0.1:${archwayPort}`;
-  const apiId = await setUpArchwayApi(endpoint, backend.port);
+  const { apiId, rootId } = await setUpArchwayApi(endpoint, backend.port);
+  await setUpArchwayLambda(endpoint, apiId, rootId);
+  const lambdaUrl = `${endpoint}/_aws/execute-api/${apiId}/bench/lambda`;
 
   const rows = [];
   rows.push(await measure('backend direct', backend.child.pid, `http://127.0.0.1:${backend.port}/items/1`));
   rows.push(await measure('bare undici proxy', bare.child.pid, `http://127.0.0.1:${bare.port}/items/1`));
   rows.push(await measure('Archway HTTP_PROXY /{proxy+}', archway.pid, `${endpoint}/_aws/execute-api/${apiId}/bench/items/1`));
   rows.push(await measure('Archway MOCK', archway.pid, `${endpoint}/_aws/execute-api/${apiId}/bench/mock`));
+  rows.push(await measure('Archway Lambda proxy (worker thread)', archway.pid, lambdaUrl));
+  bare.child.kill();
+  backend.child.kill();
+
+  const offline = [];
+  if (hasServerlessOffline) {
+    for (const [name, inProcess, port] of [['serverless-offline (worker threads)', false, 43100], ['serverless-offline --useInProcess', true, 43200]]) {
+      const child = await startServerlessOffline(port, inProcess);
+      rows.push(await measure(name, child.pid, `http://127.0.0.1:${port}/hello`));
+      offline.push({ name, child, url: `http://127.0.0.1:${port}/hello` });
+    }
+  } else {
+    console.log('serverless-offline not installed (npm install --prefix bench): its rows are skipped');
+  }
 
   const ceiling = rows[1].rps;
   console.log('\n| target | rps | p50 ms | p99 ms | CPU µs/req | vs bare proxy | errors |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUsPerRequest.toFixed(1)} | ${Math.round((r.rps / ceiling) * 100)} % | ${r.errors} |`);
+  }
+  const lambdaRow = rows.find((r) => r.name.startsWith('Archway Lambda'));
+  const mockRow = rows.find((r) => r.name === 'Archway MOCK');
+  const inProcessRow = rows.find((r) => r.name.endsWith('--useInProcess'));
+  console.log(`\nLambda p50 − MOCK p50: ${(lambdaRow.p50 - mockRow.p50).toFixed(2)} ms (target < 1 ms)`);
+  if (inProcessRow) console.log(`Archway Lambda / serverless-offline --useInProcess: ${(lambdaRow.rps / inProcessRow.rps).toFixed(2)}× (target ≥ 2.5×)`);
+
+  if (SOAK_S > 0) {
+    const soaks = [await soak('Archway Lambda proxy', archway.pid, lambdaUrl, SOAK_S)];
+    const workerMode = offline.find((o) => !o.name.endsWith('--useInProcess'));
+    for (const o of offline) if (o !== workerMode) o.child.kill();
+    if (workerMode) soaks.push(await soak(workerMode.name, workerMode.child.pid, workerMode.url, SOAK_S));
+    console.log(`\nRSS over a ${SOAK_S} s soak (sampled every 10 s):\n`);
+    console.log('| target | rps | RSS start MB | RSS end MB | RSS max MB | errors |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of soaks) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.startMb.toFixed(0)} | ${r.endMb.toFixed(0)} | ${r.maxMb.toFixed(0)} | ${r.errors} |`);
+    for (const r of soaks) console.log(`${r.name} RSS every 10 s (MB): ${r.samples.map((mb) => mb.toFixed(0)).join(' ')}`);
   }
   process.exit(0);
 }

@@ -14,6 +14,8 @@ import { apigatewayOperations } from './control-plane/apigateway/index.js';
 import { createArchwayServer } from './server.js';
 import { createLogger, logDataPlaneRequest, type Logger } from './observability/logger.js';
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
+import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
+import { lambdaOperations } from './control-plane/lambda/index.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -24,6 +26,8 @@ export interface RunningArchway {
   logger: Logger;
   /** Imports an OpenAPI file and deploys it (`--import`), through the control plane's own functions. */
   importFile(request: FileImportRequest): Promise<FileImportResult>;
+  /** The local Lambda runtime (worker pools), for diagnostics and tests. */
+  functions: LocalFunctionRuntime;
   /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends. */
   stop(drainMs?: number): Promise<void>;
 }
@@ -32,13 +36,17 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
   const store = openStore(options);
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const events = new InProcessDeploymentEvents();
-  const dataPlane = new DataPlane({ env, store, events, onRequestLogged: (entry) => logDataPlaneRequest(logger, entry) });
+  const functions = await startFunctions(options, store.functions, logger);
+  const dataPlane = new DataPlane({ env, store, events, functions: functions.runtime, onRequestLogged: (entry) => logDataPlaneRequest(logger, entry) });
   await dataPlane.start();
 
   const admin = options.adminCredentials;
   const apigateway = { store, events, env, dataPlane };
   const controlPlane = new ControlPlane(
-    new Map([['apigateway', new RouteTable(apigatewayOperations(apigateway))]]),
+    new Map([
+      ['apigateway', new RouteTable(apigatewayOperations(apigateway))],
+      ['lambda', new RouteTable(lambdaOperations({ registry: functions.registry, store: store.functions, invoker: functions.runtime }))],
+    ]),
     (accessKeyId) => (accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey } : undefined),
     logger,
   );
@@ -67,9 +75,11 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
     port,
     logger,
     importFile: (request) => importFileAndDeploy(apigateway, request),
+    functions: functions.runtime,
     stop(drainMs = options.limits.shutdownDrainMs) {
       stopping ??= (async () => {
         await drain(drainMs);
+        await functions.close();
         await dataPlane.close();
         await store.close();
       })();

@@ -1,5 +1,7 @@
 // The one listener (default port 4566): data-plane URL forms and /_archway/* first,
 // everything else is control plane. Tracks in-flight requests so shutdown can drain them.
+// `Expect: 100-continue` is answered here: a declared body over the plane's limit gets its 413
+// before the client uploads it; anything else gets `100 Continue` and goes on as usual.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { parseInvokeTarget } from './routing/invoke-target.js';
@@ -42,6 +44,11 @@ export function createArchwayServer(deps: ListenerDeps): ArchwayServer {
       failSafe(res, error, deps);
     }
   });
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (rejectOversized(req, res, deps)) return;
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
 
   return {
@@ -75,12 +82,35 @@ function route(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps): v
       (body) => deps.controlPlane.handle(req, res, body),
       (error: unknown) => {
         if (!(error instanceof PayloadTooLargeError)) throw error;
-        const headers: Record<string, string> = { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException' };
-        if (error.closeConnection) headers.Connection = 'close';
-        res.writeHead(413, headers);
-        res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+        controlPlaneTooLarge(res, error.closeConnection);
       },
     );
+}
+
+function controlPlaneTooLarge(res: ServerResponse, closeConnection: boolean): void {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException' };
+  if (closeConnection) headers.Connection = 'close';
+  res.writeHead(413, headers);
+  res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+}
+
+/**
+ * `Expect: 100-continue` with a Content-Length over the limit of the plane the URL goes to:
+ * answers 413 at once (the body is never asked for, so the connection closes) and returns true.
+ */
+function rejectOversized(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps): boolean {
+  const declared = Number(req.headers['content-length']);
+  if (!(declared > 0) || req.headers['transfer-encoding'] !== undefined) return false;
+  const url = req.url ?? '/';
+  const target = parseInvokeTarget(url, req.headers.host);
+  if (target) {
+    if (declared <= deps.limits.maxRequestBodyBytes) return false;
+    deps.dataPlane.rejectOversized(req, res, target);
+    return true;
+  }
+  if (url.startsWith('/_archway/') || declared <= deps.limits.maxControlPlaneBodyBytes) return false;
+  controlPlaneTooLarge(res, true);
+  return true;
 }
 
 /** Last resort: an unexpected error is logged and answered 500, never a crash. */

@@ -12,6 +12,7 @@ import { compileRequestParameters, compileResponseParameters } from './parameter
 import { compileSelectionPattern } from './selection-pattern.js';
 import { TemplateSet } from './templates.js';
 import { UriTemplate } from './uri-template.js';
+import { FunctionReference, functionOfIntegrationUri } from '../functions/arn.js';
 import type { CompiledDeployment, CompiledIntegrationResponse, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
 
 export interface CompileOptions {
@@ -77,6 +78,7 @@ function compileIntegration(method: Method, integration: Integration, options: C
     type: integration.type,
     httpMethod: integration.httpMethod,
     uri: integration.uri !== undefined && (integration.type === 'HTTP' || integration.type === 'HTTP_PROXY') ? UriTemplate.compile(integration.uri) : undefined,
+    functionRef: lambdaFunctionOf(integration),
     requestParameters: Object.freeze(compileRequestParameters(integration.requestParameters)),
     // Proxy integrations never use templates (mapping-templates.md intro).
     requestTemplates: proxy ? undefined : TemplateSet.compile(integration.requestTemplates),
@@ -88,6 +90,12 @@ function compileIntegration(method: Method, integration: Integration, options: C
     insecureTls: integration.tlsConfig?.insecureSkipVerification === true,
     methodResponses: new Map(Object.values(method.methodResponses ?? {}).map((response) => [response.statusCode, response])),
   });
+}
+
+function lambdaFunctionOf(integration: Integration): FunctionReference | undefined {
+  if ((integration.type !== 'AWS' && integration.type !== 'AWS_PROXY') || integration.uri === undefined) return undefined;
+  const arn = functionOfIntegrationUri(integration.uri);
+  return arn === undefined ? undefined : FunctionReference.compile(arn);
 }
 
 /** The per-stage wrapper: nothing is compiled here. */

@@ -1,11 +1,14 @@
 // Resolves the 21 gateway responses of a deployment once (data-plane.md §5 lookup order):
 // the type's own customised response → a customised DEFAULT_4XX/DEFAULT_5XX (by the type's
-// default status class) → the built-in default. Field by field: a customisation that sets only
-// headers keeps the built-in body.
+// default status class) → the built-in default. The whole response is picked, as
+// GetGatewayResponse shows it: a type's own customisation takes nothing from DEFAULT_4XX/5XX;
+// a type still default takes DEFAULT_4XX/5XX's headers and templates, and its status code only
+// when DEFAULT_4XX/5XX sets one. Templates equal to AWS's default template render the built-in
+// body (the spaced 5xx bodies, the plain 413).
 import type { GatewayResponse, GatewayResponseType } from '../model/rest-api.js';
 import type { ParameterSource } from '../vtl/index.js';
 import { compileSource } from './parameter-mapping.js';
-import { DEFAULT_GATEWAY_RESPONSES, GATEWAY_RESPONSE_TYPES } from '../data-plane/errors/defaults.js';
+import { DEFAULT_GATEWAY_RESPONSES, DEFAULT_GATEWAY_RESPONSE_TEMPLATE, GATEWAY_RESPONSE_TYPES } from '../data-plane/errors/defaults.js';
 import { SubstitutionTemplate } from './substitution-template.js';
 
 export interface CompiledGatewayResponse {
@@ -30,9 +33,10 @@ export function compileGatewayResponses(custom: Partial<Record<GatewayResponseTy
     const builtInStatus = 'statusCode' in builtIn ? Number(builtIn.statusCode) : type === 'DEFAULT_4XX' ? 400 : 500;
     const own = NOT_CUSTOMISABLE.has(type) ? undefined : custom[type];
     const family = NOT_CUSTOMISABLE.has(type) ? undefined : builtInStatus < 500 ? custom.DEFAULT_4XX : custom.DEFAULT_5XX;
-    const statusCode = Number(own?.statusCode ?? family?.statusCode ?? builtInStatus);
-    const parameters = nonEmpty(own?.responseParameters) ?? nonEmpty(family?.responseParameters) ?? {};
-    const templates = nonEmpty(own?.responseTemplates) ?? nonEmpty(family?.responseTemplates);
+    const chosen = own ?? family;
+    const statusCode = Number(chosen?.statusCode ?? builtInStatus);
+    const parameters = chosen?.responseParameters ?? {};
+    const templates = customTemplates(chosen?.responseTemplates);
     out[type] = Object.freeze({
       responseType: type,
       statusCode,
@@ -47,8 +51,13 @@ export function compileGatewayResponses(custom: Partial<Record<GatewayResponseTy
 /** The responses of an API without customisations (and of requests that reach no API). */
 export const BUILT_IN_GATEWAY_RESPONSES: CompiledGatewayResponses = compileGatewayResponses({});
 
-function nonEmpty<T extends object>(value: T | undefined): T | undefined {
-  return value !== undefined && Object.keys(value).length > 0 ? value : undefined;
+/** Templates that change the body; undefined for none or AWS's default template alone. */
+function customTemplates(templates: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (templates === undefined) return undefined;
+  const types = Object.keys(templates);
+  if (types.length === 0) return undefined;
+  if (types.length === 1 && templates['application/json'] === DEFAULT_GATEWAY_RESPONSE_TEMPLATE) return undefined;
+  return templates;
 }
 
 function compileHeaders(parameters: Record<string, string>): { name: string; source: ParameterSource }[] {

@@ -11,6 +11,7 @@ import type { CompiledGatewayResponses } from './gateway-responses.js';
 import type { CompiledHeaderParameter, CompiledRequestParameter } from './parameter-mapping.js';
 import type { TemplateSet } from './templates.js';
 import type { UriTemplate } from './uri-template.js';
+import type { FunctionReference } from '../functions/arn.js';
 
 export interface CompiledIntegrationResponse {
   readonly statusCode: string;
@@ -26,6 +27,8 @@ export interface IntegrationPlan {
   /** The method sent to the endpoint; undefined (or ANY) → the request's method. */
   readonly httpMethod: string | undefined;
   readonly uri: UriTemplate | undefined;
+  /** AWS/AWS_PROXY with a Lambda URI: the function ARN, `${stageVariables.x}` resolved per request. */
+  readonly functionRef: FunctionReference | undefined;
   readonly requestParameters: readonly CompiledRequestParameter[];
   readonly requestTemplates: TemplateSet | undefined;
   readonly passthroughBehavior: PassthroughBehavior;

@@ -13,7 +13,6 @@ export class UriTemplate {
   readonly staticOrigin: string | undefined;
   readonly #originParts: readonly Part[] | undefined;
   readonly #pathParts: readonly Part[];
-  readonly hasSlots: boolean;
   /** Whether the uri carries its own query string (so a forwarded query joins with '&'). */
   readonly hasQuery: boolean;
 
@@ -21,7 +20,6 @@ export class UriTemplate {
     this.#originParts = originParts;
     this.staticOrigin = staticOrigin;
     this.#pathParts = pathParts;
-    this.hasSlots = pathParts.some((part) => typeof part !== 'string') || originParts !== undefined;
     this.hasQuery = pathParts.some((part) => typeof part === 'string' && part.includes('?'));
   }
 

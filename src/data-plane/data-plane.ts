@@ -9,6 +9,7 @@ import type { ConfigStore } from '../store/config-store.js';
 import type { DeploymentEvents } from '../sync/deployment-events.js';
 import { newExtendedRequestId, newRequestId } from '../aws/ids.js';
 import { createIntegrations } from '../integrations/index.js';
+import type { FunctionInvoker } from '../functions/local-runtime.js';
 import { DeploymentsTable } from './deployments.js';
 import { InvocationContext, type DataPlaneLogger, type PipelineServices } from './pipeline/context.js';
 import { REST_PIPELINE } from './pipeline/rest-pipeline.js';
@@ -50,10 +51,22 @@ export interface DataPlaneDeps {
   onRequestLogged?: (entry: RequestLogEntry) => void;
   /** pino-compatible; defaults to stderr. */
   log?: DataPlaneLogger;
+  /** Runs Lambda functions for AWS/AWS_PROXY integrations. */
+  functions?: FunctionInvoker;
 }
 
 /** One keep-alive pool per origin, unbounded, shared by every HTTP integration. */
 const AGENT_OPTIONS = { keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000, connections: null, pipelining: 1 } as const;
+
+/** Where the InvocationContext of a response is kept for its 'close' listener (no closure per request). */
+const CONTEXT = Symbol('archway.invocation');
+type TrackedResponse = ServerResponse & { [CONTEXT]?: InvocationContext };
+
+/** The client went away: an integration call still waiting for its answer is cancelled. */
+function onResponseClose(this: TrackedResponse): void {
+  const pending = this[CONTEXT]?.pendingIntegration;
+  if (pending !== undefined) pending.cancel(new ClientAbortedError('client closed the connection before the endpoint answered'));
+}
 
 /** Status recorded for a request whose client went away before an answer (nginx's convention). */
 const CLIENT_CLOSED = 499;
@@ -67,6 +80,8 @@ export class DataPlane {
   readonly #deps: DataPlaneDeps;
   readonly #agent: Agent;
   #insecureAgent: Agent | undefined;
+  /** Connecting is part of the integration deadline; undici's own connect timeout never cuts it shorter. */
+  readonly #connect: { timeout: number };
   readonly #services: PipelineServices;
   readonly #deployments: DeploymentsTable;
   readonly #onRequestLogged: ((entry: RequestLogEntry) => void) | undefined;
@@ -74,8 +89,9 @@ export class DataPlane {
   constructor(deps: DataPlaneDeps) {
     this.#deps = deps;
     const log = deps.log ?? STDERR_LOGGER;
-    this.#agent = new Agent(AGENT_OPTIONS);
-    this.#services = Object.freeze({ env: deps.env, integrations: createIntegrations(this.#agent, () => this.#insecure()), log });
+    this.#connect = { timeout: deps.env.limits.maxIntegrationTimeoutMs };
+    this.#agent = new Agent({ ...AGENT_OPTIONS, connect: this.#connect });
+    this.#services = Object.freeze({ env: deps.env, integrations: createIntegrations(this.#agent, () => this.#insecure(), deps.functions), log });
     this.#deployments = new DeploymentsTable({
       store: deps.store,
       events: deps.events,
@@ -98,14 +114,18 @@ export class DataPlane {
     return this.#deployments.load();
   }
 
+  /**
+   * Called after the listener has drained: backend requests still in flight were abandoned with
+   * their clients, so their connections are destroyed rather than waited for.
+   */
   async close(): Promise<void> {
     this.#deployments.close();
-    await Promise.all([this.#agent.close(), this.#insecureAgent?.close()]);
+    await Promise.all([this.#agent.destroy(), this.#insecureAgent?.destroy()]);
   }
 
   /** For integrations with tlsConfig.insecureSkipVerification: created on first use. */
   #insecure(): Agent {
-    return (this.#insecureAgent ??= new Agent({ ...AGENT_OPTIONS, connect: { rejectUnauthorized: false } }));
+    return (this.#insecureAgent ??= new Agent({ ...AGENT_OPTIONS, connect: { ...this.#connect, rejectUnauthorized: false } }));
   }
 
   handle(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
@@ -124,6 +144,8 @@ export class DataPlane {
       protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
       incoming: req,
     }, stage, this.#services);
+    (res as TrackedResponse)[CONTEXT] = ctx;
+    res.on('close', onResponseClose);
 
     let result: void | Promise<void>;
     try {
@@ -207,16 +229,43 @@ export class DataPlane {
     const forbidden = () => this.#plain(req, res, target, 403, 'ForbiddenException', 'Forbidden');
     const notFound = () => this.#plain(req, res, target, 404, 'NotFoundException',
       `The API id '${target.restApiId}' does not correspond to a deployed API Gateway API`);
-    if (this.#deployments.hasApi(target.restApiId)) return forbidden();
+    const deployments = this.#deployments;
+    if (deployments.hasApi(target.restApiId)) return forbidden();
+    // Not known from events (an API created by a control plane that publishes no 'api-created'):
+    // one indexed existence query, never a definition parse.
+    const found = (exists: boolean) => {
+      if (!exists) return notFound();
+      deployments.noteApi(target.restApiId);
+      return forbidden();
+    };
     let exists: boolean | Promise<boolean>;
     try {
-      const definition = this.#deps.store.getDefinition(target.restApiId);
-      exists = definition instanceof Promise ? definition.then((d) => d !== undefined) : definition !== undefined;
+      exists = this.#deps.store.hasRestApi(target.restApiId);
     } catch {
       exists = false;
     }
-    if (typeof exists === 'boolean') return exists ? forbidden() : notFound();
-    return exists.then((found) => (found ? forbidden() : notFound()), () => notFound());
+    if (typeof exists === 'boolean') return found(exists);
+    return exists.then(found, () => notFound());
+  }
+
+  /**
+   * `Expect: 100-continue` with a declared body over the payload limit (the listener's
+   * checkContinue): 413 REQUEST_TOO_LARGE at once, without reading the body, and the connection
+   * closed since the client may or may not send it.
+   */
+  rejectOversized(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void {
+    const start = performance.now();
+    const requestId = newRequestId();
+    const out = renderGatewayResponse(new RequestTooLargeError(`HTTP content length exceeded ${this.#deps.env.limits.maxRequestBodyBytes} bytes.`));
+    out.headers.push(
+      'x-amzn-RequestId', requestId,
+      'x-amz-apigw-id', newExtendedRequestId(),
+      'Content-Length', String(out.body.length),
+      'Connection', 'close',
+    );
+    res.writeHead(out.statusCode, out.headers);
+    res.end(out.body);
+    this.#log(target, req.method ?? 'GET', out.statusCode, requestId, start, undefined);
   }
 
   #plain(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget, status: number, errorType: string, message: string): void {

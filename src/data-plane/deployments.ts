@@ -3,6 +3,8 @@
 // request path and swapped in with one assignment. Compiled deployments are cached by
 // restApiId/deploymentId, so a stage-variable change only rebuilds the stage wrapper. A failed
 // compile keeps the last good entry; a request in flight keeps the object it started with.
+// It also keeps the ids of every existing REST API (deployed or not), so that a request for an
+// unknown stage is answered without reading the store.
 import type { ConfigStore } from '../store/config-store.js';
 import type { DeploymentChange, DeploymentEvents } from '../sync/deployment-events.js';
 import type { StageRecord } from '../model/rest-api.js';
@@ -26,6 +28,8 @@ export class DeploymentsTable {
   /** Latest change number per stage key: an older async reload never overwrites a newer one. */
   readonly #generation = new Map<string, number>();
   #pending = new Set<Promise<void>>();
+  /** Ids of the REST APIs that exist, deployed or not: read at start, then kept by events. */
+  readonly #apiIds = new Set<string>();
   #unsubscribe: (() => void) | undefined;
   /** How many deployments were compiled (tests check reuse). */
   compileCount = 0;
@@ -37,6 +41,7 @@ export class DeploymentsTable {
   /** Reads every stage at startup, then follows changes. */
   async load(): Promise<void> {
     this.#unsubscribe ??= this.#deps.events.subscribe((change) => this.#onChange(change));
+    for (const id of await this.#deps.store.listRestApiIds()) this.#apiIds.add(id);
     const stages = await this.#deps.store.listStages();
     for (const stage of stages) await this.#reload(stage.restApiId, stage.stageName, stage);
   }
@@ -45,8 +50,14 @@ export class DeploymentsTable {
     return this.#table.get(restApiId)?.get(stageName);
   }
 
+  /** Whether the REST API exists (deployed or not), as far as the store and events have said. */
   hasApi(restApiId: string): boolean {
-    return this.#table.has(restApiId);
+    return this.#apiIds.has(restApiId) || this.#table.has(restApiId);
+  }
+
+  /** Records an API found in the store by other means (it was created without an event). */
+  noteApi(restApiId: string): void {
+    this.#apiIds.add(restApiId);
   }
 
   /** Resolves when every reload started so far has finished (tests, shutdown). */
@@ -61,9 +72,12 @@ export class DeploymentsTable {
 
   #onChange(change: DeploymentChange): void {
     if (change.kind === 'api-deleted') {
+      this.#apiIds.delete(change.restApiId);
       this.#removeApi(change.restApiId);
       return;
     }
+    this.#apiIds.add(change.restApiId);
+    if (change.kind === 'api-created') return;
     const promise = this.#reload(change.restApiId, change.stageName).finally(() => this.#pending.delete(promise));
     this.#pending.add(promise);
   }

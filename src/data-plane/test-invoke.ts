@@ -11,10 +11,12 @@ import { InvocationContext, type RoutedContext } from './pipeline/context.js';
 import { runStages } from './pipeline/runner.js';
 import { parse } from './stages/parse.js';
 import { renderError } from './stages/error.js';
-import { awsLogTime, javaMap } from './pipeline/trace.js';
+import { javaMap } from './pipeline/trace.js';
+import { awsLogTime } from './pipeline/dates.js';
 import { headerViews, parseQuery } from './pipeline/request-views.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
-import { collectBody } from '../integrations/body-stream.js';
+import { BodyTooLargeError, collectBody } from '../integrations/body-stream.js';
+import { IntegrationFailureError } from './errors/gateway-error.js';
 
 export interface TestInvokeRequest {
   pathWithQueryString?: string;
@@ -99,8 +101,19 @@ export async function testInvokeMethod(
   } catch (error) {
     renderError(ctx, error);
   }
-  const out = ctx.response ?? { statusCode: 500, headers: [], body: Buffer.from('{"message": "Internal server error"}') };
-  const buffer = Buffer.isBuffer(out.body) ? out.body : await collectBody(out.body);
+  let out = ctx.response ?? { statusCode: 500, headers: [], body: Buffer.from('{"message": "Internal server error"}') };
+  let buffer: Buffer;
+  try {
+    buffer = Buffer.isBuffer(out.body) ? out.body : await collectBody(out.body, deps.env.limits.maxResponseBodyBytes);
+  } catch (error) {
+    // A streamed (HTTP_PROXY) body that failed or passed the response payload limit.
+    ctx.response = undefined;
+    renderError(ctx, error instanceof BodyTooLargeError
+      ? new IntegrationFailureError(undefined, { reason: error.message, cause: error })
+      : new IntegrationFailureError(undefined, { reason: `endpoint response failed: ${(error as Error).message}`, cause: error }));
+    out = ctx.response!;
+    buffer = out.body as Buffer;
+  }
   const latency = Math.round(performance.now() - started);
 
   out.headers.push('x-amzn-RequestId', ctx.requestId, 'x-amz-apigw-id', ctx.extendedRequestId);

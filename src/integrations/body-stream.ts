@@ -7,22 +7,41 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 export interface BodyStream {
   /** The whole length when every byte has already arrived, else undefined. */
   readonly completeLength: number | undefined;
+  /** The whole body when every byte has already arrived (and it was not abandoned), else undefined. */
+  readonly completeBody: Buffer | undefined;
   /** Writes the body to `sink` and ends it; `done` runs once, with the error if one happened. */
   pipeTo(sink: Writable, done: (error?: Error) => void): void;
   /** Abandons the body (error paths, client gone). */
   destroy(error?: Error): void;
 }
 
-export function isBodyStream(body: unknown): body is BodyStream {
-  return typeof body === 'object' && body !== null && typeof (body as BodyStream).pipeTo === 'function' && !Buffer.isBuffer(body);
+/** An endpoint response body past the response payload limit (data-plane.md §8). */
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+  readonly code = 'ARCHWAY_BODY_TOO_LARGE';
+  constructor(readonly limit: number) {
+    super(`endpoint response body exceeds ${limit} bytes`);
+  }
+}
+
+/** The error a body piped into a sink that is already gone ends with. */
+export function sinkGone(sink: Writable): Error | undefined {
+  return sink.destroyed || (sink as { closed?: boolean }).closed === true ? new Error('client closed the connection') : undefined;
 }
 
 /** A BodyStream over a Node Readable (decoders, tests). */
 export class ReadableBody implements BodyStream {
   readonly completeLength = undefined;
+  readonly completeBody = undefined;
   constructor(readonly readable: Readable) {}
 
   pipeTo(sink: Writable, done: (error?: Error) => void): void {
+    const gone = sinkGone(sink);
+    if (gone !== undefined) {
+      this.readable.destroy();
+      done(gone);
+      return;
+    }
     let finished = false;
     const finish = (error?: Error) => {
       if (finished) return;
@@ -58,11 +77,20 @@ export function toReadable(body: BodyStream): Readable {
   return through;
 }
 
-export function collectBody(body: BodyStream): Promise<Buffer> {
+/** The whole body in memory; past `limit` bytes it is abandoned and the promise rejects with BodyTooLargeError. */
+export function collectBody(body: BodyStream, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let size = 0;
     const readable = toReadable(body);
-    readable.on('data', (chunk: Buffer) => chunks.push(chunk));
+    readable.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        readable.destroy(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
     readable.once('end', () => resolve(Buffer.concat(chunks)));
     readable.once('error', reject);
   });

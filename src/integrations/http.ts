@@ -1,8 +1,11 @@
 // HTTP and HTTP_PROXY integrations (AWS Developer Guide "Set up HTTP integrations"): one call
 // through the DataPlane's shared keep-alive undici Agent, dispatched with a handler object
 // (HttpExchange). HTTP_PROXY passes the body on as it arrives (never buffered); HTTP buffers it
-// for templates. `timeoutInMillis` bounds the wait for headers and every gap in the body → 504
-// INTEGRATION_TIMEOUT; a backend that cannot be reached → INTEGRATION_FAILURE (data-plane.md
+// for templates. `timeoutInMillis` is a deadline from dispatch: connect + headers (HTTP_PROXY),
+// connect + headers + the whole body (HTTP) → 504 INTEGRATION_TIMEOUT; an HTTP_PROXY body then
+// streams with `timeoutInMillis` as an idle limit between chunks. A body past
+// maxResponseBodyBytes → INTEGRATION_FAILURE, or a cut connection once the answer has started.
+// A backend that cannot be reached → INTEGRATION_FAILURE (data-plane.md
 // §5: default status 504, "Internal server error" — the status is what AWS's gateway-response
 // table documents, as the reference records it; AWS's exact body for this case is not
 // recorded, we use its spaced 5xx body).
@@ -11,9 +14,10 @@ import type { Integration } from './types.js';
 import type { RoutedContext } from '../data-plane/pipeline/context.js';
 import { IntegrationFailureError, IntegrationTimeoutError, type GatewayError } from '../data-plane/errors/gateway-error.js';
 import { javaMap, trace } from '../data-plane/pipeline/trace.js';
+import { ClientAbortedError } from '../request-body.js';
 import { HttpExchange } from './http-exchange.js';
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set(['ARCHWAY_ENDPOINT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
 const FAILURE_REASONS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'backend refused connection',
@@ -34,6 +38,7 @@ export function integrationError(error: unknown, timeoutMs: number): GatewayErro
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new IntegrationTimeoutError(undefined, { reason: `endpoint request timed out after ${timeoutMs} ms`, cause: error });
   }
+  if (code === 'ARCHWAY_BODY_TOO_LARGE') return new IntegrationFailureError(undefined, { reason: (error as Error).message, cause: error });
   const reason = (code !== undefined ? FAILURE_REASONS[code] : undefined) ?? `endpoint request failed: ${(error as Error)?.message ?? String(error)}`;
   return new IntegrationFailureError(undefined, { reason, cause: error });
 }
@@ -67,8 +72,9 @@ export class HttpIntegration implements Integration {
     const proxy = this.#proxy;
     return new Promise<void>((resolve, reject) => {
       const exchange = new HttpExchange(!proxy, (error, settled) => {
+        ctx.pendingIntegration = undefined;
         if (error !== undefined) {
-          reject(integrationError(error, timeoutMs));
+          reject(error instanceof ClientAbortedError ? error : integrationError(error, timeoutMs));
           return;
         }
         ctx.endpointResponse = { statusCode: settled.statusCode, headers: settled.headers, body: proxy ? settled : settled.body };
@@ -78,8 +84,11 @@ export class HttpIntegration implements Integration {
           if (!proxy) trace(ctx, `Endpoint response body before transformations: ${settled.body.toString('utf8')}`);
         }
         resolve();
-      });
+      }, ctx.services.env.limits.maxResponseBodyBytes, request.method === 'HEAD');
       if (ctx.trace !== undefined) trace(ctx, `Sending request to ${request.origin}${request.path}`);
+      // The client leaving cancels the call (DataPlane); the deadline runs from here.
+      ctx.pendingIntegration = exchange;
+      exchange.startDeadline(timeoutMs);
       try {
         dispatcher.dispatch({
           origin: request.origin,
@@ -87,11 +96,13 @@ export class HttpIntegration implements Integration {
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers,
           body: request.body.length === 0 ? null : request.body,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
+          // The deadline covers connect and headers; undici's own timers only guard an
+          // HTTP_PROXY body streaming after the answer has started.
+          headersTimeout: 0,
+          bodyTimeout: proxy ? timeoutMs : 0,
         }, exchange);
       } catch (error) {
-        reject(integrationError(error, timeoutMs));
+        exchange.cancel(error as Error);
       }
     });
   }

@@ -24,6 +24,11 @@ export interface EndpointResponse {
   headers: string[];
   /** Buffered for non-proxy integrations; passed on as it arrives for HTTP_PROXY. */
   body: Buffer | BodyStream;
+  /**
+   * What integration-response selection patterns match instead of the status code: a Lambda
+   * function error's `errorMessage` ('' when the function succeeded). mapping-templates.md §6.
+   */
+  selectionValue?: string;
 }
 
 export interface Integration {

@@ -3,6 +3,8 @@
 export const LIMITS = {
   /** REST payload limit: 10 MB; larger → 413 (REQUEST_TOO_LARGE). */
   maxRequestBodyBytes: 10 * 1024 * 1024,
+  /** Endpoint response bodies (AWS's 10 MB payload quota): larger → 504 INTEGRATION_FAILURE, or a cut connection once streaming. */
+  maxResponseBodyBytes: 10 * 1024 * 1024,
   /** Total size of request headers (AWS: 10240 bytes of header values). */
   maxHeaderBytes: 10240,
   /** Integration timeout default and bounds (ms). */
@@ -17,6 +19,8 @@ export const LIMITS = {
   maxControlPlaneBodyBytes: 10 * 1024 * 1024,
   /** How long shutdown waits for in-flight requests. */
   shutdownDrainMs: 10_000,
+  /** Invocations one Lambda function may run at once (AWS: the account's 1000 unreserved); beyond → 429. */
+  functionConcurrency: 1000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

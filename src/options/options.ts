@@ -19,6 +19,10 @@ export interface ArchwayOptions {
   importApiId?: string;
   /** `--watch`: re-import and redeploy `importFile` when it changes. */
   watch: boolean;
+  /** `--functions PATH`: Lambda functions declared from a folder (one sub-folder each) or a YAML file, reloaded on change. */
+  functionsPath?: string;
+  /** `--enforce-lambda-permissions`: API Gateway may invoke a function only where its resource policy allows. */
+  enforceLambdaPermissions: boolean;
 }
 
 export const DEFAULT_OPTIONS: ArchwayOptions = {
@@ -33,4 +37,5 @@ export const DEFAULT_OPTIONS: ArchwayOptions = {
   limits: { ...LIMITS },
   importStage: 'dev',
   watch: false,
+  enforceLambdaPermissions: false,
 };

@@ -26,10 +26,28 @@ const SETTINGS = {
   'drain-timeout': { env: 'ARCHWAY_DRAIN_TIMEOUT', type: 'string', apply: (o, v) => (o.limits.shutdownDrainMs = parseSeconds('drain-timeout', v) * 1000) },
   'max-stages-per-api': { env: 'ARCHWAY_MAX_STAGES_PER_API', type: 'string', apply: (o, v) => (o.limits.maxStagesPerApi = parsePositiveInt('max-stages-per-api', v)) },
   'max-body-bytes': { env: 'ARCHWAY_MAX_BODY_BYTES', type: 'string', apply: (o, v) => (o.limits.maxRequestBodyBytes = parsePositiveInt('max-body-bytes', v)) },
+  'max-response-body-bytes': {
+    env: 'ARCHWAY_MAX_RESPONSE_BODY_BYTES', type: 'string', apply: (o, v) => (o.limits.maxResponseBodyBytes = parsePositiveInt('max-response-body-bytes', v)),
+  },
+  'max-header-bytes': { env: 'ARCHWAY_MAX_HEADER_BYTES', type: 'string', apply: (o, v) => (o.limits.maxHeaderBytes = parsePositiveInt('max-header-bytes', v)) },
+  'max-resources-per-api': { env: 'ARCHWAY_MAX_RESOURCES_PER_API', type: 'string', apply: (o, v) => (o.limits.maxResourcesPerApi = parsePositiveInt('max-resources-per-api', v)) },
+  'max-integration-timeout': {
+    env: 'ARCHWAY_MAX_INTEGRATION_TIMEOUT', type: 'string', apply: (o, v) => (o.limits.maxIntegrationTimeoutMs = parsePositiveInt('max-integration-timeout', v)),
+  },
+  'max-control-plane-body-bytes': {
+    env: 'ARCHWAY_MAX_CONTROL_PLANE_BODY_BYTES', type: 'string', apply: (o, v) => (o.limits.maxControlPlaneBodyBytes = parsePositiveInt('max-control-plane-body-bytes', v)),
+  },
   import: { env: 'ARCHWAY_IMPORT', type: 'string', apply: (o, v) => (o.importFile = nonEmpty('import', v)) },
   stage: { env: 'ARCHWAY_IMPORT_STAGE', type: 'string', apply: (o, v) => (o.importStage = parseStageName('stage', v)) },
   'api-id': { env: 'ARCHWAY_IMPORT_API_ID', type: 'string', apply: (o, v) => (o.importApiId = parseApiId('api-id', v)) },
   watch: { env: 'ARCHWAY_WATCH', type: 'boolean', apply: (o, v) => (o.watch = parseBoolean('watch', v)) },
+  functions: { env: 'ARCHWAY_FUNCTIONS', type: 'string', apply: (o, v) => (o.functionsPath = nonEmpty('functions', v)) },
+  'enforce-lambda-permissions': {
+    env: 'ARCHWAY_ENFORCE_LAMBDA_PERMISSIONS', type: 'boolean', apply: (o, v) => (o.enforceLambdaPermissions = parseBoolean('enforce-lambda-permissions', v)),
+  },
+  'function-concurrency': {
+    env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
+  },
 } satisfies Record<string, Setting<ArchwayOptions>>;
 
 export type SettingName = keyof typeof SETTINGS;

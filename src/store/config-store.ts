@@ -1,11 +1,16 @@
 // The one interface the control plane writes through and the data plane loads from.
 // Implementations: sqlite/ (embedded default) and, for fleets, postgres/ (a later issue).
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../model/rest-api.js';
+import type { FunctionStore } from './function-store.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
 export interface ConfigStore {
   listDefinitions(): Awaitable<RestApiDefinition[]>;
+  /** The ids of every REST API, without reading the definitions. */
+  listRestApiIds(): Awaitable<string[]>;
+  /** Whether a REST API exists, without reading its definition. */
+  hasRestApi(restApiId: string): Awaitable<boolean>;
   getDefinition(restApiId: string): Awaitable<RestApiDefinition | undefined>;
   /** Inserts a new API; false when the id is taken. */
   createDefinition(definition: RestApiDefinition): Awaitable<boolean>;
@@ -26,6 +31,9 @@ export interface ConfigStore {
   getStage(restApiId: string, stageName: string): Awaitable<StageRecord | undefined>;
   listStages(restApiId?: string): Awaitable<StageRecord[]>;
   deleteStage(restApiId: string, stageName: string): Awaitable<boolean>;
+
+  /** Lambda functions and their code (the `lambda` control plane, the local runtime). */
+  readonly functions: FunctionStore;
 
   close(): Awaitable<void>;
 }

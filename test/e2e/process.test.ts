@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   APIGatewayClient, CreateRestApiCommand, CreateResourceCommand, PutMethodCommand, PutIntegrationCommand,
   PutMethodResponseCommand, PutIntegrationResponseCommand, CreateDeploymentCommand,
@@ -90,6 +90,34 @@ describe('archway start (the built command)', () => {
     const res = await inFlight;
     expect(await res.text()).toBe('slow done');
     expect(await p.exited).toBe(0);
+  });
+
+  it('exits within the drain timeout when a backend never answers', async () => {
+    // Accepts the connection, never says a word: the request outlasts --drain-timeout 1.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer();
+    silent.on('connection', (socket) => sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    });
+    const backendPort = (silent.address() as AddressInfo).port;
+
+    const p = await start(['--in-memory', '--drain-timeout', '1']);
+    const c = client(p.endpoint);
+    const api = await c.send(new CreateRestApiCommand({ name: 'silent' }));
+    await c.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await c.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'HTTP_PROXY', integrationHttpMethod: 'GET', uri: `http://127.0.0.1:${backendPort}/` }));
+    await c.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+
+    const inFlight = fetch(`${p.endpoint}/_aws/execute-api/${api.id}/dev/`).catch(() => undefined);
+    while (sockets.length === 0) await new Promise((r) => setTimeout(r, 20));
+    const signalled = performance.now();
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(performance.now() - signalled).toBeLessThan(2500);
+    await inFlight;
   });
 
   it('stops with a clear message on a bad flag', async () => {

@@ -6,7 +6,11 @@
 //   /__delay/{ms}      echo after a delay
 //   /__binary          the 256 bytes 0x00..0xff, application/octet-stream
 //   /__bytes/{n}       n bytes (i % 251), streamed in 64 KB chunks
+//   /__chunked/{n}     the same bytes without Content-Length (chunked)
 //   /__gzip            gzip-encoded JSON {"compressed":true}
+//
+// `closed(path)` resolves when the connection of the last request for that path has closed
+// (what a leak test watches); `stall` and `trickleMs` make answers that never finish or crawl.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
@@ -41,6 +45,10 @@ export interface BackendResponse {
   headers?: Record<string, string | string[]>;
   body?: string | Buffer;
   delayMs?: number;
+  /** 'headers': never answer; 'body': send the headers and the body, then never end. */
+  stall?: 'headers' | 'body';
+  /** Send the headers at once, then the body one byte every `trickleMs`. */
+  trickleMs?: number;
 }
 
 /** Return undefined for the echo; throw to reset the connection instead of answering. */
@@ -54,13 +62,18 @@ export interface TestBackend {
   readonly requests: EchoBody[];
   /** Overrides the answer; return undefined to fall back to the echo. */
   respond: BackendHandler | undefined;
+  /** Resolves once a request for `path` has arrived and its response or connection has closed. */
+  closed(path: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startBackend(): Promise<TestBackend> {
   const requests: EchoBody[] = [];
   const backend: Partial<TestBackend> & { respond: BackendHandler | undefined } = { requests, respond: undefined };
+  const closes = new Map<string, Promise<void>>();
   const server: Server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    closes.set(url.split('?')[0], new Promise<void>((resolve) => res.once('close', () => resolve())));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -83,9 +96,29 @@ export async function startBackend(): Promise<TestBackend> {
           res.end(json);
           return;
         }
+        if (custom.stall === 'headers') return;
         if (custom.body instanceof StreamedBytes) {
           res.writeHead(custom.status ?? 200, custom.headers ?? {});
           custom.body.pipeTo(res);
+          return;
+        }
+        if (custom.stall === 'body' || custom.trickleMs !== undefined) {
+          const bytes = Buffer.from(custom.body ?? 'partial');
+          res.writeHead(custom.status ?? 200, { 'Content-Type': 'application/json', ...custom.headers });
+          res.flushHeaders();
+          if (custom.stall === 'body') {
+            res.write(bytes);
+            return;
+          }
+          let sent = 0;
+          const timer = setInterval(() => {
+            if (res.destroyed) return clearInterval(timer);
+            res.write(bytes.subarray(sent, sent + 1));
+            if (++sent === bytes.length) {
+              clearInterval(timer);
+              res.end();
+            }
+          }, custom.trickleMs);
           return;
         }
         const payload = custom.body ?? JSON.stringify(echo);
@@ -102,6 +135,13 @@ export async function startBackend(): Promise<TestBackend> {
   return Object.assign(backend, {
     port,
     url: `http://127.0.0.1:${port}`,
+    async closed(path: string) {
+      for (let waited = 0; !closes.has(path); waited += 10) {
+        if (waited > 5000) throw new Error(`no request for ${path} reached the backend`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await closes.get(path);
+    },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -156,6 +196,9 @@ function builtIn(echo: EchoBody): BackendResponse | undefined {
   if ((match = /^\/__bytes\/(\d+)/.exec(path))) {
     const length = Number(match[1]);
     return { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) }, body: new StreamedBytes(length) as unknown as Buffer };
+  }
+  if ((match = /^\/__chunked\/(\d+)/.exec(path))) {
+    return { headers: { 'Content-Type': 'application/octet-stream' }, body: new StreamedBytes(Number(match[1])) as unknown as Buffer };
   }
   if (path.startsWith('/__gzip')) return { headers: { 'Content-Encoding': 'gzip' }, body: gzipSync('{"compressed":true}') };
   return undefined;

@@ -1,7 +1,7 @@
 // The deployments table over real HTTP (DESIGN.md §4): stage-variable changes reuse the compiled
 // deployment, in-flight requests finish on the deployment they started with, a failed compile
 // keeps the last good one, deleted stages and APIs stop being served.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { request } from 'undici';
 import { startBackend, startDataPlane, buildApi, type TestBackend, type DirectDataPlane, type EchoBody } from '../helpers/backend.js';
 
@@ -88,6 +88,37 @@ describe('deployments table', () => {
     dp.store.deleteDefinition('gone');
     dp.events.publish({ kind: 'api-deleted', restApiId: 'gone' });
     expect((await get('gone', 'b', '/p')).status).toBe(404);
+  });
+
+  it('tells an unknown stage (403) from an unknown API (404) without reading any definition', async () => {
+    await dp.deploy(buildApi({ id: 'knownapi', resources: {} }), 'dev');
+    const undeployed = buildApi({ id: 'undeployed', resources: {} });
+    dp.store.createDefinition(undeployed);
+    const reads = vi.spyOn(dp.store, 'getDefinition');
+    const lists = vi.spyOn(dp.store, 'listDefinitions');
+    const exists = vi.spyOn(dp.store, 'hasRestApi');
+    try {
+      expect((await get('knownapi', 'nostage', '/p')).status).toBe(403);
+      expect(exists).not.toHaveBeenCalled();
+      // Created without an event: one existence query, then known.
+      expect((await get('undeployed', 'dev', '/p')).status).toBe(403);
+      expect((await get('undeployed', 'other', '/p')).status).toBe(403);
+      expect(exists).toHaveBeenCalledTimes(1);
+      expect((await get('nosuchapi', 'dev', '/p')).status).toBe(404);
+      // Announced by an 'api-created' event: no query at all.
+      dp.store.createDefinition(buildApi({ id: 'announced', resources: {} }));
+      dp.events.publish({ kind: 'api-created', restApiId: 'announced' });
+      const queries = exists.mock.calls.length;
+      expect((await get('announced', 'dev', '/p')).status).toBe(403);
+      expect(exists).toHaveBeenCalledTimes(queries);
+      dp.store.deleteDefinition('announced');
+      dp.events.publish({ kind: 'api-deleted', restApiId: 'announced' });
+      expect((await get('announced', 'dev', '/p')).status).toBe(404);
+      expect(reads).not.toHaveBeenCalled();
+      expect(lists).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('loads every stored stage at start', async () => {

@@ -67,6 +67,17 @@ beforeAll(async () => {
           },
         },
       },
+      '/header-case': {
+        POST: {
+          integration: {
+            type: 'HTTP', httpMethod: 'POST', uri: `${backend.url}/header-case`,
+            requestParameters: { 'integration.request.header.X-Mapped': 'method.request.header.X-Case' },
+            requestTemplates: { 'application/json': '{"exact":"$input.params(\'X-Case\')","lower":"$input.params(\'x-case\')","map":"$!input.params().header.get(\'X-Case\')"}' },
+            integrationResponses: { '200': { statusCode: '200' } },
+          },
+          requestParameters: { 'method.request.header.X-Case': false },
+        },
+      },
       '/never': {
         POST: {
           integration: {
@@ -175,6 +186,15 @@ describe('HTTP integration request', () => {
     expect(headers.server).toBeUndefined();
     expect(headers['content-type']).toBe('application/json');
     expect(JSON.parse(body).path).toBe('/backend/pets/7');
+  });
+
+  it('looks method request headers up case-sensitively, by the name the client sent (data-plane.md §3)', async () => {
+    await call('/header-case', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'X-Case': 'A' } });
+    expect(lastRequest().headers['x-mapped']).toBe('A');
+    expect(JSON.parse(lastRequest().body)).toEqual({ exact: 'A', lower: '', map: 'A' });
+    await call('/header-case', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-case': 'b' } });
+    expect(lastRequest().headers['x-mapped']).toBeUndefined();
+    expect(JSON.parse(lastRequest().body)).toEqual({ exact: '', lower: 'b', map: '' });
   });
 
   it('passes the body through when no template matches (WHEN_NO_MATCH)', async () => {

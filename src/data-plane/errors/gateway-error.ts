@@ -9,18 +9,26 @@ export interface GatewayErrorOptions {
   /** `$context.error.validationErrorString`. */
   validationError?: string;
   cause?: unknown;
+  /** A status other than the response type's (Lambda proxy failures answer 502 through DEFAULT_5XX). */
+  statusOverride?: number;
+  /** `x-amzn-ErrorType` when the response type has none of its own. */
+  errorTypeOverride?: string;
 }
 
 export abstract class GatewayError extends Error {
   abstract readonly responseType: GatewayResponseType;
   readonly reason: string | undefined;
   readonly validationError: string | undefined;
+  readonly statusOverride: number | undefined;
+  readonly errorTypeOverride: string | undefined;
 
   /** `message` is `$context.error.message`; null only for AUTHORIZER_CONFIGURATION_ERROR. */
   constructor(readonly errorMessage: string | null, options: GatewayErrorOptions = {}) {
     super(errorMessage ?? 'null', options.cause === undefined ? undefined : { cause: options.cause });
     this.reason = options.reason;
     this.validationError = options.validationError;
+    this.statusOverride = options.statusOverride;
+    this.errorTypeOverride = options.errorTypeOverride;
   }
 }
 

@@ -54,7 +54,8 @@ export function renderGatewayResponse(
     body = template.render(mapping.context, mapping.stageVariables);
   }
   headers.push('Content-Type', contentType);
-  if (response.errorType !== undefined) headers.push('x-amzn-ErrorType', response.errorType);
+  const errorType = response.errorType ?? error.errorTypeOverride;
+  if (errorType !== undefined) headers.push('x-amzn-ErrorType', errorType);
 
   if (response.headers.length > 0 && sources !== undefined) {
     const mapping = sources.sourcesFor(error);
@@ -67,7 +68,7 @@ export function renderGatewayResponse(
       else headers[existing + 1] = text;
     }
   }
-  return { statusCode: response.statusCode, headers, body: Buffer.from(body) };
+  return { statusCode: error.statusOverride ?? response.statusCode, headers, body: Buffer.from(body) };
 }
 
 function pickTemplate<T>(templates: ReadonlyMap<string, T>, accept: string | undefined): [string, T] {

@@ -1,14 +1,8 @@
 // `$context` for templates, parameter mapping and gateway responses (mapping-templates.md §4),
 // built once per request, only when something reads it.
+import { clfTime } from './dates.js';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad = (n: number) => (n < 10 ? '0' + n : String(n));
-
-/** CLF time as `$context.requestTime` shows it: `04/Oct/2023:18:25:03 +0000`. */
-export function clfTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-}
+export { clfTime };
 
 export interface ContextVariableInputs {
   accountId: string;

@@ -12,12 +12,18 @@ import { newExtendedRequestId } from '../../aws/ids.js';
 import { errorContext, type GatewayResponseSources } from '../errors/render.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { buildContextVariables } from './context-variables.js';
-import { caseInsensitive, headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews } from './request-views.js';
+import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews } from './request-views.js';
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
 
 export interface DataPlaneLogger {
   warn(details: object, message: string): void;
   error(details: object, message: string): void;
+}
+
+/** An integration call that can be abandoned before it answers. */
+export interface PendingIntegration {
+  /** Ends the call: its pending result becomes `error`, the backend request is aborted. */
+  cancel(error: Error): void;
 }
 
 /** What every request shares: process environment, integrations, logger. */
@@ -82,6 +88,8 @@ export class InvocationContext implements GatewayResponseSources {
   /** The request template's output as text (MOCK parses it without re-decoding). */
   integrationText: string | undefined = undefined;
   integrationRequest: IntegrationRequest | undefined = undefined;
+  /** The integration call in progress, cancelled by the DataPlane when the client goes away. */
+  pendingIntegration: PendingIntegration | undefined = undefined;
   endpointResponse: EndpointResponse | undefined = undefined;
   /** Built by the integration-response stage, checked and completed by method-response. */
   methodResponse: GatewayOutput | undefined = undefined;
@@ -196,7 +204,8 @@ export class InvocationContext implements GatewayResponseSources {
   templateInput(body: string): TemplateInput {
     return {
       body,
-      params: { path: this.pathParams ?? {}, querystring: this.query.single, header: caseInsensitive(this.headers.single) },
+      // Header names as the client sent them, case-sensitively (data-plane.md §3 "Header names").
+      params: { path: this.pathParams ?? {}, querystring: this.query.single, header: this.headers.single },
       context: this.contextVariables,
       stageVariables: this.stage.variables,
     };
@@ -225,9 +234,8 @@ function lazySources(ctx: InvocationContext): MappingSources {
   };
 }
 
+/** `method.request.header.X` looks X up case-sensitively, as the client spelled it (data-plane.md §3). */
 function lazyMethodRequest(ctx: InvocationContext): NonNullable<MappingSources['methodRequest']> {
-  let header: Record<string, string> | undefined;
-  let multivalueheader: Record<string, string[]> | undefined;
   let body: string | undefined;
   return {
     get path() {
@@ -240,10 +248,10 @@ function lazyMethodRequest(ctx: InvocationContext): NonNullable<MappingSources['
       return ctx.query.multi;
     },
     get header() {
-      return (header ??= caseInsensitive(ctx.headers.single));
+      return ctx.headers.single;
     },
     get multivalueheader() {
-      return (multivalueheader ??= caseInsensitive(ctx.headers.multi));
+      return ctx.headers.multi;
     },
     get body() {
       return (body ??= ctx.bodyText);

@@ -64,8 +64,9 @@ export function headerViews(rawHeaders: readonly string[]): HeaderViews {
 }
 
 /**
- * A header record whose lookups fall back to a case-insensitive match: `method.request.header.
- * Content-Type` finds `content-type` (HTTP/2 and most clients send lower case; AWS maps them).
+ * A header record whose lookups fall back to a case-insensitive match, for the endpoint's
+ * headers (`integration.response.header.Content-Type` finds a backend's `content-type`).
+ * Method request headers are not wrapped: their mapping is case-sensitive (data-plane.md §3).
  * Enumeration still shows the names as sent.
  */
 export function caseInsensitive<T>(record: Record<string, T>): Record<string, T> {

@@ -11,6 +11,7 @@ import { httpProxyRequest, httpRequest, requestParameters, requestTemplate } fro
 import { integration } from '../stages/integration.js';
 import { integrationResponse, proxyIntegrationResponse } from '../stages/integration-response.js';
 import { methodResponse } from '../stages/method-response.js';
+import { lambdaProxyRequest, lambdaProxyResponse, lambdaRequest } from '../stages/lambda.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** Runs the matched method's planned stages. */
@@ -51,8 +52,21 @@ export function planMethodStages(plan: IntegrationPlan | undefined): Stage<Route
       if (plan.type === 'HTTP') stages.push(httpRequest);
       stages.push(integration, integrationResponse, methodResponse);
       return stages;
+    case 'AWS_PROXY':
+      // Lambda proxy: requestParameters and templates do not apply (lambda-events.md §1).
+      if (plan.functionRef === undefined) return [failing('AWS_PROXY integrations other than Lambda are not supported yet')];
+      // Lambda is invoked with POST; LocalStack answers other verbs with 500 (AWS unverified).
+      if (plan.httpMethod !== 'POST') return [failing(`Lambda proxy integrations must use POST, not ${plan.httpMethod ?? 'no method'}`)];
+      return [lambdaProxyRequest, integration, lambdaProxyResponse];
+    case 'AWS':
+      if (plan.functionRef === undefined) return [failing('AWS service integrations other than Lambda are not supported yet')];
+      if (plan.requestParameters.length > 0) stages.push(requestParameters);
+      if (plan.requestTemplates !== undefined || plan.passthroughBehavior === 'NEVER' || plan.contentHandling !== undefined) {
+        stages.push(requestTemplate);
+      }
+      stages.push(lambdaRequest, integration, integrationResponse, methodResponse);
+      return stages;
     default:
-      // AWS and AWS_PROXY (Lambda, AWS services) arrive in later issues.
       return [failing(`integration type ${plan.type} is not supported yet`)];
   }
 }

@@ -2,17 +2,17 @@
 // the endpoint response through with AWS's header remapping; non-proxy types select an
 // integration response by status code, map headers, convert the body and apply the template.
 import { brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
-import type { Readable, Transform } from 'node:stream';
-import { ReadableBody, toReadable } from '../../integrations/body-stream.js';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { BodyTooLargeError, ReadableBody, toReadable } from '../../integrations/body-stream.js';
 import type { Stage } from '../pipeline/stage.js';
 import type { RoutedContext } from '../pipeline/context.js';
 import type { CompiledIntegrationResponse, IntegrationPlan } from '../../compiler/types.js';
 import { mediaTypeOf } from '../../compiler/binary-media-types.js';
 import { caseInsensitive, headerViews } from '../pipeline/request-views.js';
-import { ApiConfigurationError } from '../errors/gateway-error.js';
+import { ApiConfigurationError, IntegrationFailureError } from '../errors/gateway-error.js';
 import { DROPPED_PROXY_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS } from '../../integrations/headers.js';
 import { decodeBase64 } from './integration-request.js';
-import { setHeader } from '../pipeline/response.js';
+import { headerValue, setHeader } from '../pipeline/response.js';
 import { trace } from '../pipeline/trace.js';
 import type { MappingSources } from '../../vtl/index.js';
 
@@ -23,11 +23,28 @@ const DECODERS: Readonly<Record<string, () => Transform>> = {
   br: createBrotliDecompress,
 };
 
+/** Passes bytes on until `limit`, then fails with BodyTooLargeError (a decompression bomb stops there). */
+class ByteLimit extends Transform {
+  #left: number;
+  constructor(readonly limit: number) {
+    super();
+    this.#left = limit;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#left -= chunk.length;
+    if (this.#left < 0) callback(new BodyTooLargeError(this.limit));
+    else callback(null, chunk);
+  }
+}
+
 /**
  * HTTP_PROXY: status, headers and body as the backend sent them, except Connection,
  * Content-Length, Date and Server (renamed x-amzn-Remapped-*: API Gateway sends its own) and
  * Transfer-Encoding, Content-Encoding, Via (dropped; a compressed body is decoded so the
  * dropped Content-Encoding stays truthful). Content-Type defaults to application/json.
+ * Answers without a body (to HEAD, 204, 304, empty) are not decoded; decoded output is capped
+ * at maxResponseBodyBytes (a decompression bomb: 504 while buffered, a cut connection streaming).
  */
 export const proxyIntegrationResponse: Stage<RoutedContext> = {
   name: 'integration-response.proxy',
@@ -56,14 +73,20 @@ export const proxyIntegrationResponse: Stage<RoutedContext> = {
     let body = endpoint.body;
     const decoder = encoding === undefined || encoding === 'identity' ? undefined : DECODERS[encoding];
     if (decoder !== undefined) {
-      length = undefined;
-      if (Buffer.isBuffer(body)) {
-        body = decodeBuffered(body, encoding!);
+      const status = endpoint.statusCode;
+      const head = ctx.integrationRequest?.method === 'HEAD';
+      const empty = length === 0 || (Buffer.isBuffer(body) ? body.length : body.completeLength) === 0;
+      // The backend's length is of the encoded body: not what the client receives.
+      if (!empty) length = undefined;
+      if (head || status === 204 || status === 304 || empty) {
+        // Nothing to decode: a decoder over no bytes fails with "unexpected end of file".
+      } else if (Buffer.isBuffer(body) || body.completeBody !== undefined) {
+        // Arrived whole (the usual small answer): decoded at once, so a bomb is a clean 504.
+        body = decodeBuffered(Buffer.isBuffer(body) ? body : body.completeBody!, encoding!, ctx.services.env.limits.maxResponseBodyBytes);
       } else {
-        const decoded = decoder();
-        const source = toReadable(body);
-        source.once('error', (error) => decoded.destroy(error));
-        body = new ReadableBody(source.pipe(decoded) as unknown as Readable);
+        const limit = new ByteLimit(ctx.services.env.limits.maxResponseBodyBytes);
+        // pipeline destroys every stage on a failure: a cap or a corrupt body also stops the backend.
+        body = new ReadableBody(pipeline(toReadable(body), decoder(), limit, ignore));
       }
     }
     ctx.response = { statusCode: endpoint.statusCode, headers, body, streamLength: length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined };
@@ -71,11 +94,22 @@ export const proxyIntegrationResponse: Stage<RoutedContext> = {
   },
 };
 
-/** A buffered proxy body (rare): decoded synchronously. */
-function decodeBuffered(body: Buffer, encoding: string): Buffer {
-  if (encoding === 'br') return brotliDecompressSync(body);
-  if (encoding === 'deflate') return inflateSync(body);
-  return gunzipSync(body);
+/** Errors reach the client side through the last stream of the pipeline. */
+function ignore(): void {}
+
+/** A buffered proxy body (rare): decoded synchronously, up to `limit` bytes. */
+function decodeBuffered(body: Buffer, encoding: string, limit: number): Buffer {
+  const options = { maxOutputLength: limit };
+  try {
+    if (encoding === 'br') return brotliDecompressSync(body, options);
+    if (encoding === 'deflate') return inflateSync(body, options);
+    return gunzipSync(body, options);
+  } catch (error) {
+    const reason = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+      ? new BodyTooLargeError(limit).message
+      : `endpoint response body could not be decoded (${encoding}): ${(error as Error).message}`;
+    throw new IntegrationFailureError(undefined, { reason, cause: error });
+  }
 }
 
 /** First pattern matching the whole selection value, else the default response. */
@@ -92,7 +126,7 @@ export const integrationResponse: Stage<RoutedContext> = {
   run(ctx) {
     const integration = ctx.plan.integration!;
     const endpoint = ctx.endpointResponse!;
-    const selectionValue = String(endpoint.statusCode);
+    const selectionValue = endpoint.selectionValue ?? String(endpoint.statusCode);
     const selected = selectIntegrationResponse(integration, selectionValue);
     if (selected === undefined) {
       throw new ApiConfigurationError(undefined, {
@@ -131,7 +165,7 @@ export const integrationResponse: Stage<RoutedContext> = {
         contentType = type;
         try {
           const text = Buffer.isBuffer(body)
-            ? deployment.binaryMediaTypes.matches(mediaTypeOf(findHeader(endpoint.headers, 'content-type'))) ? body.toString('base64') : body.toString('utf8')
+            ? deployment.binaryMediaTypes.matches(mediaTypeOf(headerValue(endpoint.headers, 'content-type'))) ? body.toString('base64') : body.toString('utf8')
             : body;
           const result = template.render(ctx.templateInput(text));
           body = result.output;
@@ -145,17 +179,12 @@ export const integrationResponse: Stage<RoutedContext> = {
         }
       }
     }
-    if (contentType !== undefined && findHeader(headers, 'content-type') === undefined) headers.push('Content-Type', contentType);
+    if (contentType !== undefined && headerValue(headers, 'content-type') === undefined) headers.push('Content-Type', contentType);
     const buffer = typeof body === 'string' ? Buffer.from(body) : body;
     if (ctx.trace !== undefined) trace(ctx, `Method response body after transformations: ${buffer.toString('utf8')}`);
     ctx.methodResponse = { statusCode, headers, body: buffer };
   },
 };
-
-function findHeader(headers: readonly string[], lowerName: string): string | undefined {
-  for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() === lowerName) return headers[i + 1];
-  return undefined;
-}
 
 /**
  * Response conversions (mapping-templates.md §7 table). "Binary payload" = the endpoint's
@@ -168,7 +197,7 @@ function convertResponseBody(ctx: RoutedContext, body: Buffer, selected: Compile
   if (binaryTypes.empty) {
     return handling === 'CONVERT_TO_BINARY' ? decodeBase64(body.toString('utf8')) : body;
   }
-  const binaryPayload = binaryTypes.matches(mediaTypeOf(findHeader(ctx.endpointResponse!.headers, 'content-type')));
+  const binaryPayload = binaryTypes.matches(mediaTypeOf(headerValue(ctx.endpointResponse!.headers, 'content-type')));
   const binaryAccept = binaryTypes.matches(ctx.accept);
   if (binaryPayload) {
     if (handling === 'CONVERT_TO_TEXT' || (handling === undefined && !binaryAccept)) return body.toString('base64');

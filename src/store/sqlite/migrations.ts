@@ -20,6 +20,15 @@ const MIGRATIONS: readonly string[] = [
      doc TEXT NOT NULL,
      PRIMARY KEY (rest_api_id, stage_name)
    );`,
+  // 2: Lambda functions (documents) and their code zips, content-addressed.
+  `CREATE TABLE lambda_functions (
+     name TEXT PRIMARY KEY,
+     doc TEXT NOT NULL
+   );
+   CREATE TABLE lambda_code (
+     sha256 TEXT PRIMARY KEY,
+     zip BLOB NOT NULL
+   );`,
 ];
 
 export function migrate(db: Database): void {

@@ -6,12 +6,14 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { ConfigStore } from '../config-store.js';
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../model/rest-api.js';
 import { migrate } from './migrations.js';
+import { SqliteFunctionStore } from './sqlite-function-store.js';
 
 interface DocRow { doc: string }
 
 export class SqliteConfigStore implements ConfigStore {
   readonly #db: SqliteDatabase;
   readonly #sql: Record<string, Statement>;
+  readonly functions: SqliteFunctionStore;
 
   constructor(filename: string) {
     this.#db = new Database(filename);
@@ -23,6 +25,8 @@ export class SqliteConfigStore implements ConfigStore {
     this.#sql = {
       listApis: db.prepare('SELECT doc FROM rest_apis ORDER BY created_date, id'),
       getApi: db.prepare('SELECT doc FROM rest_apis WHERE id = ?'),
+      listApiIds: db.prepare('SELECT id FROM rest_apis').pluck(),
+      hasApi: db.prepare('SELECT 1 FROM rest_apis WHERE id = ?').pluck(),
       insertApi: db.prepare('INSERT OR IGNORE INTO rest_apis (id, created_date, doc) VALUES (?, ?, ?)'),
       updateApi: db.prepare('UPDATE rest_apis SET doc = ? WHERE id = ?'),
       deleteApi: db.prepare('DELETE FROM rest_apis WHERE id = ?'),
@@ -36,10 +40,19 @@ export class SqliteConfigStore implements ConfigStore {
       listAllStages: db.prepare('SELECT doc FROM stages ORDER BY rest_api_id, stage_name'),
       deleteStage: db.prepare('DELETE FROM stages WHERE rest_api_id = ? AND stage_name = ?'),
     };
+    this.functions = new SqliteFunctionStore(db);
   }
 
   listDefinitions(): RestApiDefinition[] {
     return this.#all<RestApiDefinition>('listApis');
+  }
+
+  listRestApiIds(): string[] {
+    return this.#sql.listApiIds.all() as string[];
+  }
+
+  hasRestApi(restApiId: string): boolean {
+    return this.#sql.hasApi.get(restApiId) !== undefined;
   }
 
   getDefinition(restApiId: string): RestApiDefinition | undefined {

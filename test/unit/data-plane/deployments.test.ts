@@ -21,6 +21,7 @@ function slowStore() {
   const waiting: (() => void)[] = [];
   const later = <T>(value: () => T) => new Promise<T>((resolve) => waiting.push(() => resolve(value())));
   const store = {
+    listRestApiIds: async () => [],
     listStages: async () => [],
     getStage: (_api: string, _name: string) => {
       const snapshot = stages.at(-1);
@@ -57,6 +58,18 @@ describe('DeploymentsTable', () => {
     expect(table.get('api', 'dev')?.deploymentId).toBe('d2');
   });
 
+  it('knows every API at start (deployed or not) and follows api-created / api-deleted', async () => {
+    const events = new InProcessDeploymentEvents();
+    const store = { listRestApiIds: () => ['a', 'b'], listStages: () => [] } as unknown as ConfigStore;
+    const table = new DeploymentsTable({ store, events, log: quiet });
+    await table.load();
+    expect([table.hasApi('a'), table.hasApi('b'), table.hasApi('c')]).toEqual([true, true, false]);
+    events.publish({ kind: 'api-created', restApiId: 'c' });
+    events.publish({ kind: 'api-deleted', restApiId: 'a' });
+    expect([table.hasApi('a'), table.hasApi('c')]).toEqual([false, true]);
+    table.close();
+  });
+
   it('reuses a compiled deployment for a variables-only change and keeps the last good one on failure', async () => {
     const events = new InProcessDeploymentEvents();
     let current = stage('d1', { v: '1' });
@@ -64,6 +77,7 @@ describe('DeploymentsTable', () => {
     // A child under a greedy resource: the route table refuses it.
     deployments.get('bad')!.snapshot.resources.child = { id: 'child', parentId: 'res1', pathPart: 'x', path: '/{proxy+}/x', resourceMethods: { GET: deployments.get('bad')!.snapshot.resources.res1.resourceMethods!.GET! } };
     const store = {
+      listRestApiIds: () => ['api'],
       listStages: () => [current],
       getStage: () => current,
       getDeployment: (_api: string, id: string) => deployments.get(id),

@@ -114,10 +114,10 @@ describe('customised gateway responses: own → DEFAULT_4XX/5XX → built-in', (
     const teapot = renderGatewayResponse(new MissingAuthenticationTokenError(), withStatus, sources());
     expect(teapot.statusCode).toBe(418);
     expect(teapot.body.toString()).toBe('{"oops":"Missing Authentication Token"}');
-    // the type's own response wins over DEFAULT_4XX (status), templates fall back to DEFAULT_4XX's
+    // the type's own response wins over DEFAULT_4XX as a whole: its status, and no DEFAULT_4XX template
     const throttled = renderGatewayResponse(new ThrottledError(), withStatus, sources());
     expect(throttled.statusCode).toBe(503);
-    expect(throttled.body.toString()).toBe('{"oops":"Too Many Requests"}');
+    expect(throttled.body.toString()).toBe('{"message":"Too Many Requests"}');
   });
 
   it('applies DEFAULT_5XX to integration errors', () => {

@@ -24,7 +24,7 @@ describe('headers', () => {
     expect(views.multi['X-Foo']).toEqual(['1']);
     expect(rawHeader(['X-Foo', '1', 'x-foo', '2'], 'x-foo')).toBe('2');
   });
-  it('case-insensitive lookups for mapping', () => {
+  it('case-insensitive lookups for endpoint (integration response) headers', () => {
     const headers = caseInsensitive({ 'content-type': 'text/plain' });
     expect(headers['Content-Type']).toBe('text/plain');
     expect('CONTENT-TYPE' in headers).toBe(true);

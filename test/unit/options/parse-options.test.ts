@@ -23,6 +23,11 @@ describe('archway start options', () => {
     expect([o.limits.maxStagesPerApi, o.limits.shutdownDrainMs, o.limits.maxRequestBodyBytes]).toEqual([2, 1500, 1024]);
   });
 
+  it('makes every enforced limit an option', () => {
+    const o = parseStartOptions(['--max-header-bytes', '2048', '--max-resources-per-api', '50', '--max-integration-timeout', '300000', '--max-control-plane-body-bytes', '6291456'], {});
+    expect([o.limits.maxHeaderBytes, o.limits.maxResourcesPerApi, o.limits.maxIntegrationTimeoutMs, o.limits.maxControlPlaneBodyBytes]).toEqual([2048, 50, 300000, 6291456]);
+  });
+
   it('refuses bad values with a message naming the flag', () => {
     expect(() => parseStartOptions(['--port', '70000'], {})).toThrow(/--port must be 0-65535/);
     expect(() => parseStartOptions(['--account-id', '12'], {})).toThrow(/--account-id must be 12 digits/);

@@ -1,0 +1,61 @@
+// Functions for a running Archway (DESIGN.md §7): the registry over the store, the local
+// runtime that runs them, and `--functions` declarations; what main.ts wires into the data
+// plane (Lambda integrations) and the control plane (the `lambda` service).
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { ArchwayOptions } from '../options/options.js';
+import type { FunctionStore } from '../store/function-store.js';
+import { CodeCache } from './code-cache.js';
+import { declareFunctions, type DeclaredFunctions } from './declared-functions.js';
+import { LocalFunctionRuntime } from './local-runtime.js';
+import { FunctionRegistry } from './registry.js';
+
+export type { FunctionInvoker, InvokeInput, InvokeOutput } from './local-runtime.js';
+export { LocalFunctionRuntime } from './local-runtime.js';
+export { FunctionRegistry } from './registry.js';
+
+export interface Functions {
+  registry: FunctionRegistry;
+  runtime: LocalFunctionRuntime;
+  declared: DeclaredFunctions | undefined;
+  close(): Promise<void>;
+}
+
+export async function startFunctions(options: ArchwayOptions, store: FunctionStore, logger: Logger): Promise<Functions> {
+  const registry = new FunctionRegistry(store, options.region, options.accountId);
+  await registry.load();
+  const codeCache = new CodeCache(store, options.inMemory ? undefined : join(options.dataDir, 'functions'));
+  const log = logger.child({ plane: 'function' });
+  const runtime = new LocalFunctionRuntime({
+    registry,
+    codeCache,
+    concurrency: options.limits.functionConcurrency,
+    enforcePermissions: options.enforceLambdaPermissions,
+    // A function's console output, line by line, as the developer's terminal shows it.
+    logSink: (functionName, text) => {
+      if (!log.isLevelEnabled('info')) return;
+      for (const line of text.split('\n')) if (line !== '') log.info({ function: functionName }, line);
+    },
+    ...(log.isLevelEnabled('debug') ? { reportSink: (functionName: string, text: string) => log.debug({ function: functionName }, text.trimEnd()) } : {}),
+  });
+  let declared: DeclaredFunctions | undefined;
+  if (options.functionsPath !== undefined) {
+    declared = declareFunctions(options.functionsPath, registry, {
+      watch: true,
+      onReload: (changed, removed) => {
+        if (changed.length > 0) log.info({ functions: changed }, 'functions (re)loaded from --functions');
+        if (removed.length > 0) log.info({ functions: removed }, 'functions removed from --functions');
+      },
+      onError: (error) => log.error({ err: error }, 'reloading --functions failed; still serving the last good functions'),
+    });
+  }
+  return {
+    registry,
+    runtime,
+    declared,
+    async close() {
+      declared?.close();
+      await runtime.close();
+    },
+  };
+}

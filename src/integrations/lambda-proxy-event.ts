@@ -1,0 +1,228 @@
+// The Lambda proxy (AWS_PROXY, payload 1.0) event and response, field by field as
+// ../shared/aws-reference/lambda-events.md §1 and §3 describe them (AWS-recorded where that
+// page says so). The event is built straight from the method request, once, as JSON text.
+import type { RoutedContext } from '../data-plane/pipeline/context.js';
+import { clfTime } from '../data-plane/pipeline/context-variables.js';
+import { mediaTypeOf } from '../compiler/binary-media-types.js';
+import { REMAPPED_RESPONSE_HEADERS } from './headers.js';
+import { traceId } from './headers.js';
+
+/** Request headers the event never shows (lambda-events.md §1: not forwarded). */
+const NOT_FORWARDED: ReadonlySet<string> = new Set(['content-length', 'connection']);
+
+/** The AWS_PROXY event as JSON text. */
+export function buildProxyEvent(ctx: RoutedContext): string {
+  const raw = ctx.rawHeaders;
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  let forwardedFor: string | undefined;
+  let forwardedForName = 'X-Forwarded-For';
+  let hasTraceId = false;
+  let hasPort = false;
+  let hasProto = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    const lower = name.toLowerCase();
+    if (NOT_FORWARDED.has(lower)) continue;
+    const value = raw[i + 1];
+    if (lower === 'x-forwarded-for') {
+      forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
+      forwardedForName = name;
+      continue;
+    }
+    if (lower === 'x-amzn-trace-id') hasTraceId = true;
+    else if (lower === 'x-forwarded-port') hasPort = true;
+    else if (lower === 'x-forwarded-proto') hasProto = true;
+    headers[name] = value;
+    const values = multiValueHeaders[name];
+    if (values === undefined) multiValueHeaders[name] = [value];
+    else values.push(value);
+  }
+  // What API Gateway's front door adds: the caller appended to X-Forwarded-For, its port and
+  // scheme, and a trace id (lambda-events.md §1 "all APIs add").
+  const client = forwardedFor === undefined ? ctx.sourceIp : `${forwardedFor}, ${ctx.sourceIp}`;
+  headers[forwardedForName] = client;
+  multiValueHeaders[forwardedForName] = [client];
+  if (!hasPort) {
+    const port = portOf(ctx.header('host'));
+    headers['X-Forwarded-Port'] = port;
+    multiValueHeaders['X-Forwarded-Port'] = [port];
+  }
+  if (!hasProto) {
+    headers['X-Forwarded-Proto'] = 'http';
+    multiValueHeaders['X-Forwarded-Proto'] = ['http'];
+  }
+  if (!hasTraceId) {
+    const trace = traceId(ctx.requestId, ctx.requestTimeEpoch);
+    headers['X-Amzn-Trace-Id'] = trace;
+    multiValueHeaders['X-Amzn-Trace-Id'] = [trace];
+  }
+
+  const hasQuery = ctx.rawQuery !== '';
+  const query = hasQuery ? ctx.query : undefined;
+  const pathParams = ctx.pathParams;
+  let hasPathParams = false;
+  for (const _ in pathParams) {
+    hasPathParams = true;
+    break;
+  }
+  const variables = ctx.stage.variables;
+  let hasVariables = false;
+  for (const _ in variables) {
+    hasVariables = true;
+    break;
+  }
+
+  const body = ctx.body;
+  const binary = body.length > 0 && ctx.stage.deployment.binaryMediaTypes.matches(mediaTypeOf(ctx.header('content-type')));
+  const domainName = ctx.domainName;
+  const dot = domainName.indexOf('.');
+  const stage = ctx.stage.stageName;
+  const event = {
+    resource: ctx.plan.resourcePath,
+    path: ctx.path,
+    httpMethod: ctx.httpMethod,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: query === undefined || isEmpty(query.single) ? null : query.single,
+    multiValueQueryStringParameters: query === undefined || isEmpty(query.multi) ? null : query.multi,
+    pathParameters: hasPathParams ? pathParams : null,
+    stageVariables: hasVariables ? variables : null,
+    requestContext: {
+      resourceId: ctx.plan.resourceId,
+      resourcePath: ctx.plan.resourcePath,
+      httpMethod: ctx.httpMethod,
+      extendedRequestId: ctx.extendedRequestId,
+      requestTime: clfTime(ctx.requestTimeEpoch),
+      path: `/${stage}${ctx.path}`,
+      accountId: ctx.services.env.accountId,
+      protocol: ctx.protocol,
+      stage,
+      domainPrefix: dot === -1 ? domainName : domainName.slice(0, dot),
+      requestTimeEpoch: ctx.requestTimeEpoch,
+      requestId: ctx.requestId,
+      identity: {
+        cognitoIdentityPoolId: null,
+        accountId: null,
+        cognitoIdentityId: null,
+        caller: null,
+        sourceIp: ctx.sourceIp,
+        principalOrgId: null,
+        accessKey: null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn: null,
+        userAgent: ctx.header('user-agent') ?? null,
+        user: null,
+      },
+      domainName,
+      deploymentId: ctx.stage.deploymentId,
+      apiId: ctx.stage.restApiId,
+    },
+    body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
+    isBase64Encoded: binary,
+  };
+  return JSON.stringify(event);
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+function portOf(host: string | undefined): string {
+  if (host === undefined) return '80';
+  const colon = host.lastIndexOf(':');
+  return colon === -1 || host.endsWith(']') ? '80' : host.slice(colon + 1);
+}
+
+export interface ProxyResponse {
+  statusCode: number;
+  /** Flat [name, value, …], remapped as API Gateway does. */
+  headers: string[];
+  body: Buffer;
+}
+
+/** Why a function's answer is not a proxy response (for the request log); undefined when it is one. */
+export type ProxyParse = ProxyResponse | { malformed: string };
+
+const ALLOWED_KEYS: ReadonlySet<string> = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+
+/**
+ * The function's answer as API Gateway reads it (lambda-events.md §3, AWS-recorded): statusCode
+ * a number or numeric string (absent → 200); headers values stringified; multiValueHeaders
+ * arrays, merged with headers (multi values first, multiValueHeaders' casing wins); body a
+ * string, base64-decoded only when isBase64Encoded and the first Accept type is binary; any
+ * other key, or any other shape, is malformed.
+ */
+export function parseProxyResponse(payload: string, ctx: RoutedContext): ProxyParse {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return { malformed: 'the function returned non-JSON output' };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { malformed: 'the function output is not a JSON object' };
+  const output = parsed as Record<string, unknown>;
+  for (const key in output) if (!ALLOWED_KEYS.has(key)) return { malformed: `unexpected field '${key}'` };
+
+  let statusCode = 200;
+  const status = output.statusCode;
+  if (status !== undefined && status !== null) {
+    const n = typeof status === 'number' ? status : typeof status === 'string' && /^\d+$/.test(status.trim()) ? Number(status) : NaN;
+    if (!Number.isInteger(n) || n < 100 || n > 599) return { malformed: `invalid statusCode ${JSON.stringify(status)}` };
+    statusCode = n;
+  }
+
+  // name (lower case) → [casing to use, values]
+  const merged = new Map<string, [string, string[]]>();
+  const multi = output.multiValueHeaders;
+  if (multi !== undefined && multi !== null) {
+    if (typeof multi !== 'object' || Array.isArray(multi)) return { malformed: 'multiValueHeaders is not an object' };
+    for (const [name, values] of Object.entries(multi as Record<string, unknown>)) {
+      if (values === null) continue;
+      if (!Array.isArray(values)) return { malformed: `multiValueHeaders.${name} is not an array` };
+      const strings: string[] = [];
+      for (const value of values) {
+        if (value !== null && typeof value === 'object') return { malformed: `multiValueHeaders.${name} holds an object` };
+        strings.push(String(value));
+      }
+      merged.set(name.toLowerCase(), [name, strings]);
+    }
+  }
+  const single = output.headers;
+  if (single !== undefined && single !== null) {
+    if (typeof single !== 'object' || Array.isArray(single)) return { malformed: 'headers is not an object' };
+    for (const [name, value] of Object.entries(single as Record<string, unknown>)) {
+      if (value === null) continue;
+      if (typeof value === 'object') return { malformed: `headers.${name} is an object` };
+      const lower = name.toLowerCase();
+      const existing = merged.get(lower);
+      if (existing === undefined) merged.set(lower, [name, [String(value)]]);
+      else existing[1].push(String(value));
+    }
+  }
+
+  const bodyValue = output.body;
+  let text = '';
+  if (bodyValue !== undefined && bodyValue !== null) {
+    if (typeof bodyValue !== 'string') return { malformed: 'body is not a string' };
+    text = bodyValue;
+  }
+  const base64 = output.isBase64Encoded;
+  if (base64 !== undefined && base64 !== null && typeof base64 !== 'boolean') return { malformed: 'isBase64Encoded is not a boolean' };
+  const body = base64 === true && ctx.stage.deployment.binaryMediaTypes.matches(ctx.accept)
+    ? Buffer.from(text, 'base64')
+    : Buffer.from(text);
+
+  const headers: string[] = [];
+  let hasContentType = false;
+  for (const [lower, [name, values]] of merged) {
+    if (lower === 'transfer-encoding') continue;
+    const remapped = REMAPPED_RESPONSE_HEADERS.get(lower);
+    if (lower === 'content-type') hasContentType = true;
+    for (const value of values) headers.push(remapped ?? name, value);
+  }
+  if (!hasContentType) headers.push('Content-Type', 'application/json');
+  return { statusCode, headers, body };
+}
