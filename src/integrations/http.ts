@@ -12,7 +12,7 @@
 import type { Dispatcher } from 'undici';
 import type { Integration } from './types.js';
 import type { RoutedContext } from '../data-plane/pipeline/context.js';
-import { IntegrationFailureError, IntegrationTimeoutError, type GatewayError } from '../data-plane/errors/gateway-error.js';
+import { ApiConfigurationError, IntegrationFailureError, IntegrationTimeoutError, type GatewayError } from '../data-plane/errors/gateway-error.js';
 import { javaMap, trace } from '../data-plane/pipeline/trace.js';
 import { ClientAbortedError } from '../request-body.js';
 import { HttpExchange } from './http-exchange.js';
@@ -28,9 +28,14 @@ const FAILURE_REASONS: Readonly<Record<string, string>> = {
   ENETUNREACH: 'backend network unreachable',
   EPIPE: 'backend closed the connection',
   UND_ERR_SOCKET: 'backend closed the connection',
-  UND_ERR_INVALID_ARG: 'invalid endpoint request',
-  ERR_INVALID_URL: 'invalid endpoint URL',
 };
+
+/**
+ * An endpoint URL that does not parse (typically an unset stage variable in the URI) is a
+ * configuration error on AWS: "Execution failed due to configuration error: Invalid endpoint
+ * address", answered 500 (API_CONFIGURATION_ERROR; users' execution logs, unverified here).
+ */
+const CONFIGURATION_CODES = new Set(['ERR_INVALID_URL', 'UND_ERR_INVALID_ARG']);
 
 /** Maps an undici/network failure to the gateway error AWS answers with. */
 export function integrationError(error: unknown, timeoutMs: number): GatewayError {
@@ -39,6 +44,9 @@ export function integrationError(error: unknown, timeoutMs: number): GatewayErro
     return new IntegrationTimeoutError(undefined, { reason: `endpoint request timed out after ${timeoutMs} ms`, cause: error });
   }
   if (code === 'ARCHWAY_BODY_TOO_LARGE') return new IntegrationFailureError(undefined, { reason: (error as Error).message, cause: error });
+  if (code !== undefined && CONFIGURATION_CODES.has(code)) {
+    return new ApiConfigurationError(undefined, { reason: 'configuration error: invalid endpoint address', cause: error });
+  }
   const reason = (code !== undefined ? FAILURE_REASONS[code] : undefined) ?? `endpoint request failed: ${(error as Error)?.message ?? String(error)}`;
   return new IntegrationFailureError(undefined, { reason, cause: error });
 }
