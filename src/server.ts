@@ -10,6 +10,7 @@ import type { DataPlane } from './data-plane/data-plane.js';
 import type { Limits } from './options/limits.js';
 import { handleArchwayEndpoint } from './observability/archway-endpoints.js';
 import { readBody, PayloadTooLargeError } from './request-body.js';
+import { lambdaRequestLimit, lambdaRequestTooLarge } from './control-plane/lambda/request-limits.js';
 
 export interface ListenerDeps {
   controlPlane: ControlPlane;
@@ -76,13 +77,16 @@ function route(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps): v
   const target = parseInvokeTarget(url, req.headers.host);
   if (target) return deps.dataPlane.handle(req, res, target);
   if (url.startsWith('/_archway/')) return handleArchwayEndpoint(req, res, deps);
+  // Lambda's code uploads and invocations have their own limits (and answers).
+  const lambdaLimit = lambdaRequestLimit(req.method, url);
   return Promise.resolve()
-    .then(() => readBody(req, deps.limits.maxControlPlaneBodyBytes))
+    .then(() => readBody(req, lambdaLimit?.bytes ?? deps.limits.maxControlPlaneBodyBytes))
     .then(
       (body) => deps.controlPlane.handle(req, res, body),
       (error: unknown) => {
         if (!(error instanceof PayloadTooLargeError)) throw error;
-        controlPlaneTooLarge(res, error.closeConnection);
+        if (lambdaLimit !== undefined) lambdaRequestTooLarge(res, lambdaLimit, error.closeConnection);
+        else controlPlaneTooLarge(res, error.closeConnection);
       },
     );
 }
@@ -108,8 +112,11 @@ function rejectOversized(req: IncomingMessage, res: ServerResponse, deps: Listen
     deps.dataPlane.rejectOversized(req, res, target);
     return true;
   }
-  if (url.startsWith('/_archway/') || declared <= deps.limits.maxControlPlaneBodyBytes) return false;
-  controlPlaneTooLarge(res, true);
+  if (url.startsWith('/_archway/')) return false;
+  const lambdaLimit = lambdaRequestLimit(req.method, url);
+  if (declared <= (lambdaLimit?.bytes ?? deps.limits.maxControlPlaneBodyBytes)) return false;
+  if (lambdaLimit !== undefined) lambdaRequestTooLarge(res, lambdaLimit, true);
+  else controlPlaneTooLarge(res, true);
   return true;
 }
 

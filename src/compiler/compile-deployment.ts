@@ -105,7 +105,8 @@ export function compileStage(deployment: CompiledDeployment, stage: Pick<StageRe
     stageName: stage.stageName,
     deploymentId: deployment.deploymentId,
     deployment,
-    variables: Object.freeze({ ...(stage.variables ?? {}) }),
+    // Prototype-less, so that `${stageVariables.constructor}` is an unset variable, not Object.
+    variables: Object.freeze(Object.assign(Object.create(null) as Record<string, string>, stage.variables)),
     methodSettings: Object.freeze({ ...(stage.methodSettings ?? {}) }) as Readonly<Record<string, MethodSetting>>,
     tracingEnabled: stage.tracingEnabled ?? false,
   });

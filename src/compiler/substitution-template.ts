@@ -39,7 +39,7 @@ export class SubstitutionTemplate {
       }
       let value: unknown = part.root === 'context' ? context : stageVariables;
       for (const key of part.keys) {
-        value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+        value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
       }
       if (value === undefined || value === null) continue;
       out += typeof value === 'object' ? JSON.stringify(value) : String(value);

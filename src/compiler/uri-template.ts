@@ -66,8 +66,8 @@ function render(parts: readonly Part[], pathValues: Readonly<Record<string, stri
   let out = '';
   for (const part of parts) {
     if (typeof part === 'string') out += part;
-    else if (part.kind === 'stage') out += stageVariables[part.name] ?? '';
-    else out += pathValues?.[part.name] ?? '';
+    else if (part.kind === 'stage') out += Object.hasOwn(stageVariables, part.name) ? stageVariables[part.name] : '';
+    else out += pathValues !== undefined && Object.hasOwn(pathValues, part.name) ? pathValues[part.name] : '';
   }
   return out;
 }

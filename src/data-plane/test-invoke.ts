@@ -13,7 +13,7 @@ import { parse } from './stages/parse.js';
 import { renderError } from './stages/error.js';
 import { javaMap } from './pipeline/trace.js';
 import { awsLogTime } from './pipeline/dates.js';
-import { headerViews, parseQuery } from './pipeline/request-views.js';
+import { headerViews, parseQuery, record } from './pipeline/request-views.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
 import { BodyTooLargeError, collectBody } from '../integrations/body-stream.js';
 import { IntegrationFailureError } from './errors/gateway-error.js';
@@ -48,7 +48,7 @@ export async function testInvokeMethod(
   request: TestInvokeRequest,
   deps: { env: GatewayEnvironment; dataPlane: DataPlane },
 ): Promise<TestInvokeResult> {
-  const resource = definition.resources[resourceId];
+  const resource = Object.hasOwn(definition.resources, resourceId) ? definition.resources[resourceId] : undefined;
   if (resource === undefined) throw notFound('Invalid Resource identifier specified');
   const verb = httpMethod.toUpperCase();
   const compiled = compileDeployment(definition, 'test-invoke-deployment-id', { defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs });
@@ -63,7 +63,7 @@ export async function testInvokeMethod(
   const rawHeaders: string[] = [];
   for (const [name, value] of Object.entries(request.headers ?? {})) rawHeaders.push(name, value);
   for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
-    if (request.headers?.[name] !== undefined) continue;
+    if (request.headers !== undefined && Object.hasOwn(request.headers, name)) continue;
     for (const value of values) rawHeaders.push(name, value);
   }
   const body = Buffer.from(request.body ?? '');
@@ -81,7 +81,7 @@ export async function testInvokeMethod(
   ctx.trace = [];
 
   // Path parameters come from matching the given path against this one resource (no routing).
-  const params: Record<string, string> = {};
+  const params = record<string>();
   RestRouter.build([{ path: resource.path, methods: { ANY: true } }]).match('GET', ctx.path, params);
   ctx.setRoute(plan, params);
   const routed = ctx as RoutedContext;
@@ -117,8 +117,8 @@ export async function testInvokeMethod(
   const latency = Math.round(performance.now() - started);
 
   out.headers.push('x-amzn-RequestId', ctx.requestId, 'x-amz-apigw-id', ctx.extendedRequestId);
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = record<string>();
+  const multiValueHeaders = record<string[]>();
   for (let i = 0; i < out.headers.length; i += 2) {
     headers[out.headers[i]] = out.headers[i + 1];
     (multiValueHeaders[out.headers[i]] ??= []).push(out.headers[i + 1]);

@@ -8,6 +8,8 @@ export const resourceConflict = (message: string) => new AwsServiceError('Resour
 export const validationError = (message: string) => new AwsServiceError('ValidationException', 400, message);
 export const invalidRequestContent = (message: string) => new AwsServiceError('InvalidRequestContentException', 400, message);
 export const requestTooLarge = (message: string) => new AwsServiceError('RequestTooLargeException', 413, message);
+/** A request over an operation's size limit: what Lambda's front end answers (413, body `{"Message": …}`). */
+export const requestEntityTooLarge = (message: string) => new AwsServiceError('RequestEntityTooLargeException', 413, message);
 export const preconditionFailed = (message: string) => new AwsServiceError('PreconditionFailedException', 412, message);
 
 /** `Function not found: arn:…` (recorded by LocalStack against AWS). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ArchwayOptions } from '../options/options.js';
 import type { FunctionStore } from '../store/function-store.js';
-import { CodeCache } from './code-cache.js';
+import { CodeCache, referencedCode } from './code-cache.js';
 import { declareFunctions, type DeclaredFunctions } from './declared-functions.js';
 import { LocalFunctionRuntime } from './local-runtime.js';
 import { FunctionRegistry } from './registry.js';
@@ -25,11 +25,16 @@ export async function startFunctions(options: ArchwayOptions, store: FunctionSto
   const registry = new FunctionRegistry(store, options.region, options.accountId);
   await registry.load();
   const codeCache = new CodeCache(store, options.inMemory ? undefined : join(options.dataDir, 'functions'));
+  // Unpacked code follows the functions: a hash no version references any more loses its folder.
+  const pruneUnpacked = () => void codeCache.retain(referencedCode(registry.list()));
+  registry.subscribe(pruneUnpacked);
+  pruneUnpacked();
   const log = logger.child({ plane: 'function' });
   const runtime = new LocalFunctionRuntime({
     registry,
     codeCache,
     concurrency: options.limits.functionConcurrency,
+    maxWorkers: options.limits.maxFunctionWorkers,
     enforcePermissions: options.enforceLambdaPermissions,
     // A function's console output, line by line, as the developer's terminal shows it.
     logSink: (functionName, text) => {

@@ -3,14 +3,19 @@
 // reference "Invoke"): RequestResponse → 200 with the result or the error object and
 // `X-Amz-Function-Error: Unhandled`; Event → 202 at once, the invocation runs on; DryRun → 204
 // after the checks; `LogType: Tail` → the last 4 KB of the execution log, base64.
+// Concurrency is counted per function name (every version and alias together), as Lambda's
+// reserved concurrency is: past the limit a synchronous invocation gets 429, an asynchronous one
+// waits in the function's queue (bounded, MAX_ASYNC_QUEUE) until a running one ends.
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../aws/errors.js';
 import { CodeCache } from './code-cache.js';
-import { requestTooLarge } from './errors.js';
+import { requestEntityTooLarge } from './errors.js';
 import { LATEST, type FunctionVersionRecord } from './model.js';
 import { allowsInvoke, type InvokeCaller } from './policy.js';
 import type { FunctionRegistry, ResolvedFunction } from './registry.js';
-import { FunctionPool, type FunctionLogSink, type InvocationOutcome } from './runtime/function-pool.js';
+import {
+  FunctionPool, tooManyRequests, WorkerBudget, type FunctionLogSink, type InvocationOutcome, type InvocationRequest,
+} from './runtime/function-pool.js';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -48,8 +53,10 @@ export interface FunctionInvoker {
 export interface LocalRuntimeOptions {
   registry: FunctionRegistry;
   codeCache: CodeCache;
-  /** Invocations one function version may run at once (Lambda: reserved concurrency). */
+  /** Invocations one function (all its versions and aliases) may run at once (Lambda: reserved concurrency). */
   concurrency: number;
+  /** Worker threads alive at once, across every function (`maxFunctionWorkers`); past it calls wait for one. */
+  maxWorkers?: number;
   /** Check API Gateway's invocations against function policies (`--enforce-lambda-permissions`). */
   enforcePermissions: boolean;
   /** Where function output goes (console.* lines, timeouts). */
@@ -63,8 +70,22 @@ export interface LocalRuntimeOptions {
 /** Invoke payload quotas (Lambda quotas page): 6 MB synchronous, 256 KB asynchronous. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * Asynchronous (Event) invocations one function may have waiting for capacity. Lambda's own
+ * queue has no documented bound (it keeps events up to 6 hours); Archway holds them in memory,
+ * so past this many an Event invocation is refused with 429 TooManyRequestsException.
+ */
+export const MAX_ASYNC_QUEUE = 1000;
 const LOG_TAIL_BYTES = 4096;
 const DEFAULT_IDLE_MS = 5 * 60_000;
+/** Where `@aws-sdk/*` that a function does not bundle is resolved from: Archway's own packages. */
+const SDK_FALLBACK_URL = import.meta.url;
+
+interface QueuedEvent {
+  functionName: string;
+  qualifier: string | undefined;
+  request: InvocationRequest;
+}
 
 /** The caller's own wait ended first; the invocation runs on until the function's Timeout. */
 export class CallerTimeoutError extends Error {
@@ -83,12 +104,18 @@ export class LocalFunctionRuntime implements FunctionInvoker {
   readonly #options: LocalRuntimeOptions;
   readonly #pools = new Map<string, FunctionPool>();
   readonly #starting = new Map<string, Promise<FunctionPool>>();
+  readonly #budget: WorkerBudget;
+  /** Invocations running or waiting for a worker, per function name. */
+  readonly #active = new Map<string, number>();
+  /** Event invocations waiting for capacity, per function name. */
+  readonly #eventQueues = new Map<string, QueuedEvent[]>();
   readonly #reaper: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
   #closed = false;
 
   constructor(options: LocalRuntimeOptions) {
     this.#options = options;
+    this.#budget = new WorkerBudget(options.maxWorkers ?? Number.MAX_SAFE_INTEGER);
     // A changed function (new code, new configuration, deleted) gets fresh workers: its old pools
     // finish what they run and end.
     this.#unsubscribe = options.registry.subscribe((name) => this.#retire(name));
@@ -111,29 +138,36 @@ export class LocalFunctionRuntime implements FunctionInvoker {
     const executedVersion = resolved.version.Version;
     const requestId = randomUUID();
     const size = Buffer.byteLength(input.payload);
-    if (type === 'Event' ? size > MAX_ASYNC_PAYLOAD_BYTES : size > MAX_SYNC_PAYLOAD_BYTES) {
-      const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
-      throw requestTooLarge(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+    // Lambda's answers to an oversized Invoke (413 RequestEntityTooLargeException, AWS-observed texts).
+    if (type === 'Event' && size > MAX_ASYNC_PAYLOAD_BYTES) {
+      throw requestEntityTooLarge(`${size} byte payload is too large for the Event invocation type (limit ${MAX_ASYNC_PAYLOAD_BYTES} bytes)`);
     }
+    if (size > MAX_SYNC_PAYLOAD_BYTES) throw requestEntityTooLarge(`Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
     if (type === 'DryRun') return { statusCode: 204, payload: '', executedVersion, requestId };
-    const pool = this.#poolFor(resolved.version);
     const collectLog = input.logType === 'Tail';
-    const run = (p: FunctionPool) => p.invoke({
+    const request: InvocationRequest = {
       requestId,
       payload: input.payload,
       invokedArn: resolved.invokedArn,
       collectLog,
       ...(input.clientContext === undefined ? {} : { clientContext: Buffer.from(input.clientContext, 'base64').toString('utf8') }),
-    });
+    };
+    const name = resolved.definition.name;
     if (type === 'Event') {
-      // Accepted now; the invocation runs on (Lambda would retry a failed one twice: not emulated).
-      void (pool instanceof FunctionPool ? run(pool) : pool.then(run)).then(
-        (outcome) => this.#report(resolved.version, requestId, outcome),
-        (error: unknown) => this.#options.logSink?.(resolved.definition.name, `${new Date().toISOString()}\t${requestId}\tERROR\tasynchronous invocation failed: ${(error as Error).message}\n`),
-      );
+      // Accepted now; the invocation runs on, or waits for capacity as Lambda's queue does (a
+      // failed one is not retried twice as Lambda would: not emulated).
+      if ((this.#active.get(name) ?? 0) < this.#options.concurrency) this.#runEvent(resolved, request);
+      else {
+        const queue = this.#eventQueues.get(name) ?? [];
+        if (queue.length >= MAX_ASYNC_QUEUE) throw tooManyRequests();
+        queue.push({ functionName: input.functionName, qualifier: input.qualifier, request });
+        this.#eventQueues.set(name, queue);
+      }
       return { statusCode: 202, payload: '', executedVersion, requestId };
     }
-    const running = pool instanceof FunctionPool ? run(pool) : pool.then(run);
+    // Lambda's answer when a function's concurrency is used up (Invoke API reference).
+    if ((this.#active.get(name) ?? 0) >= this.#options.concurrency) throw tooManyRequests();
+    const running = this.#run(resolved, request);
     const waitMs = input.waitMs;
     // A timer only when the caller would give up before the function's own Timeout.
     const outcome = waitMs !== undefined && waitMs < resolved.version.Timeout * 1000 ? await within(running, waitMs) : await running;
@@ -144,10 +178,54 @@ export class LocalFunctionRuntime implements FunctionInvoker {
     return output;
   }
 
+  /** Runs one invocation, counted against its function's concurrency until it settles. */
+  #run(resolved: ResolvedFunction, request: InvocationRequest): Promise<InvocationOutcome> {
+    const name = resolved.definition.name;
+    this.#active.set(name, (this.#active.get(name) ?? 0) + 1);
+    request.onSettled = () => {
+      const left = (this.#active.get(name) ?? 1) - 1;
+      if (left === 0) this.#active.delete(name);
+      else this.#active.set(name, left);
+      if (this.#eventQueues.size > 0) this.#nextEvent(name);
+    };
+    const pool = this.#poolFor(resolved.version);
+    if (pool instanceof FunctionPool) return pool.invoke(request);
+    return pool.then((p) => p.invoke(request), (error: unknown) => {
+      request.onSettled!();
+      throw error;
+    });
+  }
+
+  #runEvent(resolved: ResolvedFunction, request: InvocationRequest): void {
+    this.#run(resolved, request).then(
+      (outcome) => this.#report(resolved.version, request.requestId, outcome),
+      (error: unknown) => this.#options.logSink?.(resolved.definition.name, `${new Date().toISOString()}\t${request.requestId}\tERROR\tasynchronous invocation failed: ${(error as Error).message}\n`),
+    );
+  }
+
+  /** Capacity freed up: the next queued Event invocation of `name` runs (on the version its qualifier names now). */
+  #nextEvent(name: string): void {
+    const queue = this.#eventQueues.get(name);
+    while (queue !== undefined && queue.length > 0 && (this.#active.get(name) ?? 0) < this.#options.concurrency && !this.#closed) {
+      const event = queue.shift()!;
+      if (queue.length === 0) this.#eventQueues.delete(name);
+      let resolved: ResolvedFunction;
+      try {
+        resolved = this.#options.registry.resolve(event.functionName, event.qualifier);
+      } catch (error) {
+        // Deleted (or its alias or version) while the event waited: dropped.
+        this.#options.logSink?.(name, `${new Date().toISOString()}\t${event.request.requestId}\tERROR\tasynchronous invocation dropped: ${(error as Error).message}\n`);
+        continue;
+      }
+      this.#runEvent(resolved, { ...event.request, invokedArn: resolved.invokedArn });
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#reaper);
     this.#unsubscribe();
+    this.#eventQueues.clear();
     for (const pool of this.#pools.values()) pool.close();
     this.#pools.clear();
     await Promise.allSettled([...this.#starting.values()]);
@@ -180,13 +258,14 @@ export class LocalFunctionRuntime implements FunctionInvoker {
             memoryMb: version.MemorySize,
             logGroupName: `/aws/lambda/${version.FunctionName}`,
             logStreamName: logStreamName(version.Version),
+            sdkFallbackUrl: SDK_FALLBACK_URL,
           },
           env: lambdaEnvironment(version, codeDir, this.#options.registry.region),
           timeoutMs: version.Timeout * 1000,
           memoryMb: version.MemorySize,
           concurrency: this.#options.concurrency,
           idleMs: this.#options.idleMs ?? DEFAULT_IDLE_MS,
-        }, this.#options.logSink);
+        }, this.#options.logSink, this.#budget);
         this.#pools.set(key, created);
         return created;
       }, (error: unknown) => {

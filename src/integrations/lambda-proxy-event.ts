@@ -6,6 +6,7 @@ import { clfTime } from '../data-plane/pipeline/context-variables.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
 import { REMAPPED_RESPONSE_HEADERS } from './headers.js';
 import { traceId } from './headers.js';
+import { record } from '../data-plane/pipeline/request-views.js';
 
 /** Request headers the event never shows (lambda-events.md §1: not forwarded). */
 const NOT_FORWARDED: ReadonlySet<string> = new Set(['content-length', 'connection']);
@@ -13,8 +14,9 @@ const NOT_FORWARDED: ReadonlySet<string> = new Set(['content-length', 'connectio
 /** The AWS_PROXY event as JSON text. */
 export function buildProxyEvent(ctx: RoutedContext): string {
   const raw = ctx.rawHeaders;
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Prototype-less: a header named `constructor` or `__proto__` is a key like any other.
+  const headers = record<string>();
+  const multiValueHeaders = record<string[]>();
   let forwardedFor: string | undefined;
   let forwardedForName = 'X-Forwarded-For';
   let hasTraceId = false;

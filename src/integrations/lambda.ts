@@ -103,7 +103,7 @@ function errorMessageOf(payload: string): string {
 function invocationError(error: unknown, functionName: string): GatewayError {
   if (error instanceof CallerTimeoutError) return new IntegrationTimeoutError(undefined, { reason: error.message, cause: error });
   if (error instanceof AwsServiceError) {
-    if (error.type === 'RequestTooLargeException') {
+    if (error.type === 'RequestEntityTooLargeException') {
       // Observed on AWS: 413 {"message": "Request Too Long"} with BadRequestException.
       return new InternalServerError('Request Too Long', { statusOverride: 413, errorTypeOverride: 'BadRequestException', reason: error.message, cause: error });
     }

@@ -21,6 +21,12 @@ export const LIMITS = {
   shutdownDrainMs: 10_000,
   /** Invocations one Lambda function may run at once (AWS: the account's 1000 unreserved); beyond → 429. */
   functionConcurrency: 1000,
+  /**
+   * Function worker threads alive at once, across every function (no AWS equivalent: each is an
+   * execution environment, ≈ 10 MB and more). Past it, an invocation waits for a worker: an idle
+   * one of another function gives its place, or a running one ends.
+   */
+  maxFunctionWorkers: 256,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

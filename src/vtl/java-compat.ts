@@ -216,16 +216,19 @@ function putEntry(map: JavaMap, key: string, value: unknown): void {
  * member. The second case lets a caller pass a view (e.g. a case-insensitive header Proxy).
  */
 /** Deep copy of plain data (maps and lists); other values are shared. ~4x faster than
- * structuredClone on a $context-sized tree, and safe with a `__proto__` key (JWT claims are input). */
+ * structuredClone on a $context-sized tree. Maps come out prototype-less, so that input keys
+ * (JWT claims, header names) like `__proto__` or `constructor` are entries like any other. */
 export function copyData(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyData);
   if (!isJavaMap(value)) return value;
-  const copy: JavaMap = {};
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') putEntry(copy, key, copyData(value[key]));
-    else copy[key] = copyData(value[key]);
-  }
+  const copy = newJavaMap();
+  for (const key of Object.keys(value)) copy[key] = copyData(value[key]);
   return copy;
+}
+
+/** An empty map without a prototype (its every key is an entry). */
+export function newJavaMap(): JavaMap {
+  return Object.create(null) as JavaMap;
 }
 
 export function getEntry(map: JavaMap, key: unknown): unknown {

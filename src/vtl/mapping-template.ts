@@ -5,7 +5,7 @@
 // Engine: velocityjs, subclassed where AWS's Velocity differs (value printing, #foreach, errors).
 import { Compile, parse } from 'velocityjs';
 import { InputVariables, type RequestParams } from './input-variables.js';
-import { copyData, isJavaMap, javaMethodHandler, printValue, type JavaMap } from './java-compat.js';
+import { copyData, isJavaMap, javaMethodHandler, newJavaMap, printValue, type JavaMap } from './java-compat.js';
 import { util } from './util-functions.js';
 
 /** AWS quota "mapping template size": 300 KB, counted here in UTF-8 bytes of the source. */
@@ -241,10 +241,10 @@ class TemplateEngine extends Compile {
 /** A copy of the caller's $context with the override maps the template may #set into. */
 function templateContext(context: Record<string, unknown>): JavaMap {
   const copy = copyData(context) as JavaMap;
-  const request = isJavaMap(copy.requestOverride) ? copy.requestOverride : {};
-  const response = isJavaMap(copy.responseOverride) ? copy.responseOverride : {};
-  for (const key of ['header', 'path', 'querystring']) if (!isJavaMap(request[key])) request[key] = {};
-  if (!isJavaMap(response.header)) response.header = {};
+  const request = isJavaMap(copy.requestOverride) ? copy.requestOverride : newJavaMap();
+  const response = isJavaMap(copy.responseOverride) ? copy.responseOverride : newJavaMap();
+  for (const key of ['header', 'path', 'querystring']) if (!isJavaMap(request[key])) request[key] = newJavaMap();
+  if (!isJavaMap(response.header)) response.header = newJavaMap();
   copy.requestOverride = request;
   copy.responseOverride = response;
   return copy;
@@ -301,7 +301,7 @@ export class MappingTemplate {
       input: new InputVariables(input.body, input.params),
       util,
       context: templateContext(input.context),
-      stageVariables: { ...input.stageVariables },
+      stageVariables: copyData(input.stageVariables),
     };
     let output: string;
     try {

@@ -20,6 +20,8 @@ export function lambdaOperation(definition: OperationDefinition): OperationDefin
 }
 
 export function lambdaError(error: AwsServiceError): OperationResponse {
+  // Lambda's front end answers an oversized request with only `{"Message": …}` (AWS-observed).
+  if (error.type === 'RequestEntityTooLargeException') return json(413, { Message: error.message }, { 'x-amzn-ErrorType': error.type });
   const reason = (error as AwsServiceError & { reason?: string }).reason;
   // TooManyRequestsException carries the throttle reason and a lower-case `message` (unverified casing).
   const body = reason === undefined

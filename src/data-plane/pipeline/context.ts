@@ -12,7 +12,7 @@ import { newExtendedRequestId } from '../../aws/ids.js';
 import { errorContext, type GatewayResponseSources } from '../errors/render.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { buildContextVariables } from './context-variables.js';
-import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews } from './request-views.js';
+import { EMPTY_RECORD, headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews } from './request-views.js';
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
 
 export interface DataPlaneLogger {
@@ -205,7 +205,7 @@ export class InvocationContext implements GatewayResponseSources {
     return {
       body,
       // Header names as the client sent them, case-sensitively (data-plane.md §3 "Header names").
-      params: { path: this.pathParams ?? {}, querystring: this.query.single, header: this.headers.single },
+      params: { path: this.pathParams ?? EMPTY_RECORD, querystring: this.query.single, header: this.headers.single },
       context: this.contextVariables,
       stageVariables: this.stage.variables,
     };
@@ -239,7 +239,7 @@ function lazyMethodRequest(ctx: InvocationContext): NonNullable<MappingSources['
   let body: string | undefined;
   return {
     get path() {
-      return ctx.pathParams ?? {};
+      return ctx.pathParams ?? EMPTY_RECORD;
     },
     get querystring() {
       return ctx.query.single;

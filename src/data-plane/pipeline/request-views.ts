@@ -1,6 +1,23 @@
 // Views of the method request built on demand (data-plane.md §3 "Query strings", "Header
 // names"): query strings decoded (`+` → space, percent-decoding, last value wins in the
 // single-value map, `;` also separates pairs), headers keyed by the name the client sent.
+// Every map keyed by a client-supplied name has no prototype (`record()`): `constructor`,
+// `toString` or `__proto__` are then names like any other, never Object.prototype members.
+
+/** A map without a prototype, for keys the client chooses (JSON-serialises as a plain object). */
+export function record<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** The shared empty map (frozen) for an absent view. */
+export const EMPTY_RECORD: Readonly<Record<string, never>> = Object.freeze(record<never>());
+
+/** A prototype-less copy of `sources` merged left to right (what `{ ...a, ...b }` would give). */
+export function mergeRecords<T>(...sources: (Readonly<Record<string, T>> | undefined)[]): Record<string, T> {
+  const out = record<T>();
+  for (const source of sources) if (source !== undefined) for (const key of Object.keys(source)) out[key] = source[key];
+  return out;
+}
 
 export interface QueryViews {
   single: Record<string, string>;
@@ -8,8 +25,8 @@ export interface QueryViews {
 }
 
 export function parseQuery(rawQuery: string): QueryViews {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = record<string>();
+  const multi = record<string[]>();
   if (rawQuery === '') return { single, multi };
   let start = 0;
   const length = rawQuery.length;
@@ -53,8 +70,8 @@ export interface HeaderViews {
 
 /** From Node's flat rawHeaders; the single-value map keeps the last value, like Lambda events. */
 export function headerViews(rawHeaders: readonly string[]): HeaderViews {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = record<string>();
+  const multi = record<string[]>();
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
     single[name] = rawHeaders[i + 1];

@@ -10,9 +10,11 @@ import { ApiConfigurationError, UnsupportedMediaTypeError } from '../errors/gate
 import { DROPPED_REQUEST_HEADERS, isSigV4Authorization, traceId } from '../../integrations/headers.js';
 import { trace, javaMap } from '../pipeline/trace.js';
 import type { CompiledTemplate } from '../../compiler/templates.js';
+import { mergeRecords, record } from '../pipeline/request-views.js';
 
 function mappedOf(ctx: RoutedContext): MappedParameters {
-  return (ctx.mapped ??= { path: {}, querystring: {}, header: {} });
+  // Names may come from the client (a template's requestOverride keyed by a header value).
+  return (ctx.mapped ??= { path: record(), querystring: record(), header: record() });
 }
 
 /** `integration.request.*` ← method request / context / stage variables / static values. */
@@ -159,7 +161,7 @@ export const httpRequest: Stage<RoutedContext> = {
     const uri = integration.uri!;
     const variables = ctx.stage.variables;
     const mapped = ctx.mapped;
-    const pathValues = mapped === undefined ? ctx.pathParams : { ...ctx.pathParams, ...mapped.path };
+    const pathValues = mapped === undefined ? ctx.pathParams : mergeRecords(ctx.pathParams, mapped.path);
     let path = uri.path(pathValues, variables);
     if (mapped !== undefined) {
       const query = encodeQuery(mapped.querystring);
@@ -193,7 +195,7 @@ export const httpProxyRequest: Stage<RoutedContext> = {
     const uri = integration.uri!;
     const variables = ctx.stage.variables;
     const mapped = ctx.mapped;
-    let path = uri.path(mapped === undefined ? ctx.pathParams : { ...ctx.pathParams, ...mapped.path }, variables);
+    let path = uri.path(mapped === undefined ? ctx.pathParams : mergeRecords(ctx.pathParams, mapped.path), variables);
     let query = ctx.rawQuery;
     if (mapped !== undefined) {
       const extra = encodeQuery(mapped.querystring);
@@ -231,7 +233,7 @@ export const httpProxyRequest: Stage<RoutedContext> = {
 function traceRequest(ctx: RoutedContext): void {
   const request = ctx.integrationRequest!;
   trace(ctx, `Endpoint request URI: ${request.origin}${request.path}`);
-  const headers: Record<string, string> = {};
+  const headers = record<string>();
   for (let i = 0; i < request.headers.length; i += 2) headers[request.headers[i]] = request.headers[i + 1];
   trace(ctx, `Endpoint request headers: ${javaMap(headers)}`);
   trace(ctx, `Endpoint request body after transformations: ${request.body.toString('utf8')}`);

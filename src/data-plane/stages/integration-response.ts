@@ -71,7 +71,8 @@ export const proxyIntegrationResponse: Stage<RoutedContext> = {
     }
     if (!hasContentType) headers.push('Content-Type', 'application/json');
     let body = endpoint.body;
-    const decoder = encoding === undefined || encoding === 'identity' ? undefined : DECODERS[encoding];
+    // The backend names the encoding: only our own entries count (`constructor` is no decoder).
+    const decoder = encoding === undefined || !Object.hasOwn(DECODERS, encoding) ? undefined : DECODERS[encoding];
     if (decoder !== undefined) {
       const status = endpoint.statusCode;
       const head = ctx.integrationRequest?.method === 'HEAD';

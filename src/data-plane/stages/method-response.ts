@@ -6,6 +6,7 @@ import type { RoutedContext } from '../pipeline/context.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 import { DROPPED_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS_NON_PROXY } from '../../integrations/headers.js';
 import { trace, javaMap } from '../pipeline/trace.js';
+import { record as newRecord } from '../pipeline/request-views.js';
 
 export const methodResponse: Stage<RoutedContext> = {
   name: 'method-response',
@@ -34,7 +35,7 @@ export const methodResponse: Stage<RoutedContext> = {
     if (!hasContentType) headers.push('Content-Type', 'application/json');
     out.headers = headers;
     if (ctx.trace) {
-      const record: Record<string, string> = {};
+      const record = newRecord<string>();
       for (let i = 0; i < headers.length; i += 2) record[headers[i]] = headers[i + 1];
       trace(ctx, `Method response headers: ${javaMap(record)}`);
       trace(ctx, `Successfully completed execution`);
