@@ -6,7 +6,7 @@ import { AwsServiceError } from '../../aws/errors.js';
 import { functionNotFound, invalidParameter, preconditionFailed, requestTooLarge, resourceConflict } from '../../functions/errors.js';
 import { LATEST, lambdaDate, NODE_RUNTIMES, type FunctionDefinition, type FunctionVersionRecord, type NodeRuntime } from '../../functions/model.js';
 import { newRevisionId } from '../../functions/registry.js';
-import { readZip, ZipError } from '../../functions/zip.js';
+import { validateZip, ZipError } from '../../functions/zip.js';
 import type { OperationDefinition } from '../route-table.js';
 import { optBoolean, optNumber, optObject, optString, optStringMap, validationException, type Body } from '../apigateway/validation.js';
 import type { LambdaContext } from './context.js';
@@ -99,8 +99,8 @@ export function readConfiguration(body: Body): ConfigurationFields {
   return fields;
 }
 
-/** Decodes `ZipFile` (base64 in JSON) and checks that it unpacks. */
-export function readZipFile(body: Body): Buffer {
+/** Decodes `ZipFile` (base64 in JSON) and checks that it unpacks (inflated off the main thread). */
+export async function readZipFile(body: Body): Promise<Buffer> {
   const encoded = optString(body, 'ZipFile');
   if (encoded === undefined) {
     if (body.S3Bucket !== undefined || body.ImageUri !== undefined) {
@@ -111,7 +111,7 @@ export function readZipFile(body: Body): Buffer {
   const zip = Buffer.from(encoded, 'base64');
   if (zip.length > MAX_ZIP_BYTES) throw requestTooLarge(`Zipped size must be smaller than ${MAX_ZIP_BYTES} bytes`);
   try {
-    readZip(zip);
+    await validateZip(zip);
   } catch (error) {
     if (error instanceof ZipError) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
     throw error;
@@ -174,7 +174,7 @@ export function functionOperations(ctx: LambdaContext): OperationDefinition[] {
         if (fields.Runtime === undefined || fields.Handler === undefined) {
           throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
         }
-        const zip = readZipFile(optObject(body, 'Code') ?? {});
+        const zip = await readZipFile(optObject(body, 'Code') ?? {});
         if (registry.get(located.name) !== undefined) throw resourceConflict(`Function already exist: ${located.name}`);
         const code = await storeCode(ctx, zip);
         const latest: FunctionVersionRecord = {
@@ -241,7 +241,7 @@ export function functionOperations(ctx: LambdaContext): OperationDefinition[] {
       uri: '/2015-03-31/functions/{FunctionName}/code',
       handler: async ({ params, body }) => {
         const { name } = locateUnqualified(ctx, params.FunctionName);
-        const zip = readZipFile(body);
+        const zip = await readZipFile(body);
         if (body.DryRun === true) return json(200, configurationOut(registry.require(name).latest));
         const code = await storeCode(ctx, zip);
         const expected = optString(body, 'RevisionId');
