@@ -21,7 +21,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AwsServiceError } from '../../aws/errors.js';
 import {
-  CONTROL_BYTES, CONTROL_DEADLINE, CONTROL_READY, CONTROL_RING, CONTROL_RUNNING, WORKER_SOURCE,
+  CONTROL_BYTES, CONTROL_DEADLINE, CONTROL_READY, CONTROL_RING, CONTROL_RUNNING, CONTROL_STARTED, WORKER_SOURCE,
   type FunctionInit, type WorkerInit, type WorkerInvocation, type WorkerMessage,
 } from './worker-main.js';
 
@@ -418,7 +418,7 @@ export class FunctionPool {
       initTimeoutMs: INIT_TIMEOUT_MS,
       maxResponseBytes: MAX_RESPONSE_PAYLOAD_BYTES,
       memoryCheckMs: MEMORY_CHECK_MS,
-      layout: { ring: CONTROL_RING, running: CONTROL_RUNNING, ready: CONTROL_READY, deadline: CONTROL_DEADLINE },
+      layout: { ring: CONTROL_RING, running: CONTROL_RUNNING, ready: CONTROL_READY, deadline: CONTROL_DEADLINE, started: CONTROL_STARTED },
     };
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -599,12 +599,16 @@ export class FunctionPool {
 
   #steal(): void {
     const now = performance.now();
+    const wall = clock();
     let waiting = false;
     const taken: Pending[] = [];
     for (const slot of this.#slots) {
       if (slot.gone || slot.inFlight.length < 2) continue;
-      // A worker still in its Init phase: another would wait as long.
-      if (Atomics.load(slot.control, CONTROL_READY) === 0 || now - slot.inFlight[1].assignedAt < SCALE_UP_AFTER_MS) {
+      // Taken back only from a worker held up by one invocation (running for SCALE_UP_AFTER_MS),
+      // not from one working through its queue; never from one in its Init phase (another would
+      // wait as long).
+      const running = Atomics.load(slot.control, CONTROL_RUNNING);
+      if (running === 0 || wall - slot.deadlines[CONTROL_STARTED] < SCALE_UP_AFTER_MS || now - slot.inFlight[1].assignedAt < SCALE_UP_AFTER_MS) {
         waiting = true;
         continue;
       }
@@ -622,7 +626,8 @@ export class FunctionPool {
       taken.sort((a, b) => a.queuedAt - b.queuedAt);
       this.#queue.unshift(...taken);
       this.#pump();
-    } else if (waiting) this.#scheduleSteal();
+    }
+    if (waiting) this.#scheduleSteal();
   }
 
   #remove(slot: Slot): void {

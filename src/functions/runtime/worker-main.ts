@@ -28,7 +28,9 @@ export const CONTROL_RUNNING = CONTROL_RING;
 export const CONTROL_READY = CONTROL_RING + 1;
 /** Float64 index: the running invocation's deadline, epoch ms (performance.timeOrigin + now()). */
 export const CONTROL_DEADLINE = (CONTROL_RING + 2) / 2;
-export const CONTROL_BYTES = (CONTROL_RING + 4) * 4;
+/** Float64 index: when the running invocation's handler started, epoch ms. */
+export const CONTROL_STARTED = CONTROL_DEADLINE + 1;
+export const CONTROL_BYTES = (CONTROL_STARTED + 1) * 8;
 
 /** What the runtime knows of a function version. */
 export interface FunctionInit {
@@ -53,7 +55,7 @@ export interface WorkerInit extends FunctionInit {
   maxResponseBytes: number;
   /** How often a running invocation's memory is checked (ms). */
   memoryCheckMs: number;
-  layout: { ring: number; running: number; ready: number; deadline: number };
+  layout: { ring: number; running: number; ready: number; deadline: number; started: number };
 }
 
 export interface WorkerInvocation {
@@ -93,7 +95,7 @@ export function workerMain(): void {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const init = workerData as WorkerInit;
   const port = init.port;
-  const { ring, running: RUNNING, ready: READY, deadline: DEADLINE } = init.layout;
+  const { ring, running: RUNNING, ready: READY, deadline: DEADLINE, started: STARTED } = init.layout;
   const control = new Int32Array(init.control);
   const deadlines = new Float64Array(init.control);
   const origin = performance.timeOrigin;
@@ -435,6 +437,7 @@ export function workerMain(): void {
     // invocation, as Lambda re-runs Init within that invocation's Timeout.
     const deadline = !initReported && initMs > init.initTimeoutMs ? origin + item.timeoutMs : started + item.timeoutMs;
     deadlines[DEADLINE] = deadline;
+    deadlines[STARTED] = started;
     Atomics.store(control, RUNNING, item.seq);
     let outcome: { ok: boolean; payload: string; end?: 'recycle' };
     try {
