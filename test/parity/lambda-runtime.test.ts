@@ -113,6 +113,24 @@ describe('answers never wait behind a blocked invocation of the same worker', ()
   }, 20_000);
 });
 
+describe('answers of every size, in bursts', () => {
+  it('gives each call its own answer and log, small or large, many at a time (the answer ring wraps, large ones are posted)', async () => {
+    await createFunction(lambda, 'sizes', `export const handler = async (event) => {
+      if (event.log) console.log('line ' + event.n);
+      return { n: event.n, text: (String(event.n) + 'é').repeat(event.size) };
+    };`);
+    const sizes = Array.from({ length: 240 }, (_, n) => (n * 7919) % 12_000 + (n % 40 === 0 ? 40_000 : 0));
+    for (let start = 0; start < sizes.length; start += 40) {
+      const outs = await Promise.all(sizes.slice(start, start + 40).map((size, i) => invoke('sizes', { n: start + i, size, log: i % 3 === 0 }, i % 3 === 0 ? { LogType: 'Tail' } : {})));
+      outs.forEach((out, i) => {
+        const n = start + i;
+        expect(JSON.parse(text(out.Payload))).toEqual({ n, text: (String(n) + 'é').repeat(sizes[n]) });
+        if (i % 3 === 0) expect(tailOf(out)).toMatch(new RegExp(`\\tINFO\\tline ${n}\\n`));
+      });
+    }
+  }, 30_000);
+});
+
 describe('concurrency accounting', () => {
   it('never uses up the limit on import errors (bursts at the limit, round after round)', async () => {
     await withArchway({ functionConcurrency: 4 }, async (client) => {

@@ -15,14 +15,17 @@
 // `concurrency` workers, and each start takes a place in the process-wide WorkerBudget.
 // Scheduling: idle workers are reused newest first; a function known to be quick (< 1 ms per
 // invocation) gets several invocations queued into one worker, which still runs them one by
-// one, so a burst costs one thread wake-up instead of one per request. Queued invocations the
-// worker has not started within SCALE_UP_AFTER_MS (it is busy with a slow one) are taken back
-// and go to another worker. Slow functions get a worker each, started on demand.
+// one, so a burst costs one thread wake-up each way instead of one per request (the worker's
+// answers go through its shared answer ring, announced once per turn; see worker-main.ts).
+// Queued invocations a worker has not started while one invocation holds it up for
+// SCALE_UP_AFTER_MS are taken back and go to another worker, and the answers it gave before
+// are read from its ring. Slow functions get a worker each, started on demand.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AwsServiceError } from '../../aws/errors.js';
 import {
-  CONTROL_BYTES, CONTROL_DEADLINE, CONTROL_READY, CONTROL_RING, CONTROL_RUNNING, CONTROL_STARTED, WORKER_SOURCE,
-  type FunctionInit, type WorkerInit, type WorkerInvocation, type WorkerMessage,
+  ANSWER_HAS_INIT, ANSWER_HEADER_BYTES, ANSWER_INLINE_CHARS, ANSWER_OK, ANSWER_POSITION_MASK, ANSWER_RING_BYTES, ANSWER_WRAP,
+  CONTROL_ANSWER_READ, CONTROL_ANSWER_WRITE, CONTROL_BYTES, CONTROL_DEADLINE, CONTROL_READY, CONTROL_RING, CONTROL_RUNNING, CONTROL_STARTED,
+  WORKER_SOURCE, type FunctionInit, type WorkerInit, type WorkerInvocation, type WorkerMessage,
 } from './worker-main.js';
 
 export interface PoolConfig {
@@ -97,6 +100,11 @@ interface Slot {
   port: MessagePort;
   control: Int32Array;
   deadlines: Float64Array;
+  /** The answer ring, three views, and how far the pool has read it. */
+  answerBytes: Buffer;
+  answerInts: Int32Array;
+  answerFloats: Float64Array;
+  answerRead: number;
   /** Handed to this worker, in order, not answered yet. */
   inFlight: Pending[];
   /** Assigned this turn, not yet posted. */
@@ -112,7 +120,12 @@ interface Slot {
   stalled: boolean;
 }
 
-let nextInvocationId = 1;
+let nextInvocationId = 0;
+/** Invocation ids: unique among those in flight, and an Int32 (the answer ring stores them so). */
+function nextId(): number {
+  nextInvocationId = nextInvocationId >= 0x7fffffff ? 1 : nextInvocationId + 1;
+  return nextInvocationId;
+}
 
 /**
  * Live worker threads across every pool, capped (`maxFunctionWorkers`): a pool that needs one
@@ -222,7 +235,7 @@ export class FunctionPool {
       const now = performance.now();
       this.#queue.push({
         item: {
-          id: nextInvocationId++,
+          id: nextId(),
           seq: 0,
           requestId: request.requestId,
           payload: request.payload,
@@ -289,18 +302,21 @@ export class FunctionPool {
 
   /** When its least recently used idle worker was last used, if it has one (for the budget). */
   oldestIdle(): number | undefined {
-    for (const slot of this.#slots) if (this.#isIdle(slot)) return slot.lastUsed;
-    return undefined;
+    return this.#leastRecentlyUsedIdle()?.lastUsed;
   }
 
   /** Ends the least recently used idle worker (the budget gives its place to another pool). */
   evictIdle(): void {
-    const slot = this.#slots.find((candidate) => this.#isIdle(candidate));
+    const slot = this.#leastRecentlyUsedIdle();
     if (slot !== undefined) this.#remove(slot);
   }
 
-  #isIdle(slot: Slot): boolean {
-    return slot.inFlight.length === 0 && slot.online && !slot.gone;
+  #leastRecentlyUsedIdle(): Slot | undefined {
+    let oldest: Slot | undefined;
+    for (const slot of this.#slots) {
+      if (slot.inFlight.length === 0 && slot.online && !slot.gone && (oldest === undefined || slot.lastUsed < oldest.lastUsed)) oldest = slot;
+    }
+    return oldest;
   }
 
   #quick(): boolean {
@@ -410,15 +426,21 @@ export class FunctionPool {
   #spawn(): void {
     const config = this.#config;
     const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const answers = new SharedArrayBuffer(ANSWER_RING_BYTES);
     const { port1, port2 } = new MessageChannel();
     const workerData: WorkerInit = {
       ...config.init,
       control,
+      answers,
       port: port2,
       initTimeoutMs: INIT_TIMEOUT_MS,
       maxResponseBytes: MAX_RESPONSE_PAYLOAD_BYTES,
       memoryCheckMs: MEMORY_CHECK_MS,
-      layout: { ring: CONTROL_RING, running: CONTROL_RUNNING, ready: CONTROL_READY, deadline: CONTROL_DEADLINE, started: CONTROL_STARTED },
+      layout: {
+        ring: CONTROL_RING, running: CONTROL_RUNNING, ready: CONTROL_READY, deadline: CONTROL_DEADLINE, started: CONTROL_STARTED,
+        answerWrite: CONTROL_ANSWER_WRITE, answerRead: CONTROL_ANSWER_READ, answerMask: ANSWER_POSITION_MASK, answerHeader: ANSWER_HEADER_BYTES,
+        answerInlineChars: ANSWER_INLINE_CHARS, answerWrap: ANSWER_WRAP,
+      },
     };
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -433,6 +455,10 @@ export class FunctionPool {
       port: port1,
       control: new Int32Array(control),
       deadlines: new Float64Array(control),
+      answerBytes: Buffer.from(answers),
+      answerInts: new Int32Array(answers),
+      answerFloats: new Float64Array(answers),
+      answerRead: 0,
       inFlight: [],
       outbox: [],
       nextSeq: 1,
@@ -446,7 +472,10 @@ export class FunctionPool {
     this.#starting++;
     this.#slots.push(slot);
     worker.unref();
-    port1.on('message', (message: WorkerMessage) => this.#onMessage(slot, message));
+    port1.on('message', (message: WorkerMessage | 0) => {
+      if (message !== 0) this.#onMessage(slot, message);
+      this.#drain(slot);
+    });
     port1.unref();
     worker.on('online', () => {
       slot.online = true;
@@ -553,11 +582,47 @@ export class FunctionPool {
     return slot.inFlight.find((p) => Atomics.load(slot.control, p.item.seq % CONTROL_RING) === -p.item.seq) ?? slot.inFlight[0];
   }
 
-  /** Answers the worker posted before `fail` or a timeout judged it. */
+  /**
+   * Everything the worker has published, in order: the messages it posted (each one before any
+   * answer it wrote after it), then the answer ring. Done before judging a worker, so answers it
+   * gave count.
+   */
   #drain(slot: Slot): void {
     for (let received = receiveMessageOnPort(slot.port); received !== undefined; received = receiveMessageOnPort(slot.port)) {
-      this.#onMessage(slot, received.message as WorkerMessage);
+      if (received.message !== 0) this.#onMessage(slot, received.message as WorkerMessage);
       if (slot.gone) return;
+    }
+    this.#readAnswers(slot);
+  }
+
+  /** Answers written into the ring since the last read. */
+  #readAnswers(slot: Slot): void {
+    const write = Atomics.load(slot.control, CONTROL_ANSWER_WRITE);
+    while (slot.answerRead !== write && !slot.gone) {
+      const read = slot.answerRead;
+      const offset = read & (ANSWER_RING_BYTES - 1);
+      const at = offset >> 2;
+      const size = slot.answerInts[at];
+      if (size === ANSWER_WRAP) {
+        slot.answerRead = (read + ANSWER_RING_BYTES - offset) & ANSWER_POSITION_MASK;
+        continue;
+      }
+      const flags = slot.answerInts[at + 2];
+      const payloadEnd = offset + ANSWER_HEADER_BYTES + slot.answerInts[at + 3];
+      const logBytes = slot.answerInts[at + 4];
+      const message: WorkerMessage = {
+        t: 'done',
+        id: slot.answerInts[at + 1],
+        ok: (flags & ANSWER_OK) !== 0,
+        payload: slot.answerBytes.toString('utf8', offset + ANSWER_HEADER_BYTES, payloadEnd),
+        durationMs: slot.answerFloats[(offset + 24) >> 3],
+        memoryMb: slot.answerInts[at + 5],
+      };
+      if (logBytes > 0) message.log = slot.answerBytes.toString('utf8', payloadEnd, payloadEnd + logBytes);
+      if ((flags & ANSWER_HAS_INIT) !== 0) message.initMs = slot.answerFloats[(offset + 32) >> 3];
+      slot.answerRead = (read + size) & ANSWER_POSITION_MASK;
+      Atomics.store(slot.control, CONTROL_ANSWER_READ, slot.answerRead);
+      this.#onMessage(slot, message);
     }
   }
 
@@ -602,13 +667,20 @@ export class FunctionPool {
     const wall = clock();
     let waiting = false;
     const taken: Pending[] = [];
-    for (const slot of this.#slots) {
+    for (const slot of [...this.#slots]) {
       if (slot.gone || slot.inFlight.length < 2) continue;
       // Taken back only from a worker held up by one invocation (running for SCALE_UP_AFTER_MS),
       // not from one working through its queue; never from one in its Init phase (another would
       // wait as long).
       const running = Atomics.load(slot.control, CONTROL_RUNNING);
-      if (running === 0 || wall - slot.deadlines[CONTROL_STARTED] < SCALE_UP_AFTER_MS || now - slot.inFlight[1].assignedAt < SCALE_UP_AFTER_MS) {
+      if (running === 0 || wall - slot.deadlines[CONTROL_STARTED] < SCALE_UP_AFTER_MS) {
+        waiting = true;
+        continue;
+      }
+      // Its thread is busy: the answers it gave before are read here, not left for its doorbell.
+      this.#drain(slot);
+      if (slot.gone || slot.inFlight.length < 2) continue;
+      if (now - slot.inFlight[1].assignedAt < SCALE_UP_AFTER_MS) {
         waiting = true;
         continue;
       }

@@ -6,10 +6,14 @@
 //
 // Protocol (pool ↔ worker, over the MessagePort in `workerData.port`): the pool posts
 // `{ t: 'run', items }`; the worker runs them strictly one after another (one invocation per
-// execution environment at a time, as Lambda does). Each answer, `{ t: 'done', … }`, is posted
-// the moment its invocation ends, before the next one starts, so an invocation that then blocks
-// the thread never holds back an earlier answer. Console output goes out as `{ t: 'log' }` once
-// per turn of the worker's loop while an invocation runs; what is left rides on its `done`.
+// execution environment at a time, as Lambda does). Each answer is published the moment its
+// invocation ends, before the next one starts, so an invocation that then blocks the thread
+// never holds back an earlier answer: written into the answer ring (`workerData.answers`, shared
+// memory the pool reads whenever it likes) and announced by one doorbell message (`0`) per turn
+// of the worker's loop, so a burst of quick invocations costs one post; an answer too big for
+// the ring, or the last one of a worker that ends, is posted as `{ t: 'done', … }` instead.
+// Console output goes out as `{ t: 'log' }` once per turn of the worker's loop while an
+// invocation runs; what is left rides on its answer.
 //
 // Shared memory (`workerData.control`, an Int32Array with the layout below): the pool writes
 // each item's sequence number into its ring entry when it hands it over; the worker claims an
@@ -30,7 +34,22 @@ export const CONTROL_READY = CONTROL_RING + 1;
 export const CONTROL_DEADLINE = (CONTROL_RING + 2) / 2;
 /** Float64 index: when the running invocation's handler started, epoch ms. */
 export const CONTROL_STARTED = CONTROL_DEADLINE + 1;
-export const CONTROL_BYTES = (CONTROL_STARTED + 1) * 8;
+/** Int32 indexes: answer-ring positions (bytes, modulo ANSWER_POSITION_MASK + 1), written by the worker and read by the pool. */
+export const CONTROL_ANSWER_WRITE = (CONTROL_STARTED + 1) * 2;
+export const CONTROL_ANSWER_READ = CONTROL_ANSWER_WRITE + 1;
+export const CONTROL_BYTES = (CONTROL_ANSWER_READ + 1) * 4;
+/** The answer ring's size (a power of two). */
+export const ANSWER_RING_BYTES = 256 * 1024;
+export const ANSWER_POSITION_MASK = 0x3fffffff;
+/** An answer record's header: Int32 size, id, flags, payload bytes, log bytes, memory MB; Float64 duration, Init duration. */
+export const ANSWER_HEADER_BYTES = 40;
+/** Answers longer than this (payload and log, UTF-16 units) are posted, not written into the ring. */
+export const ANSWER_INLINE_CHARS = 16 * 1024;
+/** Flags of an answer record. */
+export const ANSWER_OK = 1;
+export const ANSWER_HAS_INIT = 2;
+/** The size field of a record that marks the rest of the ring as skipped. */
+export const ANSWER_WRAP = -1;
 
 /** What the runtime knows of a function version. */
 export interface FunctionInit {
@@ -48,6 +67,8 @@ export interface FunctionInit {
 /** What one worker is started with. */
 export interface WorkerInit extends FunctionInit {
   control: SharedArrayBuffer;
+  /** The answer ring (ANSWER_RING_BYTES). */
+  answers: SharedArrayBuffer;
   port: MessagePort;
   /** Lambda's Init-phase limit (ms); a longer Init is charged to the first invocation's Timeout. */
   initTimeoutMs: number;
@@ -55,7 +76,10 @@ export interface WorkerInit extends FunctionInit {
   maxResponseBytes: number;
   /** How often a running invocation's memory is checked (ms). */
   memoryCheckMs: number;
-  layout: { ring: number; running: number; ready: number; deadline: number; started: number };
+  layout: {
+    ring: number; running: number; ready: number; deadline: number; started: number; answerWrite: number; answerRead: number;
+    answerMask: number; answerHeader: number; answerInlineChars: number; answerWrap: number;
+  };
 }
 
 export interface WorkerInvocation {
@@ -96,6 +120,7 @@ export function workerMain(): void {
   const init = workerData as WorkerInit;
   const port = init.port;
   const { ring, running: RUNNING, ready: READY, deadline: DEADLINE, started: STARTED } = init.layout;
+  const { answerWrite: ANSWER_WRITE, answerRead: ANSWER_READ, answerMask: POSITION_MASK, answerHeader: HEADER, answerInlineChars: INLINE_CHARS, answerWrap: WRAP } = init.layout;
   const control = new Int32Array(init.control);
   const deadlines = new Float64Array(init.control);
   const origin = performance.timeOrigin;
@@ -415,7 +440,53 @@ export function workerMain(): void {
   }, init.memoryCheckMs).unref();
 
   let dead = false;
-  const send = (message: WorkerMessage): void => port.postMessage(message);
+  // --- answers: into the ring when they fit, else posted (see the protocol above)
+  const answerBytes = Buffer.from(init.answers);
+  const answerInts = new Int32Array(init.answers);
+  const answerFloats = new Float64Array(init.answers);
+  const ringSize = answerBytes.length;
+  let writePosition = 0;
+  let doorbellScheduled = false;
+  const ringDoorbell = (): void => {
+    doorbellScheduled = false;
+    port.postMessage(0);
+  };
+  const writeAnswer = (message: Extract<WorkerMessage, { t: 'done' }>): boolean => {
+    const log = message.log ?? '';
+    if (message.end !== undefined || message.payload.length + log.length > INLINE_CHARS) return false;
+    const payloadBytes = Buffer.byteLength(message.payload);
+    const logBytes = log === '' ? 0 : Buffer.byteLength(log);
+    const size = (HEADER + payloadBytes + logBytes + 7) & ~7;
+    const used = (writePosition - Atomics.load(control, ANSWER_READ)) & POSITION_MASK;
+    let offset = writePosition & (ringSize - 1);
+    const skip = offset + size > ringSize ? ringSize - offset : 0;
+    if (used + skip + size > ringSize) return false;
+    if (skip > 0) {
+      answerInts[offset >> 2] = WRAP;
+      offset = 0;
+    }
+    const at = offset >> 2;
+    answerInts[at] = size;
+    answerInts[at + 1] = message.id;
+    answerInts[at + 2] = (message.ok ? 1 : 0) | (message.initMs === undefined ? 0 : 2);
+    answerInts[at + 3] = payloadBytes;
+    answerInts[at + 4] = logBytes;
+    answerInts[at + 5] = message.memoryMb;
+    answerFloats[(offset + 24) >> 3] = message.durationMs;
+    answerFloats[(offset + 32) >> 3] = message.initMs ?? 0;
+    answerBytes.write(message.payload, offset + HEADER, payloadBytes, 'utf8');
+    if (logBytes > 0) answerBytes.write(log, offset + HEADER + payloadBytes, logBytes, 'utf8');
+    writePosition = (writePosition + skip + size) & POSITION_MASK;
+    Atomics.store(control, ANSWER_WRITE, writePosition);
+    if (!doorbellScheduled) {
+      doorbellScheduled = true;
+      setImmediate(ringDoorbell);
+    }
+    return true;
+  };
+  const send = (message: Extract<WorkerMessage, { t: 'done' }>): void => {
+    if (!writeAnswer(message)) port.postMessage(message);
+  };
 
   const runOne = async (item: Item): Promise<void> => {
     currentId = item.id;
@@ -501,8 +572,9 @@ export function workerMain(): void {
     }
     interrupt = undefined;
     Atomics.store(control, RUNNING, 0);
-    // Checked after an invocation once a millisecond at most (a burst of quick ones shares a check).
-    if (outcome.end === 'recycle' || (performance.now() - lastCheck >= MEMORY_CHECK_AFTER_MS && overLimit())) {
+    // Checked after an invocation: when no other waits, else once a millisecond at most (a burst
+    // of quick invocations shares a check).
+    if (outcome.end === 'recycle' || ((queue.length === 0 || performance.now() - lastCheck >= MEMORY_CHECK_AFTER_MS) && overLimit())) {
       // AWS ends an execution environment over its memory; the invocation fails as the runtime's exit.
       outcome = { ok: false, payload: JSON.stringify({ errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${item.requestId} Error: Runtime exited with error: signal: killed` }), end: 'recycle' };
       dead = true;
