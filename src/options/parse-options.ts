@@ -45,6 +45,9 @@ const SETTINGS = {
   'enforce-lambda-permissions': {
     env: 'ARCHWAY_ENFORCE_LAMBDA_PERMISSIONS', type: 'boolean', apply: (o, v) => (o.enforceLambdaPermissions = parseBoolean('enforce-lambda-permissions', v)),
   },
+  'max-function-workers': {
+    env: 'ARCHWAY_MAX_FUNCTION_WORKERS', type: 'string', apply: (o, v) => (o.limits.maxFunctionWorkers = parsePositiveInt('max-function-workers', v)),
+  },
   'function-concurrency': {
     env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
   },

@@ -24,6 +24,7 @@ describe('archway start options', () => {
   });
 
   it('makes every enforced limit an option', () => {
+    expect(parseStartOptions(['--max-function-workers', '8'], {}).limits.maxFunctionWorkers).toBe(8);
     const o = parseStartOptions(['--max-header-bytes', '2048', '--max-resources-per-api', '50', '--max-integration-timeout', '300000', '--max-control-plane-body-bytes', '6291456'], {});
     expect([o.limits.maxHeaderBytes, o.limits.maxResourcesPerApi, o.limits.maxIntegrationTimeoutMs, o.limits.maxControlPlaneBodyBytes]).toEqual([2048, 50, 300000, 6291456]);
   });
