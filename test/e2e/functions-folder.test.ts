@@ -10,7 +10,7 @@ import {
   CreateDeploymentCommand, CreateRestApiCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
-import { lambdaClient } from '../helpers/lambda.js';
+import { lambdaClient, payloadText } from '../helpers/lambda.js';
 
 let archway: TestArchway | undefined;
 let lambda: LambdaClient | undefined;
@@ -21,7 +21,6 @@ afterEach(async () => {
   archway = undefined;
 });
 
-const text = (payload: Uint8Array | undefined) => Buffer.from(payload ?? new Uint8Array()).toString('utf8');
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   let value = await read();
@@ -69,7 +68,7 @@ describe('--functions FOLDER', () => {
       (names) => names!.includes('added'),
     );
     expect(added).toEqual(['added', 'hello']);
-    expect(text((await lambda.send(new InvokeCommand({ FunctionName: 'added' }))).Payload)).toBe('"added"');
+    expect(payloadText((await lambda.send(new InvokeCommand({ FunctionName: 'added' }))).Payload)).toBe('"added"');
 
     // Declared functions are changed on disk, not through the API.
     await expect(lambda.send(new DeleteFunctionCommand({ FunctionName: 'hello' }))).rejects.toMatchObject({ name: 'ResourceConflictException' });
@@ -87,13 +86,13 @@ describe('--functions YAML', () => {
     lambda = lambdaClient(archway);
     const config = (await lambda.send(new GetFunctionCommand({ FunctionName: 'greeter' }))).Configuration!;
     expect(config).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'app.run', Timeout: 12, Environment: { Variables: { GREETING: 'hola' } } });
-    const out = JSON.parse(text((await lambda.send(new InvokeCommand({ FunctionName: 'greeter' }))).Payload));
+    const out = JSON.parse(payloadText((await lambda.send(new InvokeCommand({ FunctionName: 'greeter' }))).Payload));
     expect(out.greeting).toBe('hola');
     expect(out.remaining).toBeGreaterThan(11_000);
 
     writeFileSync(file, ['functions:', '  greeter:', '    code: ./src', '    handler: app.run', '    environment:', '      GREETING: hello', ''].join('\n'));
     const greeting = await eventually(
-      async () => JSON.parse(text((await lambda!.send(new InvokeCommand({ FunctionName: 'greeter' }))).Payload)).greeting as string,
+      async () => JSON.parse(payloadText((await lambda!.send(new InvokeCommand({ FunctionName: 'greeter' }))).Payload)).greeting as string,
       (value) => value === 'hello',
     );
     expect(greeting).toBe('hello');

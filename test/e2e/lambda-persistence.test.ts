@@ -9,7 +9,7 @@ import {
   CreateAliasCommand, GetAliasCommand, GetFunctionCommand, InvokeCommand, LambdaClient, PublishVersionCommand, UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
-import { createFunction, zipOf } from '../helpers/lambda.js';
+import { createFunction, zipOf, payloadText } from '../helpers/lambda.js';
 
 const running: ArchwayProcess[] = [];
 const cleanups: (() => void)[] = [];
@@ -26,10 +26,9 @@ async function start(args: string[]): Promise<{ process: ArchwayProcess; lambda:
   return { process: p, lambda };
 }
 
-const text = (payload: Uint8Array | undefined) => Buffer.from(payload ?? new Uint8Array()).toString('utf8');
 const call = async (lambda: LambdaClient, name: string) => {
   const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}') }));
-  return { payload: text(out.Payload), version: out.ExecutedVersion };
+  return { payload: payloadText(out.Payload), version: out.ExecutedVersion };
 };
 
 describe('functions across restarts (--data-dir)', () => {

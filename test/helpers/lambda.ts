@@ -4,6 +4,9 @@ import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } 
 import { createZip } from '../../src/functions/zip.js';
 import type { TestArchway } from './archway.js';
 
+/** An Invoke payload as text. */
+export const payloadText = (payload: Uint8Array | undefined): string => Buffer.from(payload ?? new Uint8Array()).toString('utf8');
+
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 
 export function lambdaClient(archway: TestArchway): LambdaClient {

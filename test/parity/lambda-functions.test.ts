@@ -12,7 +12,7 @@ import {
   UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
-import { createFunction, lambdaClient, ROLE, zipOf } from '../helpers/lambda.js';
+import { createFunction, lambdaClient, ROLE, zipOf, payloadText } from '../helpers/lambda.js';
 import { createZip } from '../../src/functions/zip.js';
 import { DEFAULT_OPTIONS } from '../../src/options/options.js';
 
@@ -29,10 +29,9 @@ afterAll(async () => {
   await archway?.stop();
 });
 
-const text = (payload: Uint8Array | undefined) => Buffer.from(payload ?? new Uint8Array()).toString('utf8');
 const invoke = async (name: string, event: unknown = {}, extra: Partial<ConstructorParameters<typeof InvokeCommand>[0]> = {}) =>
   lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)), ...extra }));
-const result = async (name: string, event: unknown = {}) => JSON.parse(text((await invoke(name, event)).Payload));
+const result = async (name: string, event: unknown = {}) => JSON.parse(payloadText((await invoke(name, event)).Payload));
 
 async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; body: unknown }> {
   try {
@@ -80,7 +79,7 @@ describe('functions (CreateFunction, Get*, List, Update*, Delete)', () => {
     expect(conf.Handler).toBe('other.run');
     const broken = await invoke('config-fn');
     expect(broken.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(broken.Payload))).toMatchObject({ errorType: 'Runtime.ImportModuleError', errorMessage: expect.stringContaining("Cannot find module 'other'") });
+    expect(JSON.parse(payloadText(broken.Payload))).toMatchObject({ errorType: 'Runtime.ImportModuleError', errorMessage: expect.stringContaining("Cannot find module 'other'") });
   });
 
   it('deletes a function', async () => {
@@ -123,12 +122,12 @@ describe('Invoke', () => {
     expect(out.StatusCode).toBe(200);
     expect(out.ExecutedVersion).toBe('$LATEST');
     expect(out.FunctionError).toBeUndefined();
-    expect(JSON.parse(text(out.Payload)).requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(payloadText(out.Payload)).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('returns the last 4 KB of the log, base64, with LogType Tail', async () => {
     const out = await invoke('logger', { b: 2 }, { LogType: 'Tail' });
-    const { requestId } = JSON.parse(text(out.Payload));
+    const { requestId } = JSON.parse(payloadText(out.Payload));
     const log = Buffer.from(out.LogResult!, 'base64').toString('utf8');
     const lines = log.split('\n');
     expect(lines[0]).toBe(`START RequestId: ${requestId} Version: $LATEST`);
@@ -142,7 +141,7 @@ describe('Invoke', () => {
     const out = await invoke('failing');
     expect(out.StatusCode).toBe(200);
     expect(out.FunctionError).toBe('Unhandled');
-    const error = JSON.parse(text(out.Payload));
+    const error = JSON.parse(payloadText(out.Payload));
     expect(error).toEqual({ errorType: 'RangeError', errorMessage: 'out of range', trace: expect.any(Array) });
     expect(error.trace[0]).toBe('RangeError: out of range');
   });
@@ -157,7 +156,7 @@ describe('Invoke', () => {
     expect(dry.StatusCode).toBe(204);
     const event = await invoke('async-writer', { async: true }, { InvocationType: 'Event' });
     expect(event.StatusCode).toBe(202);
-    expect(text(event.Payload)).toBe('');
+    expect(payloadText(event.Payload)).toBe('');
     for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(JSON.parse(readFileSync(marker, 'utf8'))).toEqual({ async: true });
   });
@@ -182,14 +181,14 @@ describe('versions and aliases', () => {
     const alias = await lambda.send(new CreateAliasCommand({ FunctionName: 'rel', Name: 'live', FunctionVersion: '1', Description: 'prod' }));
     expect(alias).toMatchObject({ AliasArn: 'arn:aws:lambda:us-east-1:000000000000:function:rel:live', Name: 'live', FunctionVersion: '1', Description: 'prod' });
     const viaAlias = await invoke('rel:live');
-    expect(text(viaAlias.Payload)).toBe('"one"');
+    expect(payloadText(viaAlias.Payload)).toBe('"one"');
     expect(viaAlias.ExecutedVersion).toBe('1');
-    expect(text((await invoke('rel', {}, { Qualifier: '2' })).Payload)).toBe('"two"');
-    expect(text((await invoke('arn:aws:lambda:us-east-1:000000000000:function:rel:$LATEST')).Payload)).toBe('"two"');
+    expect(payloadText((await invoke('rel', {}, { Qualifier: '2' })).Payload)).toBe('"two"');
+    expect(payloadText((await invoke('arn:aws:lambda:us-east-1:000000000000:function:rel:$LATEST')).Payload)).toBe('"two"');
 
     await lambda.send(new UpdateAliasCommand({ FunctionName: 'rel', Name: 'live', FunctionVersion: '2' }));
     expect((await lambda.send(new GetAliasCommand({ FunctionName: 'rel', Name: 'live' }))).FunctionVersion).toBe('2');
-    expect(text((await invoke('rel:live')).Payload)).toBe('"two"');
+    expect(payloadText((await invoke('rel:live')).Payload)).toBe('"two"');
     await lambda.send(new DeleteAliasCommand({ FunctionName: 'rel', Name: 'live' }));
     expect(await errorOf(lambda.send(new GetAliasCommand({ FunctionName: 'rel', Name: 'live' })))).toMatchObject({
       name: 'ResourceNotFoundException', message: 'Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:rel:live',
@@ -246,7 +245,7 @@ describe('the Node runtime', () => {
     }));
     expect(await result('nested')).toBe('nested');
     await createFunction(lambda, 'cb-error', 'exports.handler = (e, c, cb) => cb(new Error("via callback"));', { file: 'index.js' });
-    expect(JSON.parse(text((await invoke('cb-error')).Payload))).toMatchObject({ errorType: 'Error', errorMessage: 'via callback' });
+    expect(JSON.parse(payloadText((await invoke('cb-error')).Payload))).toMatchObject({ errorType: 'Error', errorMessage: 'via callback' });
   });
 
   it('hands the handler a context like Lambda\'s', async () => {
@@ -267,7 +266,7 @@ describe('the Node runtime', () => {
 
   it('reports a missing handler export as Runtime.HandlerNotFound', async () => {
     await createFunction(lambda, 'no-export', 'export const other = () => 1;');
-    expect(JSON.parse(text((await invoke('no-export')).Payload))).toMatchObject({
+    expect(JSON.parse(payloadText((await invoke('no-export')).Payload))).toMatchObject({
       errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported',
     });
   });
@@ -282,19 +281,19 @@ describe('the Node runtime', () => {
 
     const [exited, hung, leaked, late] = await Promise.all([invoke('exiter'), invoke('hanger'), invoke('leaker'), invoke('async-thrower')]);
     expect(exited.FunctionError).toBe('Unhandled');
-    const exitError = JSON.parse(text(exited.Payload));
+    const exitError = JSON.parse(payloadText(exited.Payload));
     expect(exitError).toEqual({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3$/) });
 
     expect(hung.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(hung.Payload))).toEqual({
+    expect(JSON.parse(payloadText(hung.Payload))).toEqual({
       errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/),
     });
 
     expect(leaked.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(leaked.Payload))).toMatchObject({ errorType: 'Runtime.OutOfMemory' });
+    expect(JSON.parse(payloadText(leaked.Payload))).toMatchObject({ errorType: 'Runtime.OutOfMemory' });
 
     expect(late.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(late.Payload))).toMatchObject({ errorType: 'Error', errorMessage: 'late' });
+    expect(JSON.parse(payloadText(late.Payload))).toMatchObject({ errorType: 'Error', errorMessage: 'late' });
 
     expect(await result('healthy', { n: 1 })).toEqual({ ok: true, e: { n: 1 } });
     // Each broken function gets a fresh worker next time.
@@ -311,10 +310,10 @@ describe('one worker, several invocations queued (a quick function)', () => {
     outs.forEach((out, n) => {
       if (n === 15) {
         expect(out.FunctionError).toBe('Unhandled');
-        expect(JSON.parse(text(out.Payload)).errorType).toBe('Runtime.ExitError');
+        expect(JSON.parse(payloadText(out.Payload)).errorType).toBe('Runtime.ExitError');
       } else {
         expect(out.FunctionError).toBeUndefined();
-        expect(JSON.parse(text(out.Payload))).toBe(n);
+        expect(JSON.parse(payloadText(out.Payload))).toBe(n);
       }
     });
   });

@@ -9,7 +9,7 @@ import {
   CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
-import { createFunction, lambdaClient, ROLE } from '../helpers/lambda.js';
+import { createFunction, lambdaClient, ROLE, payloadText } from '../helpers/lambda.js';
 
 let archway: TestArchway;
 let lambda: LambdaClient;
@@ -24,7 +24,6 @@ afterAll(async () => {
   await archway?.stop();
 });
 
-const text = (payload: Uint8Array | undefined) => Buffer.from(payload ?? new Uint8Array()).toString('utf8');
 const invoke = (name: string, payload: string | object = {}, extra: Partial<ConstructorParameters<typeof InvokeCommand>[0]> = {}) =>
   lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)), ...extra }));
 const tailOf = (out: InvokeCommandOutput) => Buffer.from(out.LogResult ?? '', 'base64').toString('utf8');
@@ -35,7 +34,7 @@ const jsonOfSize = (bytes: number) => `{"a":"${'x'.repeat(bytes - 8)}"}`;
 describe('request size limits (413 RequestEntityTooLargeException)', () => {
   it('refuses an Invoke payload over 6291456 bytes and an Event payload over 262144 bytes', async () => {
     await createFunction(lambda, 'sized', 'export const handler = async (e) => e.a.length;');
-    expect(text((await invoke('sized', jsonOfSize(6_291_456))).Payload)).toBe(String(6_291_456 - 8));
+    expect(payloadText((await invoke('sized', jsonOfSize(6_291_456))).Payload)).toBe(String(6_291_456 - 8));
     await expect(invoke('sized', jsonOfSize(6_291_457))).rejects.toMatchObject({
       name: 'RequestEntityTooLargeException', message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation', $metadata: { httpStatusCode: 413 },
     });
@@ -78,11 +77,11 @@ describe('responses over 6 MB', () => {
 
   it('answers Invoke with Function.ResponseSizeTooLarge (200, X-Amz-Function-Error: Unhandled)', async () => {
     // 6291556 bytes of JSON (the string and its two quotes) is the most Lambda returns.
-    expect(text((await invoke('big-answer', { size: 6_291_554 })).Payload)).toHaveLength(6_291_556);
+    expect(payloadText((await invoke('big-answer', { size: 6_291_554 })).Payload)).toHaveLength(6_291_556);
     const out = await invoke('big-answer', { size: 7_000_000 });
     expect(out.StatusCode).toBe(200);
     expect(out.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(out.Payload))).toEqual({
+    expect(JSON.parse(payloadText(out.Payload))).toEqual({
       errorType: 'Function.ResponseSizeTooLarge',
       errorMessage: 'Response payload size (7000002 bytes) exceeded maximum allowed payload size (6291556 bytes).',
     });
@@ -113,15 +112,15 @@ describe('MemorySize counts Buffers and ArrayBuffers', () => {
       };`, { MemorySize: 128, Timeout: 10 });
     const held = await invoke('buffer-hoarder', { chunks: 30 });
     expect(held.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(held.Payload))).toEqual({
+    expect(JSON.parse(payloadText(held.Payload))).toEqual({
       errorType: 'Runtime.OutOfMemory', errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: signal: killed$/),
     });
     // A fresh worker: nothing held any more.
-    expect(text((await invoke('buffer-hoarder', { chunks: 1 })).Payload)).toBe('1');
+    expect(payloadText((await invoke('buffer-hoarder', { chunks: 1 })).Payload)).toBe('1');
 
     const started = performance.now();
     const waiting = await invoke('buffer-hoarder', { chunks: 30, waitMs: 5000 });
-    expect(JSON.parse(text(waiting.Payload)).errorType).toBe('Runtime.OutOfMemory');
+    expect(JSON.parse(payloadText(waiting.Payload)).errorType).toBe('Runtime.OutOfMemory');
     expect(performance.now() - started).toBeLessThan(3000);
   }, 20_000);
 
@@ -134,7 +133,7 @@ describe('MemorySize counts Buffers and ArrayBuffers', () => {
     for (let i = 0; i < 3; i++) {
       const out = await invoke('buffer-churn');
       expect(out.FunctionError).toBeUndefined();
-      expect(text(out.Payload)).toBe('5');
+      expect(payloadText(out.Payload)).toBe('5');
     }
   });
 

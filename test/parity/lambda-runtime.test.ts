@@ -11,7 +11,7 @@ import {
   CreateFunctionCommand, DeleteFunctionCommand, InvokeCommand, PublishVersionCommand, type InvokeCommandOutput, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
-import { createFunction, lambdaClient, ROLE } from '../helpers/lambda.js';
+import { createFunction, lambdaClient, ROLE, payloadText } from '../helpers/lambda.js';
 import { createZip } from '../../src/functions/zip.js';
 import { DEFAULT_OPTIONS } from '../../src/options/options.js';
 import type { Limits } from '../../src/options/limits.js';
@@ -29,7 +29,6 @@ afterAll(async () => {
   await archway?.stop();
 });
 
-const text = (payload: Uint8Array | undefined) => Buffer.from(payload ?? new Uint8Array()).toString('utf8');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function invokeWith(client: LambdaClient, name: string, event: unknown = {}, extra: Partial<ConstructorParameters<typeof InvokeCommand>[0]> = {}) {
@@ -84,15 +83,15 @@ describe('answers never wait behind a blocked invocation of the same worker', ()
       timed(invoke('once', { name: 'hang', hang: true })),
       timed(invoke('once', { name: 'C' })),
     ]);
-    expect(text(a.value.Payload)).toBe('"A"');
-    expect(text(b.value.Payload)).toBe('"B"');
+    expect(payloadText(a.value.Payload)).toBe('"A"');
+    expect(payloadText(b.value.Payload)).toBe('"B"');
     expect(a.ms).toBeLessThan(1000);
     expect(b.ms).toBeLessThan(1000);
     expect(hung.value.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(hung.value.Payload))).toEqual({
+    expect(JSON.parse(payloadText(hung.value.Payload))).toEqual({
       errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 2\.00 seconds$/),
     });
-    expect(text(c.value.Payload)).toBe('"C"');
+    expect(payloadText(c.value.Payload)).toBe('"C"');
     expect(c.value.FunctionError).toBeUndefined();
     expect(readFileSync(marker, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['A', 'B', 'C', 'hang']);
   }, 20_000);
@@ -105,10 +104,10 @@ describe('answers never wait behind a blocked invocation of the same worker', ()
     await sleep(100);
     const quick = await Promise.all([1, 2, 3, 4].map((n) => timed(invoke('busy', { name: `q${n}`, spinMs: 2 }))));
     for (const [i, call] of quick.entries()) {
-      expect(text(call.value.Payload)).toBe(`"q${i + 1}"`);
+      expect(payloadText(call.value.Payload)).toBe(`"q${i + 1}"`);
       expect(call.ms).toBeLessThan(700);
     }
-    expect(text((await long).value.Payload)).toBe('"long"');
+    expect(payloadText((await long).value.Payload)).toBe('"long"');
     expect(readFileSync(marker, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['long', 'q1', 'q2', 'q3', 'q4']);
   }, 20_000);
 });
@@ -124,7 +123,7 @@ describe('answers of every size, in bursts', () => {
       const outs = await Promise.all(sizes.slice(start, start + 40).map((size, i) => invoke('sizes', { n: start + i, size, log: i % 3 === 0 }, i % 3 === 0 ? { LogType: 'Tail' } : {})));
       outs.forEach((out, i) => {
         const n = start + i;
-        expect(JSON.parse(text(out.Payload))).toEqual({ n, text: (String(n) + 'é').repeat(sizes[n]) });
+        expect(JSON.parse(payloadText(out.Payload))).toEqual({ n, text: (String(n) + 'é').repeat(sizes[n]) });
         if (i % 3 === 0) expect(tailOf(out)).toMatch(new RegExp(`\\tINFO\\tline ${n}\\n`));
       });
     }
@@ -141,7 +140,7 @@ describe('concurrency accounting', () => {
           expect(out.status).toBe('fulfilled');
           const value = (out as PromiseFulfilledResult<InvokeCommandOutput>).value;
           expect(value.FunctionError).toBe('Unhandled');
-          expect(JSON.parse(text(value.Payload)).errorType).toBe('Runtime.ImportModuleError');
+          expect(JSON.parse(payloadText(value.Payload)).errorType).toBe('Runtime.ImportModuleError');
         }
       }
     });
@@ -177,11 +176,11 @@ describe('concurrency accounting', () => {
       for (const name of ['cap-a', 'cap-b', 'cap-c']) await createFunction(client, name, slow);
       const started = performance.now();
       const outs = await Promise.all(['cap-a', 'cap-b', 'cap-c'].map((name) => invokeWith(client, name)));
-      expect(outs.map((out) => text(out.Payload))).toEqual(['"cap-a"', '"cap-b"', '"cap-c"']);
+      expect(outs.map((out) => payloadText(out.Payload))).toEqual(['"cap-a"', '"cap-b"', '"cap-c"']);
       // Two workers at a time: the third call ran after one of the first two.
       expect(performance.now() - started).toBeGreaterThan(550);
       // Idle warm workers of other functions give way to a new one.
-      for (const name of ['cap-a', 'cap-b', 'cap-c', 'cap-a']) expect(text((await invokeWith(client, name)).Payload)).toBe(`"${name}"`);
+      for (const name of ['cap-a', 'cap-b', 'cap-c', 'cap-a']) expect(payloadText((await invokeWith(client, name)).Payload)).toBe(`"${name}"`);
     });
   });
 });
@@ -192,7 +191,7 @@ describe('the Init phase is not part of Timeout', () => {
       export const handler = async () => 'ready';`, { Timeout: 1 });
     const out = await invoke('slow-init', {}, { LogType: 'Tail' });
     expect(out.FunctionError).toBeUndefined();
-    expect(text(out.Payload)).toBe('"ready"');
+    expect(payloadText(out.Payload)).toBe('"ready"');
     const init = /Init Duration: ([\d.]+) ms/.exec(tailOf(out));
     expect(Number(init?.[1])).toBeGreaterThan(1400);
   });
@@ -202,7 +201,7 @@ describe('the Init phase is not part of Timeout', () => {
       export const handler = async () => 'never';`, { Timeout: 1 });
     const { value: out, ms } = await timed(invoke('stuck-init'));
     expect(out.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(text(out.Payload))).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/) });
+    expect(JSON.parse(payloadText(out.Payload))).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/) });
     expect(ms).toBeGreaterThan(9500);
     expect(ms).toBeLessThan(13_000);
   }, 20_000);
@@ -230,7 +229,7 @@ describe('what a handler sees', () => {
         }),
       },
     }));
-    expect(JSON.parse(text((await invoke('reads-data')).Payload))).toEqual({ sync: 'teal', promise: 'teal', named: true, exists: true, cwdIsRoot: true, resolved: true });
+    expect(JSON.parse(payloadText((await invoke('reads-data')).Payload))).toEqual({ sync: 'teal', promise: 'teal', named: true, exists: true, cwdIsRoot: true, resolved: true });
   });
 
   it('captures process.stdout/stderr writes, console.dir and fd writes into the invocation\'s log', async () => {
@@ -252,11 +251,11 @@ describe('what a handler sees', () => {
 
   it('answers a missing CommonJS dependency with Runtime.ImportModuleError, a missing ES package as the Node runtime does', async () => {
     await createFunction(lambda, 'cjs-missing', 'const pad = require("left-pad"); exports.handler = async () => pad;', { file: 'index.js' });
-    const cjs = JSON.parse(text((await invoke('cjs-missing')).Payload));
+    const cjs = JSON.parse(payloadText((await invoke('cjs-missing')).Payload));
     expect(cjs.errorType).toBe('Runtime.ImportModuleError');
     expect(cjs.errorMessage).toMatch(/^Error: Cannot find module 'left-pad'\nRequire stack:\n- \/.+\/index\.js/);
     await createFunction(lambda, 'esm-missing', 'import pad from "left-pad"; export const handler = async () => pad;');
-    const esm = JSON.parse(text((await invoke('esm-missing')).Payload));
+    const esm = JSON.parse(payloadText((await invoke('esm-missing')).Payload));
     // The Node runtime wraps only MODULE_NOT_FOUND (CommonJS); an ES import error goes out as is.
     expect(esm).toMatchObject({ errorType: 'Error', errorMessage: expect.stringMatching(/^Cannot find package 'left-pad' imported from \/.+\/index\.mjs$/) });
   });
@@ -264,9 +263,9 @@ describe('what a handler sees', () => {
   it('resolves @aws-sdk/* from Archway\'s own packages when the function does not bundle them (ESM and CommonJS)', async () => {
     await createFunction(lambda, 'sdk-esm', `import { LambdaClient } from '@aws-sdk/client-lambda';
       export const handler = async () => typeof LambdaClient;`);
-    expect(text((await invoke('sdk-esm')).Payload)).toBe('"function"');
+    expect(payloadText((await invoke('sdk-esm')).Payload)).toBe('"function"');
     await createFunction(lambda, 'sdk-cjs', 'const { LambdaClient } = require("@aws-sdk/client-lambda"); exports.handler = async () => typeof LambdaClient;', { file: 'index.js' });
-    expect(text((await invoke('sdk-cjs')).Payload)).toBe('"function"');
+    expect(payloadText((await invoke('sdk-cjs')).Payload)).toBe('"function"');
   });
 });
 
@@ -278,7 +277,7 @@ describe('DeleteFunction while an invocation runs', () => {
     await lambda.send(new DeleteFunctionCommand({ FunctionName: 'doomed' }));
     const out = await running;
     expect(out.FunctionError).toBeUndefined();
-    expect(text(out.Payload)).toBe('"finished"');
+    expect(payloadText(out.Payload)).toBe('"finished"');
     await expect(invoke('doomed')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
