@@ -1,6 +1,7 @@
 // Builds ArchwayOptions for `archway start`: defaults, then ARCHWAY_* environment variables,
 // then flags (a flag beats its variable). Bad values stop startup with a clear message.
 // Also the shared table parser the `import`/`export` commands use (client-options.ts).
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type ArchwayOptions } from './options.js';
 
@@ -60,6 +61,18 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Archw
   applySettings(SETTINGS, options, argv, env, false);
   const importOnly = (['stage', 'api-id', 'watch'] as const).filter((name) => flagOrEnvGiven(SETTINGS[name], name, argv, env));
   if (options.importFile === undefined && importOnly.length > 0) throw new OptionsError(`--${importOnly[0]} needs --import FILE`);
+  return resolvePaths(options);
+}
+
+/**
+ * Makes every path taken from options absolute, once, against the directory Archway started in:
+ * function workers change their working directory to the function's code folder, so a relative
+ * data directory would point somewhere else inside them.
+ */
+function resolvePaths(options: ArchwayOptions): ArchwayOptions {
+  options.dataDir = resolve(options.dataDir);
+  if (options.importFile !== undefined) options.importFile = resolve(options.importFile);
+  if (options.functionsPath !== undefined) options.functionsPath = resolve(options.functionsPath);
   return options;
 }
 

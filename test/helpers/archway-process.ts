@@ -14,8 +14,9 @@ export interface ArchwayProcess {
   exited: Promise<number | null>;
 }
 
-export async function spawnArchway(args: string[], env: Record<string, string> = {}): Promise<ArchwayProcess> {
-  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', ...args], { env: { ...process.env, ...env } });
+/** Starts `archway start --port 0 ARGS`, in `cwd` when given (relative defaults resolve there). */
+export async function spawnArchway(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<ArchwayProcess> {
+  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', ...args], { env: { ...process.env, ...env }, cwd });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
 import { parseStartOptions, OptionsError } from '../../../src/options/parse-options.js';
 import { parseExportCommand, parseImportCommand } from '../../../src/options/client-options.js';
 
 describe('archway start --import options', () => {
   it('defaults the stage to dev and reads the flags and their variables', () => {
-    expect(parseStartOptions(['--import', 'api.yaml'], {})).toMatchObject({ importFile: 'api.yaml', importStage: 'dev', watch: false });
+    expect(parseStartOptions(['--import', 'api.yaml'], {})).toMatchObject({ importFile: join(process.cwd(), 'api.yaml'), importStage: 'dev', watch: false });
     const o = parseStartOptions(['--stage', 'v2', '--watch'], { ARCHWAY_IMPORT: 'from-env.yaml', ARCHWAY_IMPORT_API_ID: 'petsapi001' });
-    expect(o).toMatchObject({ importFile: 'from-env.yaml', importStage: 'v2', importApiId: 'petsapi001', watch: true });
+    expect(o).toMatchObject({ importFile: join(process.cwd(), 'from-env.yaml'), importStage: 'v2', importApiId: 'petsapi001', watch: true });
   });
 
   it('refuses --stage, --api-id and --watch without --import, and bad values', () => {

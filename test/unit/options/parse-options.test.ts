@@ -1,10 +1,11 @@
 import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
 import { parseStartOptions, OptionsError } from '../../../src/options/parse-options.js';
 
 describe('archway start options', () => {
   it('has the documented defaults', () => {
     const o = parseStartOptions([], {});
-    expect(o).toMatchObject({ port: 4566, host: '127.0.0.1', dataDir: './.archway', inMemory: false, region: 'us-east-1', accountId: '000000000000', logLevel: 'info' });
+    expect(o).toMatchObject({ port: 4566, host: '127.0.0.1', dataDir: join(process.cwd(), '.archway'), inMemory: false, region: 'us-east-1', accountId: '000000000000', logLevel: 'info' });
     expect(o.adminCredentials).toEqual({ accessKeyId: 'test', secretAccessKey: 'test' });
     expect(o.limits.shutdownDrainMs).toBe(10_000);
   });
@@ -16,6 +17,13 @@ describe('archway start options', () => {
     expect(o.port).toBe(0);
     expect(o.inMemory).toBe(true);
     expect(o.adminCredentials).toEqual({ accessKeyId: 'AK', secretAccessKey: 'SE:CRET' });
+  });
+
+  it('makes every path absolute against the starting directory', () => {
+    const o = parseStartOptions(['--data-dir', 'state', '--functions', 'fns', '--import', 'api.yaml'], {});
+    expect(o.dataDir).toBe(join(process.cwd(), 'state'));
+    expect(o.functionsPath).toBe(join(process.cwd(), 'fns'));
+    expect(o.importFile).toBe(join(process.cwd(), 'api.yaml'));
   });
 
   it('sets limits from flags', () => {
