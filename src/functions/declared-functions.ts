@@ -14,13 +14,16 @@
 // The code runs from the folder itself (no zip). Any change under PATH (or the YAML file and
 // its code folders) rescans after a short quiet time; a function whose files changed gets a new
 // revision, so its next invocation starts a fresh worker with the new code — no redeploy, no
-// restart. Declared functions live in memory and are read-only through the lambda API.
+// restart — unless its handler file no longer parses. Declared functions live in memory and are
+// read-only through the lambda API.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { functionArn, LATEST, lambdaDate, NODE_RUNTIMES, type FunctionDefinition, type NodeRuntime } from './model.js';
 import { newRevisionId, type FunctionRegistry } from './registry.js';
+import { watchFolders } from './folder-watcher.js';
+import { handlerSyntaxError } from './handler-syntax.js';
 
 export interface DeclaredFunction {
   name: string;
@@ -36,7 +39,7 @@ export interface DeclaredFunctions {
   /** Names currently declared. */
   readonly names: readonly string[];
   /** Rescans now (the watcher calls this after changes settle). */
-  reload(): void;
+  reload(): Promise<void>;
   close(): void;
 }
 
@@ -45,6 +48,8 @@ export interface DeclareOptions {
   settleMs?: number;
   onReload?: (changed: string[], removed: string[]) => void;
   onError?: (error: Error) => void;
+  /** A function's handler file does not parse (`file:line: SyntaxError: …`); `keptPrevious` when its last good code stays. */
+  onCompileError?: (name: string, message: string, keptPrevious: boolean) => void;
 }
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -147,68 +152,80 @@ function definitionOf(declared: DeclaredFunction, signature: { digest: string; s
   };
 }
 
-/** Declares the functions at `path` in the registry and, with `watch`, keeps them current. */
-export function declareFunctions(path: string, registry: FunctionRegistry, options: DeclareOptions = {}): DeclaredFunctions {
+interface Current {
+  declared: DeclaredFunction;
+  signature: string;
+  config: string;
+}
+
+/**
+ * Declares the functions at `path` in the registry and, with `watch`, keeps them current. A
+ * function whose handler file no longer parses is reported (`onCompileError`) and keeps its
+ * last good revision, so its warm workers go on serving the code they loaded.
+ */
+export async function declareFunctions(path: string, registry: FunctionRegistry, options: DeclareOptions = {}): Promise<DeclaredFunctions> {
   const absolute = resolve(path);
   const isFolder = statSync(absolute, { throwIfNoEntry: false })?.isDirectory() === true;
-  let current = new Map<string, { declared: DeclaredFunction; signature: string; config: string }>();
-  const watchers = new Map<string, FSWatcher>();
+  let current = new Map<string, Current>();
   let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
   let closed = false;
+  const watcher = options.watch ? watchFolders(() => schedule(), (error) => options.onError?.(error)) : undefined;
 
-  const reload = (): void => {
-    const next = new Map<string, { declared: DeclaredFunction; signature: string; config: string }>();
+  const reload = async (): Promise<void> => {
+    const next = new Map<string, Current>();
     const changed: string[] = [];
     for (const declared of readDeclarations(absolute)) {
       const signature = folderSignature(declared.codeDir);
       const config = JSON.stringify(declared);
       const previous = current.get(declared.name);
+      if (previous !== undefined && previous.signature === signature.digest && previous.config === config) {
+        next.set(declared.name, previous);
+        continue;
+      }
+      const syntaxError = await handlerSyntaxError(declared.codeDir, declared.handler);
+      if (syntaxError !== undefined) options.onCompileError?.(declared.name, syntaxError, previous !== undefined);
+      if (syntaxError !== undefined && previous !== undefined) {
+        next.set(declared.name, previous);
+        continue;
+      }
       next.set(declared.name, { declared, signature: signature.digest, config });
-      if (previous !== undefined && previous.signature === signature.digest && previous.config === config) continue;
       registry.declare(definitionOf(declared, signature, registry));
       changed.push(declared.name);
     }
     const removed = [...current.keys()].filter((name) => !next.has(name));
     for (const name of removed) registry.undeclare(name);
     current = next;
-    if (options.watch) syncWatchers();
+    watcher?.sync(isFolder
+      ? [{ dir: absolute, recursive: true }]
+      : [{ dir: dirname(absolute), recursive: false }, ...[...next.values()].map((entry) => ({ dir: entry.declared.codeDir, recursive: true }))]);
     if (changed.length > 0 || removed.length > 0) options.onReload?.(changed, removed);
+  };
+
+  /** One reload at a time; changes during one run another after it. */
+  const run = (): void => {
+    if (running !== undefined) {
+      again = true;
+      return;
+    }
+    // A half-saved YAML file or a folder mid-rename: keep serving what was declared.
+    running = reload().catch((error: unknown) => options.onError?.(error as Error)).finally(() => {
+      running = undefined;
+      if (again && !closed) {
+        again = false;
+        run();
+      }
+    });
   };
 
   const schedule = (): void => {
     if (closed) return;
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      try {
-        reload();
-      } catch (error) {
-        // A half-saved YAML file or a folder mid-rename: keep serving what was declared.
-        options.onError?.(error as Error);
-      }
-    }, options.settleMs ?? 100);
+    timer = setTimeout(run, options.settleMs ?? 100);
   };
 
-  /** Watches PATH itself (and, for a YAML file, every code folder) recursively. */
-  const syncWatchers = (): void => {
-    const wanted = new Set<string>(isFolder ? [absolute] : [dirname(absolute), ...[...current.values()].map((entry) => entry.declared.codeDir)]);
-    for (const [dir, watcher] of watchers) {
-      if (!wanted.has(dir)) {
-        watcher.close();
-        watchers.delete(dir);
-      }
-    }
-    for (const dir of wanted) {
-      if (watchers.has(dir)) continue;
-      try {
-        const recursive = dir !== dirname(absolute) || isFolder;
-        watchers.set(dir, watch(dir, { recursive }, schedule));
-      } catch (error) {
-        options.onError?.(error as Error);
-      }
-    }
-  };
-
-  reload();
+  await reload();
   return {
     get names() {
       return [...current.keys()];
@@ -217,8 +234,7 @@ export function declareFunctions(path: string, registry: FunctionRegistry, optio
     close() {
       closed = true;
       clearTimeout(timer);
-      for (const watcher of watchers.values()) watcher.close();
-      watchers.clear();
+      watcher?.close();
     },
   };
 }

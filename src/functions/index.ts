@@ -45,13 +45,14 @@ export async function startFunctions(options: ArchwayOptions, store: FunctionSto
   });
   let declared: DeclaredFunctions | undefined;
   if (options.functionsPath !== undefined) {
-    declared = declareFunctions(options.functionsPath, registry, {
+    declared = await declareFunctions(options.functionsPath, registry, {
       watch: true,
       onReload: (changed, removed) => {
         if (changed.length > 0) log.info({ functions: changed }, 'functions (re)loaded from --functions');
         if (removed.length > 0) log.info({ functions: removed }, 'functions removed from --functions');
       },
       onError: (error) => log.error({ err: error }, 'reloading --functions failed; still serving the last good functions'),
+      onCompileError: (name, message, kept) => log.error({ function: name }, kept ? `${message} (still serving the last good code)` : message),
     });
   }
   return {

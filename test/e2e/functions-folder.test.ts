@@ -1,15 +1,16 @@
 // `archway start --functions PATH`: functions declared from a folder or a YAML file, served
 // through the lambda API and API Gateway, reloaded when their files change on disk.
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import {
   CreateDeploymentCommand, CreateRestApiCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
+import { spawnArchway } from '../helpers/archway-process.js';
 import { lambdaClient, payloadText } from '../helpers/lambda.js';
 
 let archway: TestArchway | undefined;
@@ -96,5 +97,43 @@ describe('--functions YAML', () => {
       (value) => value === 'hello',
     );
     expect(greeting).toBe('hello');
+  });
+});
+
+describe('--functions reload as editors save', () => {
+  it('follows saves that replace the file, and keeps the last good code when a save does not parse', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'archway-fns-save-'));
+    mkdirSync(join(root, 'hello'));
+    const file = join(root, 'hello', 'index.mjs');
+    const source = (body: string) => `export const handler = async () => ${body};`;
+    // Write a new file and rename it over the old one, as sed -i and most editors do.
+    const replaceSave = (text: string) => {
+      writeFileSync(`${file}.tmp`, text);
+      renameSync(`${file}.tmp`, file);
+    };
+    writeFileSync(file, source('"v1"'));
+    const archwayProcess = await spawnArchway(['--functions', root, '--in-memory']);
+    const client = new LambdaClient({ endpoint: archwayProcess.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      const invoke = async () => payloadText((await client.send(new InvokeCommand({ FunctionName: 'hello' }))).Payload);
+      expect(await invoke()).toBe('"v1"');
+      for (const version of ['v2', 'v3']) {
+        replaceSave(source(`"${version}"`));
+        expect(await eventually(invoke, (out) => out === `"${version}"`)).toBe(`"${version}"`);
+      }
+
+      replaceSave(source('"v4" +'));
+      const reported = await eventually(async () => archwayProcess.output(), (out) => out.includes('SyntaxError'));
+      expect(reported).toMatch(/index\.mjs:1: SyntaxError: .*still serving the last good code/);
+      expect(await invoke()).toBe('"v3"');
+
+      replaceSave(source('"v5"'));
+      expect(await eventually(invoke, (out) => out === '"v5"')).toBe('"v5"');
+    } finally {
+      client.destroy();
+      archwayProcess.child.kill('SIGKILL');
+      await archwayProcess.exited;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
