@@ -1,10 +1,10 @@
 // Process wiring: options → store, deployment events, data plane, control plane, listener.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { ArchwayOptions } from './options/options.js';
 import type { GatewayEnvironment } from './options/gateway-environment.js';
 import { SqliteConfigStore } from './store/sqlite/sqlite-config-store.js';
+import { openDataDirectory } from './data-directory.js';
 import type { ConfigStore } from './store/config-store.js';
 import { InProcessDeploymentEvents } from './sync/deployment-events.js';
 import { DataPlane } from './data-plane/data-plane.js';
@@ -33,7 +33,7 @@ export interface RunningArchway {
 }
 
 export async function startArchway(options: ArchwayOptions, logger: Logger = createLogger(options.logLevel)): Promise<RunningArchway> {
-  const store = openStore(options);
+  const { store, release: releaseDataDirectory } = openStore(options);
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const events = new InProcessDeploymentEvents();
   const functions = await startFunctions(options, store.functions, logger);
@@ -82,14 +82,20 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
         await functions.close();
         await dataPlane.close();
         await store.close();
+        releaseDataDirectory();
       })();
       return stopping;
     },
   };
 }
 
-function openStore(options: ArchwayOptions): ConfigStore {
-  if (options.inMemory) return new SqliteConfigStore(':memory:');
-  mkdirSync(options.dataDir, { recursive: true });
-  return new SqliteConfigStore(join(options.dataDir, 'archway.db'));
+function openStore(options: ArchwayOptions): { store: ConfigStore; release(): void } {
+  if (options.inMemory) return { store: new SqliteConfigStore(':memory:'), release() {} };
+  const directory = openDataDirectory(options.dataDir);
+  try {
+    return { store: new SqliteConfigStore(directory.databaseFile), release: () => directory.release() };
+  } catch (error) {
+    directory.release();
+    throw error;
+  }
 }

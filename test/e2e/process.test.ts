@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -122,5 +122,24 @@ describe('archway start (the built command)', () => {
 
   it('stops with a clear message on a bad flag', async () => {
     await expect(spawnArchway(['--port', 'abc'])).rejects.toThrow(/--port must be 0-65535/);
+  });
+
+  it('keeps its data directory private and refuses a second process on it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'archway-lock-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await start(['--data-dir', dataDir]);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'archway.db')).mode & 0o777).toBe(0o600);
+
+    await expect(start(['--data-dir', dataDir])).rejects.toThrow(
+      new RegExp(`Another Archway \\(pid ${first.child.pid}\\) is using the data directory ${dataDir}`),
+    );
+    expect((await fetch(`${first.endpoint}/_archway/health`)).status).toBe(200);
+
+    // A lock left by a process that was killed does not stand in the way.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await start(['--data-dir', dataDir]);
+    expect((await fetch(`${second.endpoint}/_archway/health`)).status).toBe(200);
   });
 });
