@@ -10,25 +10,39 @@ import { watchFile } from '../openapi/watch.js';
 import type { FileImportResult } from '../openapi/import-file.js';
 import { runExport, runImport } from './commands.js';
 
-const USAGE = `Usage: archway start [options]
-       archway import FILE [options]
-       archway export API_ID [options]
+const SUMMARY = `Usage: archway start [options]       run the gateway (control plane and data plane on one port)
+       archway import FILE [options] import an OpenAPI file into a running Archway and deploy it
+       archway export API_ID [options] write a stage's deployment as OpenAPI
+       archway --version
 
-archway start runs Archway: the API Gateway control plane (AWS SDK/CLI with --endpoint-url)
-and the data plane on one port. --import FILE imports an OpenAPI file and deploys it to
---stage at startup; --watch redeploys it when it changes. Every flag also reads from its
-environment variable.
+archway COMMAND --help lists a command's options.`;
 
-Options:                            Environment variable
-${describeSettings()}
+const START_USAGE = () => `Usage: archway start [options]
 
-archway import FILE imports an OpenAPI file into a running Archway and deploys it:
-${describeImportSettings()}
+Runs Archway: the API Gateway control plane (AWS SDK/CLI with --endpoint-url) and the data
+plane on one port. --import FILE imports an OpenAPI file and deploys it to --stage at startup;
+--watch redeploys it when it changes. Every flag also reads from its environment variable.
 
-archway export API_ID writes a stage's deployment as OpenAPI (default: oas30, JSON,
-extensions=apigateway; --extensions none for a plain document):
-${describeExportSettings()}
-`;
+Options:                            Environment variable                  Meaning
+${describeSettings()}`;
+
+const IMPORT_USAGE = () => `Usage: archway import FILE [options]
+
+Imports an OpenAPI file into a running Archway (created the first time, replaced after) and
+deploys it.
+
+Options:                            Environment variable                  Meaning
+${describeImportSettings()}`;
+
+const EXPORT_USAGE = () => `Usage: archway export API_ID [options]
+
+Writes a stage's deployment as OpenAPI (default: oas30, JSON, extensions=apigateway;
+--extensions none for a plain document).
+
+Options:                            Environment variable                  Meaning
+${describeExportSettings()}`;
+
+const USAGES: Readonly<Record<string, () => string>> = { start: START_USAGE, import: IMPORT_USAGE, export: EXPORT_USAGE };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -36,9 +50,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const help = rest.includes('--help') || rest.includes('-h');
-  if (command === undefined || command === '--help' || command === '-h' || help) {
-    console.log(USAGE);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(SUMMARY);
+    return 0;
+  }
+  const usage = Object.hasOwn(USAGES, command) ? USAGES[command] : undefined;
+  if (usage === undefined) {
+    console.error(`archway: unknown command '${command}'\n\n${SUMMARY}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(usage());
     return 0;
   }
   try {
@@ -53,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof OptionsError) {
-      console.error(`archway: ${error.message}\n\n${USAGE}`);
+      console.error(`archway: ${error.message}\n\n${usage()}`);
       return 2;
     }
     if (command !== 'start') {
@@ -62,8 +84,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  console.error(USAGE);
-  return 2;
+  return 0;
 }
 
 async function start(options: ArchwayOptions): Promise<number> {

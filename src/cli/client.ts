@@ -27,12 +27,17 @@ export class ApiError extends Error {
   }
 }
 
+/** The control plane's answers to a request signed with the wrong credentials. */
+const SIGNATURE_ERRORS = new Set(['UnrecognizedClientException', 'InvalidSignatureException']);
+
 export class ControlPlaneClient {
   readonly #endpoint: URL;
   readonly #signer: SignatureV4;
+  readonly #accessKeyId: string;
 
   constructor(options: ClientOptions) {
     this.#endpoint = new URL(options.endpoint);
+    this.#accessKeyId = options.adminCredentials.accessKeyId;
     this.#signer = new SignatureV4({ credentials: options.adminCredentials, region: options.region, service: 'apigateway', sha256: NodeSha256 });
   }
 
@@ -69,7 +74,9 @@ export class ControlPlaneClient {
       } catch {
         // not JSON: keep the text
       }
-      throw new ApiError(res.status, res.headers.get('x-amzn-errortype') ?? `HTTP ${res.status}`, message);
+      const type = res.headers.get('x-amzn-errortype') ?? `HTTP ${res.status}`;
+      if (res.status === 403 && SIGNATURE_ERRORS.has(type)) message += ` (signed with access key '${this.#accessKeyId}': --admin-credentials or ARCHWAY_ADMIN_CREDENTIALS must match the running Archway's)`;
+      throw new ApiError(res.status, type, message);
     }
     return answer;
   }

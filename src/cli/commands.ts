@@ -48,12 +48,29 @@ export async function runImport(options: ImportCommandOptions, out: (line: strin
 
 export async function runExport(options: ExportCommandOptions, out: (text: string) => void): Promise<void> {
   const client = new ControlPlaneClient(options);
-  const res = await client.send({
-    method: 'GET',
-    path: `${restApiPath(options.apiId)}/stages/${encodeURIComponent(options.stageName)}/exports/${options.format}`,
-    query: options.extensions ? { extensions: options.extensions } : {},
-    headers: { accept: options.yaml ? 'application/yaml' : 'application/json' },
-  });
+  let res;
+  try {
+    res = await client.send({
+      method: 'GET',
+      path: `${restApiPath(options.apiId)}/stages/${encodeURIComponent(options.stageName)}/exports/${options.format}`,
+      query: options.extensions ? { extensions: options.extensions } : {},
+      headers: { accept: options.yaml ? 'application/yaml' : 'application/json' },
+    });
+  } catch (error) {
+    throw error instanceof ApiError && error.status === 404 ? await explainMissing(client, options) : error;
+  }
   if (options.output) await writeFile(options.output, res.body);
   else out(res.body.toString('utf8'));
+}
+
+/** GetExport answers AWS's "Invalid Stage identifier specified" for a missing API too: say which is missing. */
+async function explainMissing(client: ControlPlaneClient, options: ExportCommandOptions): Promise<ApiError> {
+  try {
+    await client.json({ method: 'GET', path: restApiPath(options.apiId) });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      return new ApiError(404, 'NotFoundException', `there is no API '${options.apiId}' at ${options.endpoint}`);
+    }
+  }
+  return new ApiError(404, 'NotFoundException', `API '${options.apiId}' has no stage '${options.stageName}' (--stage picks another)`);
 }

@@ -39,26 +39,26 @@ const CLIENT_DEFAULTS: ClientOptions = {
 };
 
 const CLIENT_SETTINGS = {
-  endpoint: { env: 'ARCHWAY_ENDPOINT', type: 'string', apply: (o, v) => (o.endpoint = parseEndpoint(v)) },
-  region: { env: 'ARCHWAY_REGION', type: 'string', apply: (o, v) => (o.region = parseRegion(v)) },
-  'admin-credentials': { env: 'ARCHWAY_ADMIN_CREDENTIALS', type: 'string', apply: (o, v) => (o.adminCredentials = parseCredentials(v)) },
+  endpoint: { env: 'ARCHWAY_ENDPOINT', type: 'string', help: 'the running Archway (default http://localhost:4566)', apply: (o, v) => (o.endpoint = parseEndpoint(v)) },
+  region: { env: 'ARCHWAY_REGION', type: 'string', help: 'region the requests are signed for (default us-east-1)', apply: (o, v) => (o.region = parseRegion(v)) },
+  'admin-credentials': { env: 'ARCHWAY_ADMIN_CREDENTIALS', type: 'string', help: 'KEY:SECRET to sign with (default test:test)', apply: (o, v) => (o.adminCredentials = parseCredentials(v)) },
 } satisfies Record<string, Setting<ClientOptions>>;
 
 const IMPORT_SETTINGS = {
   ...CLIENT_SETTINGS,
-  stage: { env: 'ARCHWAY_IMPORT_STAGE', type: 'string', apply: (o, v) => (o.stageName = parseStageName('stage', v)) },
-  'api-id': { env: 'ARCHWAY_IMPORT_API_ID', type: 'string', apply: (o, v) => (o.apiId = parseApiId('api-id', v)) },
-  basepath: { env: 'ARCHWAY_IMPORT_BASEPATH', type: 'string', apply: (o, v) => (o.basePath = parseBasePath(v)) },
-  'fail-on-warnings': { env: 'ARCHWAY_IMPORT_FAIL_ON_WARNINGS', type: 'boolean', apply: (o, v) => (o.failOnWarnings = parseBoolean('fail-on-warnings', v)) },
+  stage: { env: 'ARCHWAY_IMPORT_STAGE', type: 'string', help: 'the stage to deploy to or export from (default dev)', apply: (o, v) => (o.stageName = parseStageName('stage', v)) },
+  'api-id': { env: 'ARCHWAY_IMPORT_API_ID', type: 'string', help: 'the API id to create or replace (default: from the file)', apply: (o, v) => (o.apiId = parseApiId('api-id', v)) },
+  basepath: { env: 'ARCHWAY_IMPORT_BASEPATH', type: 'string', help: 'ignore, prepend or split: what the document\'s base path does (default ignore)', apply: (o, v) => (o.basePath = parseBasePath(v)) },
+  'fail-on-warnings': { env: 'ARCHWAY_IMPORT_FAIL_ON_WARNINGS', type: 'boolean', help: 'refuse the import when it has warnings', apply: (o, v) => (o.failOnWarnings = parseBoolean('fail-on-warnings', v)) },
 } satisfies Record<string, Setting<ImportCommandOptions>>;
 
 const EXPORT_SETTINGS = {
   ...CLIENT_SETTINGS,
-  stage: { env: 'ARCHWAY_EXPORT_STAGE', type: 'string', apply: (o, v) => (o.stageName = parseStageName('stage', v)) },
-  format: { env: 'ARCHWAY_EXPORT_FORMAT', type: 'string', apply: (o, v) => (o.format = parseFormat(v)) },
-  yaml: { env: 'ARCHWAY_EXPORT_YAML', type: 'boolean', apply: (o, v) => (o.yaml = parseBoolean('yaml', v)) },
-  extensions: { env: 'ARCHWAY_EXPORT_EXTENSIONS', type: 'string', apply: (o, v) => (o.extensions = parseExtensions(v)) },
-  output: { env: 'ARCHWAY_EXPORT_OUTPUT', type: 'string', apply: (o, v) => (o.output = nonEmpty('output', v)) },
+  stage: { env: 'ARCHWAY_EXPORT_STAGE', type: 'string', help: 'the stage to deploy to or export from (default dev)', apply: (o, v) => (o.stageName = parseStageName('stage', v)) },
+  format: { env: 'ARCHWAY_EXPORT_FORMAT', type: 'string', help: 'oas30 or swagger (default oas30)', apply: (o, v) => (o.format = parseFormat(v)) },
+  yaml: { env: 'ARCHWAY_EXPORT_YAML', type: 'boolean', help: 'write YAML instead of JSON', apply: (o, v) => (o.yaml = parseBoolean('yaml', v)) },
+  extensions: { env: 'ARCHWAY_EXPORT_EXTENSIONS', type: 'string', help: 'none, or a list of integrations, apigateway, authorizers, postman (default apigateway)', apply: (o, v) => (o.extensions = parseExtensions(v)) },
+  output: { env: 'ARCHWAY_EXPORT_OUTPUT', type: 'string', help: 'write to this file instead of stdout', apply: (o, v) => (o.output = nonEmpty('output', v)) },
 } satisfies Record<string, Setting<ExportCommandOptions>>;
 
 export function parseImportCommand(argv: string[], env: NodeJS.ProcessEnv): ImportCommandOptions {

@@ -11,46 +11,48 @@ export class OptionsError extends Error {}
 export interface Setting<T> {
   env: string;
   type: 'string' | 'boolean';
+  /** What the flag means and its default, for `--help`. */
+  help: string;
   apply: (options: T, value: string) => unknown;
 }
 
 /** Flag name → environment variable and how to apply a value. */
 const SETTINGS = {
-  port: { env: 'ARCHWAY_PORT', type: 'string', apply: (o, v) => (o.port = parsePort(v)) },
-  host: { env: 'ARCHWAY_HOST', type: 'string', apply: (o, v) => (o.host = nonEmpty('host', v)) },
-  'data-dir': { env: 'ARCHWAY_DATA_DIR', type: 'string', apply: (o, v) => (o.dataDir = nonEmpty('data-dir', v)) },
-  'in-memory': { env: 'ARCHWAY_IN_MEMORY', type: 'boolean', apply: (o, v) => (o.inMemory = parseBoolean('in-memory', v)) },
-  region: { env: 'ARCHWAY_REGION', type: 'string', apply: (o, v) => (o.region = parseRegion(v)) },
-  'account-id': { env: 'ARCHWAY_ACCOUNT_ID', type: 'string', apply: (o, v) => (o.accountId = parseAccountId(v)) },
-  'admin-credentials': { env: 'ARCHWAY_ADMIN_CREDENTIALS', type: 'string', apply: (o, v) => (o.adminCredentials = parseCredentials(v)) },
-  'log-level': { env: 'ARCHWAY_LOG_LEVEL', type: 'string', apply: (o, v) => (o.logLevel = parseLogLevel(v)) },
-  'drain-timeout': { env: 'ARCHWAY_DRAIN_TIMEOUT', type: 'string', apply: (o, v) => (o.limits.shutdownDrainMs = parseSeconds('drain-timeout', v) * 1000) },
-  'max-stages-per-api': { env: 'ARCHWAY_MAX_STAGES_PER_API', type: 'string', apply: (o, v) => (o.limits.maxStagesPerApi = parsePositiveInt('max-stages-per-api', v)) },
-  'max-body-bytes': { env: 'ARCHWAY_MAX_BODY_BYTES', type: 'string', apply: (o, v) => (o.limits.maxRequestBodyBytes = parsePositiveInt('max-body-bytes', v)) },
+  port: { env: 'ARCHWAY_PORT', type: 'string', help: 'listening port; 0 picks a free one (default 4566)', apply: (o, v) => (o.port = parsePort(v)) },
+  host: { env: 'ARCHWAY_HOST', type: 'string', help: 'bind address; 0.0.0.0 serves other machines (default 127.0.0.1)', apply: (o, v) => (o.host = nonEmpty('host', v)) },
+  'data-dir': { env: 'ARCHWAY_DATA_DIR', type: 'string', help: 'where the database and function code live (default ./.archway)', apply: (o, v) => (o.dataDir = nonEmpty('data-dir', v)) },
+  'in-memory': { env: 'ARCHWAY_IN_MEMORY', type: 'boolean', help: 'keep nothing on disk', apply: (o, v) => (o.inMemory = parseBoolean('in-memory', v)) },
+  region: { env: 'ARCHWAY_REGION', type: 'string', help: 'region in ARNs and signatures (default us-east-1)', apply: (o, v) => (o.region = parseRegion(v)) },
+  'account-id': { env: 'ARCHWAY_ACCOUNT_ID', type: 'string', help: 'account id in ARNs and $context.accountId (default 000000000000)', apply: (o, v) => (o.accountId = parseAccountId(v)) },
+  'admin-credentials': { env: 'ARCHWAY_ADMIN_CREDENTIALS', type: 'string', help: 'KEY:SECRET the control plane accepts (default test:test)', apply: (o, v) => (o.adminCredentials = parseCredentials(v)) },
+  'log-level': { env: 'ARCHWAY_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info, debug, trace or silent (default info)', apply: (o, v) => (o.logLevel = parseLogLevel(v)) },
+  'drain-timeout': { env: 'ARCHWAY_DRAIN_TIMEOUT', type: 'string', help: 'seconds SIGTERM/SIGINT waits for in-flight requests (default 10)', apply: (o, v) => (o.limits.shutdownDrainMs = parseSeconds('drain-timeout', v) * 1000) },
+  'max-stages-per-api': { env: 'ARCHWAY_MAX_STAGES_PER_API', type: 'string', help: 'stages per API (default 10, AWS\'s quota)', apply: (o, v) => (o.limits.maxStagesPerApi = parsePositiveInt('max-stages-per-api', v)) },
+  'max-body-bytes': { env: 'ARCHWAY_MAX_BODY_BYTES', type: 'string', help: 'request payload limit, 413 beyond it (default 10485760)', apply: (o, v) => (o.limits.maxRequestBodyBytes = parsePositiveInt('max-body-bytes', v)) },
   'max-response-body-bytes': {
-    env: 'ARCHWAY_MAX_RESPONSE_BODY_BYTES', type: 'string', apply: (o, v) => (o.limits.maxResponseBodyBytes = parsePositiveInt('max-response-body-bytes', v)),
+    env: 'ARCHWAY_MAX_RESPONSE_BODY_BYTES', type: 'string', help: 'integration response limit, 504 beyond it (default 10485760)', apply: (o, v) => (o.limits.maxResponseBodyBytes = parsePositiveInt('max-response-body-bytes', v)),
   },
-  'max-header-bytes': { env: 'ARCHWAY_MAX_HEADER_BYTES', type: 'string', apply: (o, v) => (o.limits.maxHeaderBytes = parsePositiveInt('max-header-bytes', v)) },
-  'max-resources-per-api': { env: 'ARCHWAY_MAX_RESOURCES_PER_API', type: 'string', apply: (o, v) => (o.limits.maxResourcesPerApi = parsePositiveInt('max-resources-per-api', v)) },
+  'max-header-bytes': { env: 'ARCHWAY_MAX_HEADER_BYTES', type: 'string', help: 'request header limit, 431 beyond it (default 10240)', apply: (o, v) => (o.limits.maxHeaderBytes = parsePositiveInt('max-header-bytes', v)) },
+  'max-resources-per-api': { env: 'ARCHWAY_MAX_RESOURCES_PER_API', type: 'string', help: 'resources per API (default 300, AWS\'s quota)', apply: (o, v) => (o.limits.maxResourcesPerApi = parsePositiveInt('max-resources-per-api', v)) },
   'max-integration-timeout': {
-    env: 'ARCHWAY_MAX_INTEGRATION_TIMEOUT', type: 'string', apply: (o, v) => (o.limits.maxIntegrationTimeoutMs = parsePositiveInt('max-integration-timeout', v)),
+    env: 'ARCHWAY_MAX_INTEGRATION_TIMEOUT', type: 'string', help: 'highest timeoutInMillis accepted, ms (default 29000)', apply: (o, v) => (o.limits.maxIntegrationTimeoutMs = parsePositiveInt('max-integration-timeout', v)),
   },
   'max-control-plane-body-bytes': {
-    env: 'ARCHWAY_MAX_CONTROL_PLANE_BODY_BYTES', type: 'string', apply: (o, v) => (o.limits.maxControlPlaneBodyBytes = parsePositiveInt('max-control-plane-body-bytes', v)),
+    env: 'ARCHWAY_MAX_CONTROL_PLANE_BODY_BYTES', type: 'string', help: 'largest management request, e.g. an OpenAPI import (default 10485760)', apply: (o, v) => (o.limits.maxControlPlaneBodyBytes = parsePositiveInt('max-control-plane-body-bytes', v)),
   },
-  import: { env: 'ARCHWAY_IMPORT', type: 'string', apply: (o, v) => (o.importFile = nonEmpty('import', v)) },
-  stage: { env: 'ARCHWAY_IMPORT_STAGE', type: 'string', apply: (o, v) => (o.importStage = parseStageName('stage', v)) },
-  'api-id': { env: 'ARCHWAY_IMPORT_API_ID', type: 'string', apply: (o, v) => (o.importApiId = parseApiId('api-id', v)) },
-  watch: { env: 'ARCHWAY_WATCH', type: 'boolean', apply: (o, v) => (o.watch = parseBoolean('watch', v)) },
-  functions: { env: 'ARCHWAY_FUNCTIONS', type: 'string', apply: (o, v) => (o.functionsPath = nonEmpty('functions', v)) },
+  import: { env: 'ARCHWAY_IMPORT', type: 'string', help: 'an OpenAPI file to import and deploy at startup', apply: (o, v) => (o.importFile = nonEmpty('import', v)) },
+  stage: { env: 'ARCHWAY_IMPORT_STAGE', type: 'string', help: 'the stage --import deploys to (default dev)', apply: (o, v) => (o.importStage = parseStageName('stage', v)) },
+  'api-id': { env: 'ARCHWAY_IMPORT_API_ID', type: 'string', help: 'the API id --import creates or replaces (default: from the file)', apply: (o, v) => (o.importApiId = parseApiId('api-id', v)) },
+  watch: { env: 'ARCHWAY_WATCH', type: 'boolean', help: 're-import and redeploy the --import file when it changes', apply: (o, v) => (o.watch = parseBoolean('watch', v)) },
+  functions: { env: 'ARCHWAY_FUNCTIONS', type: 'string', help: 'a folder (one sub-folder per function) or YAML file of Lambda functions, reloaded on change', apply: (o, v) => (o.functionsPath = nonEmpty('functions', v)) },
   'enforce-lambda-permissions': {
-    env: 'ARCHWAY_ENFORCE_LAMBDA_PERMISSIONS', type: 'boolean', apply: (o, v) => (o.enforceLambdaPermissions = parseBoolean('enforce-lambda-permissions', v)),
+    env: 'ARCHWAY_ENFORCE_LAMBDA_PERMISSIONS', type: 'boolean', help: 'API Gateway may invoke only functions whose policy allows it', apply: (o, v) => (o.enforceLambdaPermissions = parseBoolean('enforce-lambda-permissions', v)),
   },
   'max-function-workers': {
-    env: 'ARCHWAY_MAX_FUNCTION_WORKERS', type: 'string', apply: (o, v) => (o.limits.maxFunctionWorkers = parsePositiveInt('max-function-workers', v)),
+    env: 'ARCHWAY_MAX_FUNCTION_WORKERS', type: 'string', help: 'live function worker threads across all functions (default 256)', apply: (o, v) => (o.limits.maxFunctionWorkers = parsePositiveInt('max-function-workers', v)),
   },
   'function-concurrency': {
-    env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
+    env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', help: 'invocations one function may run at once, 429 beyond it (default 1000)', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
   },
 } satisfies Record<string, Setting<ArchwayOptions>>;
 
@@ -103,9 +105,10 @@ function flagOrEnvGiven(setting: Setting<ArchwayOptions>, name: string, argv: st
   return argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)) || (env[setting.env] ?? '') !== '';
 }
 
+/** `--help` lines: flag, environment variable, meaning and default. */
 export function describeSettings(settings: Readonly<Record<string, Setting<never>>> = SETTINGS as Record<string, Setting<never>>): string {
   return Object.entries(settings)
-    .map(([name, s]) => `  --${name}${s.type === 'boolean' ? '' : ' VALUE'}`.padEnd(36) + s.env)
+    .map(([name, s]) => `  --${name}${s.type === 'boolean' ? '' : ' VALUE'}`.padEnd(36) + s.env.padEnd(38) + s.help)
     .join('\n');
 }
 

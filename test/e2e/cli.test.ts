@@ -1,0 +1,63 @@
+// The `archway` command's own messages, as a user meets them: help per command with each flag's
+// meaning and default, unknown commands, and what `export` says when the API or the credentials
+// are wrong (run `npm run build` first).
+import { describe, it, expect, afterAll, beforeAll } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/archway.js', import.meta.url));
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('archway help and unknown commands', () => {
+  it('names an unknown command and lists the real ones', async () => {
+    const result = await run(['bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("archway: unknown command 'bogus'");
+    expect(result.stderr).toContain('archway start [options]');
+  });
+
+  it('start --help shows only start, with each flag, its variable, meaning and default', async () => {
+    const result = await run(['start', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--port VALUE +ARCHWAY_PORT +listening port; 0 picks a free one \(default 4566\)/);
+    expect(result.stdout).toMatch(/--data-dir VALUE +ARCHWAY_DATA_DIR +where the database and function code live \(default \.\/\.archway\)/);
+    expect(result.stdout).not.toContain('archway export API_ID');
+    const exportHelp = await run(['export', '--help']);
+    expect(exportHelp.stdout).toMatch(/--format VALUE +ARCHWAY_EXPORT_FORMAT +oas30 or swagger \(default oas30\)/);
+    expect(exportHelp.stdout).not.toContain('--max-body-bytes');
+  });
+});
+
+describe('archway export against a running Archway', () => {
+  let archway: ArchwayProcess;
+  beforeAll(async () => {
+    archway = await spawnArchway(['--in-memory', '--log-level', 'warn']);
+  });
+  afterAll(async () => {
+    archway.child.kill('SIGKILL');
+    await archway.exited;
+  });
+
+  it('says when the API does not exist', async () => {
+    const result = await run(['export', 'nosuchapi', '--endpoint', archway.endpoint]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`archway export: NotFoundException: there is no API 'nosuchapi' at ${archway.endpoint}`);
+  });
+
+  it('names the credentials it signed with when they are refused', async () => {
+    const result = await run(['export', 'any', '--endpoint', archway.endpoint, '--admin-credentials', 'wrongkey:secret']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("signed with access key 'wrongkey': --admin-credentials or ARCHWAY_ADMIN_CREDENTIALS must match the running Archway's");
+  });
+});
