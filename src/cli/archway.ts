@@ -91,8 +91,6 @@ async function start(options: ArchwayOptions): Promise<number> {
   const archway = await startArchway(options);
   const publicHost = options.host === '127.0.0.1' || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   const base = `http://${publicHost}:${archway.port}`;
-  console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
-  console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
 
   let stopWatching = () => {};
   if (options.importFile !== undefined) {
@@ -110,6 +108,9 @@ async function start(options: ArchwayOptions): Promise<number> {
     }
     if (options.watch) stopWatching = watch(archway, request, base).close;
   }
+  // Only now, once an --import has deployed (or failed with --watch), does Archway say it serves.
+  console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
+  console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
   // Handlers first: the next line tells scripts Archway is ready, and they may signal at once.
   const stopped = new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -137,7 +138,8 @@ function watch(archway: RunningArchway, request: Parameters<RunningArchway['impo
 }
 
 function report(result: FileImportResult, file: string, base: string, verb: string): void {
-  console.log(`${verb} ${file} as API ${result.apiId}, deployment ${result.deploymentId} on stage ${result.stageName}: ${base}/_aws/execute-api/${result.apiId}/${result.stageName}/`);
+  const deployment = result.deployed ? `deployment ${result.deploymentId}` : `deployment ${result.deploymentId} kept`;
+  console.log(`${verb} ${file} as API ${result.apiId}, ${deployment} on stage ${result.stageName}: ${base}/_aws/execute-api/${result.apiId}/${result.stageName}/`);
   for (const warning of result.warnings) console.log(`  warning: ${warning}`);
   if (!result.created) console.log(result.changes.length > 0 ? result.changes.map((c) => `  ${c}`).join('\n') : '  no changes');
 }

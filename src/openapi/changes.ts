@@ -9,6 +9,7 @@ export function describeChanges(before: RestApiDefinition | undefined, after: Re
   diff(changes, recordOf(before?.models, (m) => m.schema), recordOf(after.models, (m) => m.schema), (name) => `model ${name}`);
   diff(changes, recordOf(before?.gatewayResponses), recordOf(after.gatewayResponses), (type) => `gateway response ${type}`);
   diff(changes, recordOf(before?.requestValidators && byName(before.requestValidators)), recordOf(byName(after.requestValidators)), (name) => `request validator ${name}`);
+  diff(changes, recordOf(before?.authorizers && byName(before.authorizers)), recordOf(after.authorizers && byName(after.authorizers)), (name) => `authorizer ${name}`);
   if (before) {
     const { id: _a, createdDate: _b, rootResourceId: _c, warnings: _d, ...old } = before.api;
     const { id: _e, createdDate: _f, rootResourceId: _g, warnings: _h, ...now } = after.api;

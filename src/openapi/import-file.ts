@@ -27,6 +27,8 @@ export interface FileImportResult {
   deploymentId: string;
   /** True when this import created the API. */
   created: boolean;
+  /** False when nothing changed and the stage kept its deployment. */
+  deployed: boolean;
   warnings: string[];
   /** What changed in the API, as describeChanges reports it. */
   changes: string[];
@@ -64,13 +66,18 @@ export async function importFileAndDeploy(ctx: ApiGatewayContext, request: FileI
     ? await putRestApi(ctx, apiId, body, 'overwrite', PARAMETERS, deployable)
     : await importRestApi(ctx, body, PARAMETERS, apiId, deployable);
   const after = await ctx.store.getDefinition(apiId);
-  const deployment = await createDeployment(ctx, apiId, { stageName: request.stageName, description: `archway --import ${basename(request.file)}` });
+  const changes = after ? describeChanges(before, after) : [];
+  // A save that changes nothing (a comment, reformatting) keeps the deployment the stage serves.
+  const serving = before !== undefined && changes.length === 0 ? await ctx.store.getStage(apiId, request.stageName) : undefined;
+  const deploymentId = serving?.deploymentId
+    ?? (await createDeployment(ctx, apiId, { stageName: request.stageName, description: `archway --import ${basename(request.file)}` })).id;
   return {
     apiId,
     stageName: request.stageName,
-    deploymentId: deployment.id,
+    deploymentId,
     created: before === undefined,
+    deployed: serving === undefined,
     warnings: api.warnings ?? [],
-    changes: after ? describeChanges(before, after) : [],
+    changes,
   };
 }

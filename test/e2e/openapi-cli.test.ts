@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APIGatewayClient, GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetDeploymentsCommand, GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/archway.js', import.meta.url));
@@ -114,6 +114,7 @@ describe('archway start --import', () => {
     const result = await run(['start', '--in-memory', '--port', '0', '--log-level', 'warn', '--import', join(FIXTURES, 'broken/malformed-integration.yaml')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('failed: BadRequestException: Unable to parse API definition because of a malformed integration at path /.');
+    expect(result.stdout).not.toContain('listening');
   });
 
   it('refuses --watch without --import', async () => {
@@ -173,6 +174,15 @@ describe('archway start --import --watch', () => {
     writeFileSync(file, original);
     await eventually(async () => (await get(p, apiId, 'dev', '/alpha')).text === '{"name": "alpha"}', 'the fixed file');
     expect((await get(p, apiId, 'dev', '/gamma')).status).toBe(403);
+
+    // a save that changes nothing an API sees (a comment) keeps the deployment
+    const deployments = async () => (await client(p.endpoint).send(new GetDeploymentsCommand({ restApiId: apiId }))).items?.length;
+    await eventually(() => p.output().split('Reloaded').length === 3, 'the fixed file report');
+    const before = await deployments();
+    writeFileSync(file, `# just a comment\n${original}`);
+    await eventually(() => p.output().includes(' kept on stage dev'), 'the no-change report');
+    expect(p.output()).toMatch(/Reloaded .*api\.yaml as API [a-z0-9]+, deployment [a-z0-9]{6} kept on stage dev: .*\n {2}no changes\n/);
+    expect(await deployments()).toBe(before);
   });
 });
 
