@@ -49,6 +49,7 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
     ]),
     (accessKeyId) => (accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey } : undefined),
     logger,
+    options.region,
   );
   const { server, drain } = createArchwayServer({
     controlPlane,

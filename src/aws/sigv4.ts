@@ -68,8 +68,15 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Ar
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-export async function verifySigV4(request: SignedRequest, lookup: CredentialLookup, now = Date.now()): Promise<VerifiedCaller> {
+/**
+ * Verifies a request's SigV4 signature against `lookup`'s secrets. With `region`, a credential
+ * scoped to another region is refused, as AWS's regional endpoints do.
+ */
+export async function verifySigV4(request: SignedRequest, lookup: CredentialLookup, now = Date.now(), region?: string): Promise<VerifiedCaller> {
   const parsed = parseSignature(request);
+  if (region !== undefined && parsed.region !== region) {
+    throw forbidden('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parsed.region}'. `);
+  }
   // Without a signed Host a signature could be replayed against another endpoint.
   if (!parsed.signedHeaders.includes('host')) {
     throw forbidden('IncompleteSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."); // wording as other AWS services answer (unverified for apigateway)
@@ -139,10 +146,14 @@ const signatureMismatch = () =>
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
   );
 
-/** A declared `X-Amz-Content-Sha256` is what gets signed, so it must be the body's real hash. */
+/**
+ * A declared `X-Amz-Content-Sha256` is what the signer hashes, so it must be the body's real
+ * hash: `UNSIGNED-PAYLOAD` (S3's opt-out) would let the body be swapped under a valid signature.
+ * Other AWS services always sign the payload, so any other value does not match.
+ */
 function checkDeclaredPayloadHash(request: SignedRequest): void {
   const declared = headerValue(request.headers['x-amz-content-sha256']);
-  if (declared === undefined || !/^[0-9a-f]{64}$/i.test(declared)) return;
+  if (declared === undefined) return;
   if (createHash('sha256').update(request.body).digest('hex') !== declared.toLowerCase()) throw signatureMismatch();
 }
 

@@ -14,6 +14,7 @@ interface WireResponse extends OperationResponse {
 
 export interface ControlPlaneLog {
   info(entry: Record<string, unknown>, message: string): void;
+  warn(entry: Record<string, unknown>, message: string): void;
   error(entry: Record<string, unknown>, message: string): void;
 }
 
@@ -22,8 +23,12 @@ export class ControlPlane {
   readonly #credentials: CredentialLookup;
   readonly #log: ControlPlaneLog;
 
-  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: ControlPlaneLog) {
+  readonly #region: string;
+
+  /** `region`: the only region a request's credential scope may name. */
+  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: ControlPlaneLog, region: string) {
     this.#services = services;
+    this.#region = region;
     this.#credentials = credentials;
     this.#log = log;
   }
@@ -39,7 +44,7 @@ export class ControlPlane {
     let operation = 'unknown';
     let response: WireResponse;
     try {
-      const caller = await verifySigV4({ method, path, rawQuery, headers: req.headers, body }, this.#credentials);
+      const caller = await verifySigV4({ method, path, rawQuery, headers: req.headers, body }, this.#credentials, Date.now(), this.#region);
       const table = this.#services.get(caller.service);
       if (!table) throw new AwsServiceError('UnknownOperationException', 404, `Service '${caller.service}' is not served by Archway`);
       const query = new URLSearchParams(rawQuery);
@@ -59,10 +64,10 @@ export class ControlPlane {
       if (response.statusCode >= 500) this.#log.error({ err: error, operation }, 'control-plane operation failed');
     }
     writeResponse(res, response, requestId);
-    this.#log.info(
-      { plane: 'control', operation, method, path, status: response.statusCode, latencyMs: Math.round(performance.now() - started) },
-      'request',
-    );
+    const line = { plane: 'control', operation, method, path, status: response.statusCode, latencyMs: Math.round(performance.now() - started) };
+    // A refused signature says why (unknown key, mismatch, clock skew, region) in the log too.
+    if (response.statusCode === 403) this.#log.warn({ ...line, reason: `${response.errorType}: ${(response.body as { message: string }).message}` }, 'request refused');
+    else this.#log.info(line, 'request');
   }
 }
 

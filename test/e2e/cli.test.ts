@@ -59,5 +59,14 @@ describe('archway export against a running Archway', () => {
     const result = await run(['export', 'any', '--endpoint', archway.endpoint, '--admin-credentials', 'wrongkey:secret']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("signed with access key 'wrongkey': --admin-credentials or ARCHWAY_ADMIN_CREDENTIALS must match the running Archway's");
+    // The operator sees why in Archway's own log (written asynchronously: wait for the line).
+    for (let i = 0; i < 100 && !archway.output().includes('request refused'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(archway.output()).toContain('"reason":"UnrecognizedClientException: The security token included in the request is invalid."');
+  });
+
+  it('refuses a region the Archway does not serve, saying which', async () => {
+    const result = await run(['export', 'any', '--endpoint', archway.endpoint, '--region', 'eu-west-1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("archway export: InvalidSignatureException: Credential should be scoped to a valid region, not 'eu-west-1'.");
   });
 });

@@ -5,10 +5,13 @@ import { AwsServiceError } from '../../../src/aws/errors.js';
 
 const lookup = (key: string) => (key === 'AKIDEXAMPLE' ? { secretAccessKey: 'secret' } : undefined);
 
-async function signed(opts: { secret?: string; date?: Date; path?: string; query?: Record<string, string>; body?: string; presign?: boolean; botocore?: boolean } = {}): Promise<SignedRequest> {
+async function signed(opts: {
+  secret?: string; date?: Date; path?: string; query?: Record<string, string>; body?: string; presign?: boolean; botocore?: boolean; region?: string;
+  headers?: Record<string, string>;
+} = {}): Promise<SignedRequest> {
   const signer = new SignatureV4({
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: opts.secret ?? 'secret' },
-    region: 'us-east-1',
+    region: opts.region ?? 'us-east-1',
     service: 'apigateway',
     sha256: NodeSha256,
     // botocore (the AWS CLI) sends no X-Amz-Content-Sha256 and signs Accept.
@@ -20,7 +23,7 @@ async function signed(opts: { secret?: string; date?: Date; path?: string; query
     hostname: '127.0.0.1',
     path: opts.path ?? '/restapis',
     query: opts.query ?? {},
-    headers: { host: '127.0.0.1:4566', 'content-type': 'application/json', ...(opts.botocore && { accept: 'application/json' }) },
+    headers: { host: '127.0.0.1:4566', 'content-type': 'application/json', ...(opts.botocore && { accept: 'application/json' }), ...opts.headers },
     body: opts.body ?? '{"name":"x"}',
   };
   const out = opts.presign
@@ -73,6 +76,20 @@ describe('SigV4 verification', () => {
     expect(error.message).toBe(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
+  });
+
+  it('refuses UNSIGNED-PAYLOAD: the body is always part of the signature', async () => {
+    const unsigned = await signed({ headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    expect((await failure(unsigned)).type).toBe('InvalidSignatureException');
+    unsigned.body = Buffer.from('{"name":"swapped"}');
+    expect((await failure(unsigned)).type).toBe('InvalidSignatureException');
+  });
+
+  it('refuses a credential scoped to another region than the one served', async () => {
+    const request = await signed({ region: 'eu-west-1' });
+    await expect(verifySigV4(request, lookup)).resolves.toMatchObject({ region: 'eu-west-1' });
+    const error = await verifySigV4(request, lookup, Date.now(), 'us-east-1').then(() => undefined, (e: unknown) => e as AwsServiceError);
+    expect(error).toMatchObject({ type: 'InvalidSignatureException', statusCode: 403, message: "Credential should be scoped to a valid region, not 'eu-west-1'. " });
   });
 
   it('refuses a request signed more than 5 minutes ago, or ahead, with AWS messages', async () => {
