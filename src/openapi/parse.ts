@@ -9,11 +9,14 @@ import { isObject, type OpenApiDocument, type OpenApiVersion } from './document.
 const INVALID = 'Invalid OpenAPI input.';
 /** Anchors may be reused, but not to build a billion laughs. */
 const MAX_ALIAS_COUNT = 1000;
+/** Far deeper than any real API document (schemas nest a few dozen levels at most). */
+const MAX_DEPTH = 256;
 
 export function parseOpenApi(body: string | Uint8Array): OpenApiDocument {
   const source = (typeof body === 'string' ? body : Buffer.from(body).toString('utf8')).replace(/^\uFEFF/, '');
   if (source.trim() === '') throw badRequest(INVALID);
   const root = source.trimStart().startsWith('{') ? parseJson(source) : parseYamlText(source);
+  checkDepth(root);
   if (!isObject(root)) throw badRequest(`${INVALID} The document is not an object.`);
   const version = versionOf(root);
   if (root.paths !== undefined && root.paths !== null && !isObject(root.paths)) {
@@ -26,7 +29,30 @@ function parseJson(source: string): unknown {
   try {
     return JSON.parse(source) as unknown;
   } catch (error) {
-    throw badRequest(`${INVALID} JSON error: ${(error as Error).message}`);
+    throw badRequest(`${INVALID} JSON error${jsonErrorPosition(source, (error as Error).message)}: ${(error as Error).message}`);
+  }
+}
+
+/** ` at line L, column C` for a JSON syntax error: V8 gives an offset only for some errors; YAML's parser (JSON is YAML) locates the rest. */
+function jsonErrorPosition(source: string, message: string): string {
+  const offset = /at position (\d+)/.exec(message)?.[1];
+  if (offset !== undefined) {
+    const before = source.slice(0, Number(offset));
+    const line = before.split('\n').length;
+    return ` at line ${line}, column ${Number(offset) - before.lastIndexOf('\n')}`;
+  }
+  const at = parseYaml(source).errors[0]?.linePos?.[0];
+  return at ? ` at line ${at.line}, column ${at.col}` : '';
+}
+
+/** Deeper documents are refused before anything walks them recursively. */
+function checkDepth(root: unknown): void {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DEPTH) throw badRequest(`${INVALID} The document is nested more than ${MAX_DEPTH} levels deep.`);
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
   }
 }
 

@@ -253,6 +253,22 @@ describe('invalid documents: BadRequestException naming what is wrong and where'
     expect(error).toEqual({ name: 'BadRequestException', status: 400, message });
   });
 
+  it('a JSON syntax error names its line and column', async () => {
+    const body = '{\n  "openapi": "3.0.1",\n  "info": { "title": "x" }\n  "paths": {}\n}';
+    const error = await importError(importDoc(body));
+    expect(error).toMatchObject({ name: 'BadRequestException', status: 400 });
+    expect(error.message).toMatch(/^Invalid OpenAPI input\. JSON error at line 4, column 3: /);
+  });
+
+  it('a document nested 50 000 levels deep is "Invalid OpenAPI input.", not a crash', async () => {
+    const deep = `{"openapi": "3.0.1", "info": {"title": "deep"}, "paths": {}, "x-deep": ${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    expect(await importError(importDoc(deep))).toEqual({
+      name: 'BadRequestException', status: 400, message: 'Invalid OpenAPI input. The document is nested more than 256 levels deep.',
+    });
+    const yaml = `openapi: 3.0.1\ninfo: {title: deep}\npaths: {}\nx-deep: ${'['.repeat(5_000)}${']'.repeat(5_000)}\n`;
+    expect(await importError(importDoc(yaml))).toMatchObject({ name: 'BadRequestException', status: 400 });
+  });
+
   it('an empty body is "Invalid OpenAPI input."', async () => {
     expect(await importError(importDoc(''))).toMatchObject({ name: 'BadRequestException', message: 'Invalid OpenAPI input.' });
   });
