@@ -80,6 +80,10 @@ describe('Integrations', () => {
       'AWS ARN for integration must contain path or action', 400);
     await expectError(put({ type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:s3:path/bucket' }), 'BadRequestException',
       "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.", 400);
+    // A Lambda URI must name a function's invocations, or the method could only ever answer 500.
+    for (const uri of ['arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/not a function/invocations', 'arn:aws:apigateway:us-east-1:lambda:path/foo']) {
+      await expectError(put({ type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }), 'BadRequestException', 'Invalid ARN specified in the request', 400);
+    }
     await expectError(put({ type: 'MOCK', timeoutInMillis: 30000 }), 'BadRequestException', 'Timeout should be between 50 ms and 29000 ms', 400);
     await expectError(put({ type: 'MOCK', timeoutInMillis: 49 }), 'BadRequestException', 'Timeout should be between 50 ms and 29000 ms', 400);
     await expectError(put({ type: 'MOCK', requestParameters: { 'integration.request.querystring.x': 'method.request.querystring.x' } }), 'BadRequestException',

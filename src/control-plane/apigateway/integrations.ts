@@ -2,6 +2,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
 // Messages recorded (LocalStack AWS snapshots) or from AWS error reports, unless marked unverified.
 import { badRequest } from '../../aws/errors.js';
+import { functionOfIntegrationUri, parseFunctionName } from '../../functions/arn.js';
 import type { ContentHandling, Integration, IntegrationType, Method, PassthroughBehavior, RestApiDefinition } from '../../model/rest-api.js';
 import type { GatewayEnvironment } from '../../options/gateway-environment.js';
 import type { OperationDefinition } from '../route-table.js';
@@ -43,6 +44,15 @@ function checkAwsUri(type: IntegrationType, uri: string | undefined): void {
   if (type === 'AWS_PROXY' && parts[4] !== 'lambda' && parts[4] !== 'firehose') {
     throw badRequest("Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.");
   }
+  // A Lambda URI names a function to invoke: `…:lambda:path/2015-03-31/functions/{function ARN}/invocations`.
+  if (parts[4] === 'lambda' && !isFunctionInvocation(uri ?? '')) throw badRequest('Invalid ARN specified in the request'); // unverified wording for this case
+}
+
+function isFunctionInvocation(uri: string): boolean {
+  const functionArn = functionOfIntegrationUri(uri);
+  if (functionArn === undefined) return false;
+  // `${stageVariables.x}` stands for any part of the name or qualifier.
+  return parseFunctionName(functionArn.replace(/\$\{stageVariables\.[A-Za-z0-9_]+\}/g, 'x')) !== undefined;
 }
 
 /** Everything PutIntegration checks; UpdateIntegration re-runs it on the patched copy. */
