@@ -4,7 +4,7 @@
 // whenever the file changes). `archway import` / `archway export` talk to a running Archway.
 import { parseStartOptions, describeSettings, OptionsError } from '../options/parse-options.js';
 import { describeExportSettings, describeImportSettings, parseExportCommand, parseImportCommand } from '../options/client-options.js';
-import type { ArchwayOptions } from '../options/options.js';
+import { DEFAULT_OPTIONS, type ArchwayOptions } from '../options/options.js';
 import { startArchway, VERSION, type RunningArchway } from '../main.js';
 import { watchFile } from '../openapi/watch.js';
 import type { FileImportResult } from '../openapi/import-file.js';
@@ -111,6 +111,9 @@ async function start(options: ArchwayOptions): Promise<number> {
   // Only now, once an --import has deployed (or failed with --watch), does Archway say it serves.
   console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
   console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
+  if (!isLoopback(options.host) && sameCredentials(options.adminCredentials, DEFAULT_OPTIONS.adminCredentials)) {
+    console.warn(`Warning: listening on ${options.host} with the default admin credentials test:test: anyone who reaches this port can change your APIs and run code. Set --admin-credentials KEY:SECRET.`);
+  }
   // Handlers first: the next line tells scripts Archway is ready, and they may signal at once.
   const stopped = new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -143,6 +146,13 @@ function report(result: FileImportResult, file: string, base: string, verb: stri
   for (const warning of result.warnings) console.log(`  warning: ${warning}`);
   if (!result.created) console.log(result.changes.length > 0 ? result.changes.map((c) => `  ${c}`).join('\n') : '  no changes');
 }
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+const sameCredentials = (a: ArchwayOptions['adminCredentials'], b: ArchwayOptions['adminCredentials']) =>
+  a.accessKeyId === b.accessKeyId && a.secretAccessKey === b.secretAccessKey;
 
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;

@@ -120,6 +120,14 @@ describe('archway start (the built command)', () => {
     await inFlight;
   });
 
+  it('warns when it serves other machines with the default credentials', async () => {
+    const open = await start(['--in-memory', '--host', '0.0.0.0']);
+    expect(open.output()).toContain('Warning: listening on 0.0.0.0 with the default admin credentials test:test');
+    const guarded = await start(['--in-memory', '--host', '0.0.0.0', '--admin-credentials', 'admin:s3cret']);
+    const local = await start(['--in-memory']);
+    for (const quiet of [guarded, local]) expect(quiet.output()).not.toContain('Warning: listening');
+  });
+
   it('stops with a clear message on a bad flag', async () => {
     await expect(spawnArchway(['--port', 'abc'])).rejects.toThrow(/--port must be 0-65535/);
   });
