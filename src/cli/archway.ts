@@ -3,7 +3,10 @@
 // with `--import FILE` it imports and deploys an OpenAPI file at startup (and with `--watch`,
 // whenever the file changes). `archway import` / `archway export` talk to a running Archway.
 import { parseStartOptions, describeSettings, OptionsError } from '../options/parse-options.js';
-import { describeExportSettings, describeImportSettings, parseExportCommand, parseImportCommand } from '../options/client-options.js';
+import {
+  describeExportSettings, describeImportSettings, describeListSettings, parseExportCommand, parseImportCommand, parseListCommand,
+} from '../options/client-options.js';
+import { formatInventory, readInventory } from './inventory.js';
 import { DEFAULT_OPTIONS, type ArchwayOptions } from '../options/options.js';
 import { startArchway, VERSION, type RunningArchway } from '../main.js';
 import { watchFile } from '../openapi/watch.js';
@@ -13,6 +16,7 @@ import { runExport, runImport } from './commands.js';
 const SUMMARY = `Usage: archway start [options]       run the gateway (control plane and data plane on one port)
        archway import FILE [options] import an OpenAPI file into a running Archway and deploy it
        archway export API_ID [options] write a stage's deployment as OpenAPI
+       archway ls [options]          list a running Archway's APIs, stages, invoke URLs and functions
        archway --version
 
 archway COMMAND --help lists a command's options.`;
@@ -42,7 +46,14 @@ Writes a stage's deployment as OpenAPI (default: oas30, JSON, extensions=apigate
 Options:                            Environment variable                  Meaning
 ${describeExportSettings()}`;
 
-const USAGES: Readonly<Record<string, () => string>> = { start: START_USAGE, import: IMPORT_USAGE, export: EXPORT_USAGE };
+const LS_USAGE = () => `Usage: archway ls [options]
+
+Lists a running Archway's REST APIs with their stages and invoke URLs, and its functions.
+
+Options:                            Environment variable                  Meaning
+${describeListSettings()}`;
+
+const USAGES: Readonly<Record<string, () => string>> = { start: START_USAGE, import: IMPORT_USAGE, export: EXPORT_USAGE, ls: LS_USAGE };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -71,6 +82,11 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'export') {
       await runExport(parseExportCommand(rest, process.env), (text) => process.stdout.write(text));
+      return 0;
+    }
+    if (command === 'ls') {
+      const options = parseListCommand(rest, process.env);
+      for (const line of formatInventory(await readInventory(options, options.endpoint))) console.log(line);
       return 0;
     }
   } catch (error) {
@@ -111,6 +127,7 @@ async function start(options: ArchwayOptions): Promise<number> {
   // Only now, once an --import has deployed (or failed with --watch), does Archway say it serves.
   console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
   console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
+  await printDeployed(archway, options, base);
   if (!isLoopback(options.host) && sameCredentials(options.adminCredentials, DEFAULT_OPTIONS.adminCredentials)) {
     console.warn(`Warning: listening on ${options.host} with the default admin credentials test:test: anyone who reaches this port can change your APIs and run code. Set --admin-credentials KEY:SECRET.`);
   }
@@ -145,6 +162,17 @@ function report(result: FileImportResult, file: string, base: string, verb: stri
   console.log(`${verb} ${file} as API ${result.apiId}, ${deployment} on stage ${result.stageName}: ${base}/_aws/execute-api/${result.apiId}/${result.stageName}/`);
   for (const warning of result.warnings) console.log(`  warning: ${warning}`);
   if (!result.created) console.log(result.changes.length > 0 ? result.changes.map((c) => `  ${c}`).join('\n') : '  no changes');
+}
+
+/** After a restart, what is already there (read through Archway's own control plane). */
+async function printDeployed(archway: RunningArchway, options: ArchwayOptions, base: string): Promise<void> {
+  try {
+    const inventory = await readInventory({ endpoint: archway.endpoint, region: options.region, adminCredentials: options.adminCredentials }, base);
+    if (inventory.apis.length === 0 && inventory.functions.length === 0) return;
+    for (const line of formatInventory(inventory)) console.log(line);
+  } catch (error) {
+    archway.logger.warn({ err: error }, 'could not list what is deployed');
+  }
 }
 
 function isLoopback(host: string): boolean {

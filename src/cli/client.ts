@@ -1,5 +1,5 @@
-// A minimal apigateway client for the CLI: requests to a running Archway's control plane, signed
-// with SigV4 (service `apigateway`) by @smithy/signature-v4, sent with fetch. Answers AWS's error
+// A minimal client for the CLI: requests to a running Archway's control plane, signed
+// with SigV4 (service `apigateway` or `lambda`) by @smithy/signature-v4, sent with fetch. Answers AWS's error
 // envelope as an ApiError. Works from a production install (no AWS SDK needed).
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../aws/sigv4.js';
@@ -35,10 +35,11 @@ export class ControlPlaneClient {
   readonly #signer: SignatureV4;
   readonly #accessKeyId: string;
 
-  constructor(options: ClientOptions) {
+  /** `service`: the credential scope's service, `apigateway` or `lambda`. */
+  constructor(options: ClientOptions, service: 'apigateway' | 'lambda' = 'apigateway') {
     this.#endpoint = new URL(options.endpoint);
     this.#accessKeyId = options.adminCredentials.accessKeyId;
-    this.#signer = new SignatureV4({ credentials: options.adminCredentials, region: options.region, service: 'apigateway', sha256: NodeSha256 });
+    this.#signer = new SignatureV4({ credentials: options.adminCredentials, region: options.region, service, sha256: NodeSha256 });
   }
 
   /** Sends a signed request; a non-2xx answer throws an ApiError with AWS's type and message. */

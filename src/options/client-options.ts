@@ -79,6 +79,14 @@ export function parseExportCommand(argv: string[], env: NodeJS.ProcessEnv): Expo
   return options;
 }
 
+export function parseListCommand(argv: string[], env: NodeJS.ProcessEnv): ClientOptions {
+  const options: ClientOptions = structuredClone(CLIENT_DEFAULTS);
+  const positionals = applySettings(CLIENT_SETTINGS, options, argv, env, true);
+  if (positionals.length > 0) throw new OptionsError('archway ls takes no arguments');
+  return options;
+}
+
+export const describeListSettings = () => describeSettings(CLIENT_SETTINGS as Record<string, Setting<never>>);
 export const describeImportSettings = () => describeSettings(IMPORT_SETTINGS as Record<string, Setting<never>>);
 export const describeExportSettings = () => describeSettings(EXPORT_SETTINGS as Record<string, Setting<never>>);
 

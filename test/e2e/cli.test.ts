@@ -4,7 +4,13 @@
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
+import { createFunction } from '../helpers/lambda.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/archway.js', import.meta.url));
 
@@ -68,5 +74,53 @@ describe('archway export against a running Archway', () => {
     const result = await run(['export', 'any', '--endpoint', archway.endpoint, '--region', 'eu-west-1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("archway export: InvalidSignatureException: Credential should be scoped to a valid region, not 'eu-west-1'.");
+  });
+});
+
+describe('archway ls, and the banner after a restart', () => {
+  it('lists APIs, stages with invoke URLs, and functions', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'archway-ls-'));
+    const first = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
+    const config = { endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+    const apigateway = new APIGatewayClient(config);
+    const lambda = new LambdaClient(config);
+    try {
+      expect(first.output()).not.toContain('REST APIs');
+      const api = await apigateway.send(new CreateRestApiCommand({ name: 'pets', tags: { _custom_id_: 'petsapi001' } }));
+      await apigateway.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+      await apigateway.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'MOCK' }));
+      const deployment = await apigateway.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+      await apigateway.send(new CreateRestApiCommand({ name: 'drafts', tags: { _custom_id_: 'draftsapi1' } }));
+      await createFunction(lambda, 'hello', 'export const handler = async () => 1;');
+
+      const listed = await run(['ls', '--endpoint', first.endpoint]);
+      expect(listed.code).toBe(0);
+      const expected = [
+        'REST APIs:',
+        '  draftsapi1  drafts  (not deployed)',
+        '  petsapi001  pets',
+        `    dev  deployment ${deployment.id}  ${first.endpoint}/_aws/execute-api/petsapi001/dev/`,
+        'Functions:',
+        '  hello  nodejs20.x  index.handler',
+      ];
+      expect(listed.stdout.trim().split('\n')).toEqual(expected);
+
+      first.child.kill('SIGTERM');
+      await first.exited;
+      const second = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
+      try {
+        const banner = second.output();
+        expect(banner).toContain(`    dev  deployment ${deployment.id}  http://localhost:${second.port}/_aws/execute-api/petsapi001/dev/`);
+        expect(banner).toContain('  hello  nodejs20.x  index.handler');
+      } finally {
+        second.child.kill('SIGKILL');
+        await second.exited;
+      }
+    } finally {
+      apigateway.destroy();
+      lambda.destroy();
+      first.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
