@@ -8,7 +8,8 @@
 // (a power of two). A record is 8-byte aligned: a 40-byte header (Int32 size, id, flags,
 // payload bytes, log bytes, memory MB; Float64 duration, Init duration), the payload and the
 // log as UTF-8. A record never wraps: when it does not fit before the end, the writer leaves a
-// WRAP size there and starts the record at offset 0.
+// WRAP size there and starts the record at offset 0. So a record of up to half the capacity
+// always fits once the reader has caught up (ANSWER_INLINE_CHARS of UTF-8 are well within that).
 
 /** One invocation's answer, as the worker gives it. */
 export interface Answer {
