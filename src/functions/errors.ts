@@ -10,6 +10,10 @@ export const invalidRequestContent = (message: string) => new AwsServiceError('I
 export const requestTooLarge = (message: string) => new AwsServiceError('RequestTooLargeException', 413, message);
 /** A request over an operation's size limit: what Lambda's front end answers (413, body `{"Message": …}`). */
 export const requestEntityTooLarge = (message: string) => new AwsServiceError('RequestEntityTooLargeException', 413, message);
+/** A function's concurrency is used up (Invoke API reference). */
+export const tooManyRequests = () => Object.assign(new AwsServiceError('TooManyRequestsException', 429, 'Rate Exceeded.'), {
+  reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+});
 export const preconditionFailed = (message: string) => new AwsServiceError('PreconditionFailedException', 412, message);
 
 /** `Function not found: arn:…` (recorded by LocalStack against AWS). */

@@ -1,4 +1,4 @@
-// The local FunctionInvoker (DESIGN.md §7): runs Node handlers in worker-thread pools, one
+// The local FunctionInvoker: runs Node handlers in worker-thread pools, one
 // pool per function version and code revision. Implements Invoke's semantics (Lambda API
 // reference "Invoke"): RequestResponse → 200 with the result or the error object and
 // `X-Amz-Function-Error: Unhandled`; Event → 202 at once, the invocation runs on; DryRun → 204
@@ -9,13 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../aws/errors.js';
 import { CodeCache } from './code-cache.js';
-import { requestEntityTooLarge } from './errors.js';
+import { requestEntityTooLarge, tooManyRequests } from './errors.js';
 import { LATEST, type FunctionVersionRecord } from './model.js';
 import { allowsInvoke, type InvokeCaller } from './policy.js';
 import type { FunctionRegistry, ResolvedFunction } from './registry.js';
-import {
-  FunctionPool, tooManyRequests, WorkerBudget, type FunctionLogSink, type InvocationOutcome, type InvocationRequest,
-} from './runtime/function-pool.js';
+import { FunctionPool } from './runtime/function-pool.js';
+import type { FunctionLogSink, InvocationOutcome, InvocationRequest } from './runtime/invocation.js';
+import { WorkerBudget } from './runtime/worker-budget.js';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 

@@ -196,6 +196,20 @@ describe('the Init phase is not part of Timeout', () => {
     expect(Number(init?.[1])).toBeGreaterThan(1400);
   });
 
+  it('reports a cold start\'s Init Duration in its REPORT line, a time within the call, and none when warm', async () => {
+    await createFunction(lambda, 'cold-start', 'export const handler = async () => "hello";', { Timeout: 30 });
+    const { value: cold, ms } = await timed(invoke('cold-start', {}, { LogType: 'Tail' }));
+    const report = /^REPORT RequestId: .*$/m.exec(tailOf(cold))?.[0] ?? '';
+    const init = Number(/\tInit Duration: ([\d.]+) ms\t/.exec(report)?.[1]);
+    // The Init phase ran during this call: not longer than the call, nor than the function's Timeout.
+    expect(init).toBeGreaterThan(0);
+    expect(init).toBeLessThan(ms);
+    expect(init).toBeLessThan(30_000);
+    const warm = await invoke('cold-start', {}, { LogType: 'Tail' });
+    expect(tailOf(warm)).toMatch(/^REPORT RequestId: /m);
+    expect(tailOf(warm)).not.toContain('Init Duration');
+  });
+
   it('ends an Init phase past 10 seconds with the call\'s timeout (Timeout shorter than the Init limit)', async () => {
     await createFunction(lambda, 'stuck-init', `await new Promise(() => setInterval(() => {}, 1000));
       export const handler = async () => 'never';`, { Timeout: 1 });
