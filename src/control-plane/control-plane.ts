@@ -6,16 +6,15 @@ import { AwsServiceError } from '../aws/errors.js';
 import { newRequestId } from '../aws/ids.js';
 import { verifySigV4, type CredentialLookup } from '../aws/sigv4.js';
 import type { OperationResponse, RouteTable } from './route-table.js';
+import type { Logger } from '../observability/logger.js';
 
 /** An operation's answer as written on the wire; errors carry their AWS exception name. */
 interface WireResponse extends OperationResponse {
   errorType?: string;
 }
 
-export interface ControlPlaneLog {
-  info(entry: Record<string, unknown>, message: string): void;
-  error(entry: Record<string, unknown>, message: string): void;
-}
+/** What the control plane logs with: one line per call, and unexpected failures. */
+export type ControlPlaneLog = Pick<Logger, 'info' | 'error'>;
 
 export class ControlPlane {
   readonly #services: ReadonlyMap<string, RouteTable>;

@@ -36,10 +36,14 @@ const api = buildApi({
   },
 });
 
+/** The steps a method runs in a stage after routing, request then response phase. */
 const stageNames = (resourcePath: string, verb: string) => {
   const compiled = compileDeployment(api, 'd1');
+  const stage = compileStage(compiled, { stageName: 'dev', deploymentId: 'd1', variables: {}, methodSettings: {}, tracingEnabled: false });
   const resource = Object.values(api.resources).find((r) => r.path === resourcePath)!;
-  return compiled.methods.get(resource.id)![verb].stages.map((stage) => stage.name);
+  const { steps } = stage.methods[compiled.methods.get(resource.id)![verb].index];
+  const names = [...steps.request, ...steps.response].map((step) => step.name);
+  return names.slice(names.indexOf('route') + 1);
 };
 
 describe('compileDeployment', () => {
