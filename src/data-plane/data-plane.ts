@@ -143,7 +143,7 @@ export class DataPlane {
     void this.#answer(req, res, target, TOO_LARGE_STEPS);
   }
 
-  /** Unknown API → 404; known API, unknown or missing stage → 403 (data-plane.md §2 step 1). */
+  /** Unknown API → 404; known API, unknown or missing stage → 403, as AWS answers. */
   #unresolved(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
     const deployments = this.#deployments;
     if (deployments.hasApi(target.apiId)) return this.#answer(req, res, target, FORBIDDEN_STEPS);

@@ -1,10 +1,11 @@
-// The two Lambda integration types (DESIGN.md §6–§7): AWS_PROXY and AWS with a Lambda URI
+// The two Lambda integration types (AWS Developer Guide "Lambda integrations for REST APIs"):
+// AWS_PROXY and AWS with a Lambda URI
 // (`arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`, where the
 // ARN may hold `${stageVariables.x}` and a version or alias qualifier). Both hand the payload
 // the request steps built to the FunctionInvoker and turn its answer into the endpoint
-// response. Failures to invoke become AWS's answers (data-plane.md §5):
-// a missing function, a refused permission or Lambda throttling → 500 "Internal server error";
-// a payload over Lambda's 6 MB → 413 "Request Too Long"; the integration timeout → 504.
+// response. Failures to invoke become AWS's answers: a missing function, a refused permission
+// or Lambda throttling → 500 "Internal server error"; a payload over Lambda's 6 MB → 413
+// "Request Too Long"; the integration timeout → 504.
 import type { EndpointResponse, FunctionRequest, Integration } from './types.js';
 import { AwsServiceError } from '../aws/errors.js';
 import { ApiConfigurationError, InternalServerError, IntegrationTimeoutError, type GatewayError } from '../data-plane/errors/gateway-error.js';

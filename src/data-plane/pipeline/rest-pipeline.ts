@@ -1,4 +1,4 @@
-// The REST API pipeline in AWS's order (data-plane.md §2; docs/architecture.md). A stage runs
+// The REST API pipeline in AWS's order (docs/architecture.md). A stage runs
 // parse and route; route then hands the request to the matched method's plan, whose steps are
 // chosen once, when the stage is compiled, from the candidates below: each is in the plan only
 // if its predicate holds for (stage settings, method, integration), so what a method does not
@@ -32,7 +32,7 @@ interface Candidate {
 
 const always = () => true;
 const type = (...types: IntegrationPlan['type'][]) => ({ integration }: PlanInput) => types.includes(integration.type);
-/** Parameter mapping and templates apply to every type but Lambda proxy (lambda-events.md §1). */
+/** Parameter mapping and templates apply to every type but Lambda proxy (AWS Developer Guide "Set up Lambda proxy integrations"). */
 const mapped = ({ integration }: PlanInput) => integration.type !== 'AWS_PROXY' && integration.requestParameters.length > 0;
 const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PROXY' && integration.type !== 'AWS_PROXY'
   && (integration.requestTemplates !== undefined || integration.passthroughBehavior === 'NEVER' || integration.contentHandling !== undefined);

@@ -90,7 +90,7 @@ export const proxyIntegrationResponse: Step<RestRoutedContext> = {
         body = decodeBuffered(Buffer.isBuffer(body) ? body : body.completeBody!, encoding!, ctx.services.env.limits.maxResponseBodyBytes);
       } else {
         const limit = new ByteLimit(ctx.services.env.limits.maxResponseBodyBytes);
-        // pipeline destroys every stage on a failure: a cap or a corrupt body also stops the backend.
+        // stream.pipeline destroys every stream on a failure: a cap or a corrupt body also stops the backend.
         body = new ReadableBody(pipeline(toReadable(body), decoder(), limit, ignore));
       }
     }

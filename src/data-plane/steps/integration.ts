@@ -1,6 +1,7 @@
-// Integration (data-plane.md §2 step 11): hands the integration request the earlier steps
-// built to the dispatcher chosen when the deployment was compiled, and keeps its endpoint
-// response. MOCK has no request step: its request is the template output (or the body).
+// Integration (AWS Developer Guide "Integrations for REST APIs"): hands the integration request
+// the earlier steps built to the dispatcher chosen when the deployment was compiled, and keeps
+// its endpoint response. MOCK has no request step: its request is the template output (or the
+// body).
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import type { EndpointResponse, IntegrationRequest } from '../../integrations/types.js';

@@ -1,4 +1,4 @@
-// Answers before any stage's steps (data-plane.md §2 step 1): an unknown API → 404, a known API
+// Answers before any stage's steps: an unknown API → 404, a known API
 // with an unknown or missing stage (or its default endpoint disabled) → 403, as on AWS; and a
 // body declared over the payload limit with `Expect: 100-continue` → 413 at once. Each is a
 // one-step list, so these answers go through the same delivery and finalizers as any other.
