@@ -13,15 +13,14 @@ interface WireResponse extends OperationResponse {
   errorType?: string;
 }
 
-/** What the control plane logs with: one line per call, and unexpected failures. */
-export type ControlPlaneLog = Pick<Logger, 'info' | 'error'>;
 
 export class ControlPlane {
   readonly #services: ReadonlyMap<string, RouteTable>;
   readonly #credentials: CredentialLookup;
-  readonly #log: ControlPlaneLog;
+  /** One line per call, and unexpected failures. */
+  readonly #log: Pick<Logger, 'info' | 'error'>;
 
-  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: ControlPlaneLog) {
+  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: Pick<Logger, 'info' | 'error'>) {
     this.#services = services;
     this.#credentials = credentials;
     this.#log = log;
