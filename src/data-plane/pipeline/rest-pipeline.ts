@@ -1,9 +1,9 @@
-// The REST API pipeline in AWS's order (docs/architecture.md). A stage runs
-// parse and route; route then hands the request to the matched method's plan, whose steps are
-// chosen once, when the stage is compiled, from the candidates below: each is in the plan only
-// if its predicate holds for (stage settings, method, integration), so what a method does not
-// use costs nothing. Later issues add, between route and the integration request: resource
-// policy, authorize, API key and usage plan, throttle, validate, cache.
+// The REST API pipeline in AWS's order (docs/architecture.md). A stage runs parse and route;
+// route then hands the request to the matched method's plan, whose steps are chosen once, when
+// the stage is compiled, from the candidates below: each is in the plan only if its predicate
+// holds for (stage settings, method, integration), so what a method does not use costs nothing.
+// The error step renders failures as gateway responses; the finalizers belong to the caller
+// (the DataPlane's request log; TestInvokeMethod has none).
 import type { MethodSetting } from '../../model/rest-api.js';
 import type { CompiledMethod, IntegrationPlan } from '../../compiler/types.js';
 import type { Step, StepList } from './step.js';
@@ -37,25 +37,26 @@ const mapped = ({ integration }: PlanInput) => integration.type !== 'AWS_PROXY' 
 const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PROXY' && integration.type !== 'AWS_PROXY'
   && (integration.requestTemplates !== undefined || integration.passthroughBehavior === 'NEVER' || integration.contentHandling !== undefined);
 
-const REQUEST_STEPS: readonly Candidate[] = [
-  { step: parse, when: always }, //                          method override, body (413)
-  { step: route, when: always }, //                          resource + method (403 Missing Authentication Token)
-  { step: requestParameters, when: mapped }, //             integration.request.* ← method request
-  { step: requestTemplate, when: templated }, //            template / passthrough (415), content handling
-  { step: httpRequest, when: type('HTTP') }, //             the endpoint request
+const REQUEST_STEPS = [
+  { step: parse, when: always }, //                              method override, body (413)
+  { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
+  // resource policy, authorize, API key, throttle, validate, cache: later issues
+  { step: requestParameters, when: mapped }, //                  integration.request.* ← method request
+  { step: requestTemplate, when: templated }, //                 template / passthrough (415), content handling
+  { step: httpRequest, when: type('HTTP') }, //                  the integration request
   { step: httpProxyRequest, when: type('HTTP_PROXY') },
   { step: lambdaRequest, when: type('AWS') },
   { step: lambdaProxyRequest, when: type('AWS_PROXY') },
-  { step: mockIntegration, when: type('MOCK') }, //         the integration
+  { step: mockIntegration, when: type('MOCK') }, //              the integration
   { step: integration, when: type('HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PROXY') },
-];
+] as const satisfies readonly Candidate[];
 
-const RESPONSE_STEPS: readonly Candidate[] = [
+const RESPONSE_STEPS = [
   { step: proxyIntegrationResponse, when: type('HTTP_PROXY') }, // integration response
   { step: lambdaProxyResponse, when: type('AWS_PROXY') },
   { step: integrationResponse, when: type('HTTP', 'MOCK', 'AWS') },
   { step: methodResponse, when: type('HTTP', 'MOCK', 'AWS') }, //  method response
-];
+] as const satisfies readonly Candidate[];
 
 /** What a stage runs before a method is known. */
 export const REST_STAGE_STEPS: StepList<RestContext> = Object.freeze({
@@ -68,14 +69,19 @@ export const REST_STAGE_STEPS: StepList<RestContext> = Object.freeze({
 export function planMethodSteps(method: CompiledMethod, settings: Readonly<MethodSetting>): StepList<RestRoutedContext> {
   const problem = configurationError(method.integration);
   if (problem !== undefined || method.integration === undefined) {
-    return Object.freeze({ request: Object.freeze([parse, route, failing(problem ?? 'No integration defined for method')]), response: Object.freeze([]), error: renderError });
+    const request = [parse, route, failing(problem ?? 'No integration defined for method')];
+    return Object.freeze({ request: Object.freeze(request), response: Object.freeze([]), error: renderError });
   }
   const input: PlanInput = { settings, method, integration: method.integration };
   return Object.freeze({
-    request: Object.freeze(REQUEST_STEPS.filter((candidate) => candidate.when(input)).map((candidate) => candidate.step)),
-    response: Object.freeze(RESPONSE_STEPS.filter((candidate) => candidate.when(input)).map((candidate) => candidate.step)),
+    request: chosen(REQUEST_STEPS, input),
+    response: chosen(RESPONSE_STEPS, input),
     error: renderError,
   });
+}
+
+function chosen(candidates: readonly Candidate[], input: PlanInput): readonly Step<RestRoutedContext>[] {
+  return Object.freeze(candidates.filter((candidate) => candidate.when(input)).map((candidate) => candidate.step));
 }
 
 /** A method the deployment cannot serve: a 500 API_CONFIGURATION_ERROR with this reason in the request log. */
