@@ -12,7 +12,7 @@ import { ControlPlane } from './control-plane/control-plane.js';
 import { RouteTable } from './control-plane/route-table.js';
 import { apigatewayOperations } from './control-plane/apigateway/index.js';
 import { createArchwayServer } from './server.js';
-import { createLogger, logDataPlaneRequest, type Logger } from './observability/logger.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
 import { lambdaOperations } from './control-plane/lambda/index.js';
@@ -37,7 +37,7 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const events = new InProcessDeploymentEvents();
   const functions = await startFunctions(options, store.functions, logger);
-  const dataPlane = new DataPlane({ env, store, events, functions: functions.runtime, onRequestLogged: (entry) => logDataPlaneRequest(logger, entry) });
+  const dataPlane = new DataPlane({ env, store, events, functions: functions.runtime, log: logger });
   await dataPlane.start();
 
   const admin = options.adminCredentials;

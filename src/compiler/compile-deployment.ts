@@ -1,11 +1,13 @@
-// Deployment snapshot → frozen CompiledDeployment (DESIGN.md §3): the route table and, per
-// method, a plan whose templates, selection patterns, parameter mappings and uri are compiled
-// once. A stage is a cheap wrapper around it (compileStage), so a stage-variable change reuses
-// the compiled deployment.
+// Deployment snapshot → frozen CompiledDeployment (docs/architecture.md): the route table and,
+// per method, the integration's templates, selection patterns, parameter mappings, uri and
+// dispatcher, compiled once. A stage (compileStage) adds, per method, the effective method
+// settings and the steps in AWS order; a stage change reuses the compiled deployment.
 import type { Integration, Method, MethodSetting, RestApiDefinition, StageRecord } from '../model/rest-api.js';
 import { LIMITS } from '../options/limits.js';
 import { RestRouter, type RouteDefinition } from '../routing/rest-router.js';
-import { planMethodStages } from '../data-plane/pipeline/rest-pipeline.js';
+import { planMethodSteps, REST_STAGE_STEPS } from '../data-plane/pipeline/rest-pipeline.js';
+import type { IntegrationRegistry } from '../integrations/index.js';
+import { effectiveMethodSetting } from './method-settings.js';
 import { BinaryMediaTypes } from './binary-media-types.js';
 import { compileGatewayResponses } from './gateway-responses.js';
 import { compileRequestParameters, compileResponseParameters } from './parameter-mapping.js';
@@ -13,47 +15,44 @@ import { compileSelectionPattern } from './selection-pattern.js';
 import { TemplateSet } from './templates.js';
 import { UriTemplate } from './uri-template.js';
 import { FunctionReference, functionOfIntegrationUri } from '../functions/arn.js';
-import type { CompiledDeployment, CompiledIntegrationResponse, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
+import type { CompiledDeployment, CompiledIntegrationResponse, CompiledMethod, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
 
 export interface CompileOptions {
   /** Used when an integration has no timeoutInMillis (AWS default 29 000 ms). */
   defaultTimeoutMs?: number;
+  /** Where each integration's dispatcher comes from; without it, integrations answer 500. */
+  integrations?: IntegrationRegistry;
 }
 
 export function compileDeployment(snapshot: RestApiDefinition, deploymentId: string, options: CompileOptions = {}): CompiledDeployment {
-  const routes: RouteDefinition<MethodPlan>[] = [];
-  const methods = new Map<string, Readonly<Record<string, MethodPlan>>>();
+  const routes: RouteDefinition<CompiledMethod>[] = [];
+  const methods = new Map<string, Readonly<Record<string, CompiledMethod>>>();
+  let methodCount = 0;
   for (const resource of Object.values(snapshot.resources)) {
-    const byVerb: Record<string, MethodPlan> = {};
+    const byVerb: Record<string, CompiledMethod> = {};
     for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
       if (method === undefined) continue;
-      byVerb[verb] = compileMethod(resource.id, resource.path, verb, method, options);
+      byVerb[verb] = compileMethod(methodCount++, resource.id, resource.path, verb, method, options);
     }
     Object.freeze(byVerb);
     methods.set(resource.id, byVerb);
     if (Object.keys(byVerb).length > 0) routes.push({ path: resource.path, methods: byVerb });
   }
   return Object.freeze({
-    restApiId: snapshot.api.id,
+    apiId: snapshot.api.id,
     deploymentId,
     api: Object.freeze({ ...snapshot.api }),
     router: RestRouter.build(routes),
     methods,
+    methodCount,
     gatewayResponses: compileGatewayResponses(snapshot.gatewayResponses),
     binaryMediaTypes: new BinaryMediaTypes(snapshot.api.binaryMediaTypes),
   });
 }
 
-function compileMethod(resourceId: string, resourcePath: string, verb: string, method: Method, options: CompileOptions): MethodPlan {
+function compileMethod(index: number, resourceId: string, resourcePath: string, verb: string, method: Method, options: CompileOptions): CompiledMethod {
   const integration = method.methodIntegration === undefined ? undefined : compileIntegration(method, method.methodIntegration, options);
-  return Object.freeze({
-    resourceId,
-    resourcePath,
-    httpMethod: verb,
-    method,
-    integration,
-    stages: Object.freeze(planMethodStages(integration)),
-  });
+  return Object.freeze({ index, resourceId, resourcePath, httpMethod: verb, method, integration });
 }
 
 function compileIntegration(method: Method, integration: Integration, options: CompileOptions): IntegrationPlan {
@@ -74,6 +73,7 @@ function compileIntegration(method: Method, integration: Integration, options: C
     else if (compiled.pattern !== undefined) patternResponses.push(compiled);
   }
   const proxy = integration.type === 'HTTP_PROXY' || integration.type === 'AWS_PROXY';
+  const insecureTls = integration.tlsConfig?.insecureSkipVerification === true;
   return Object.freeze({
     type: integration.type,
     httpMethod: integration.httpMethod,
@@ -87,8 +87,9 @@ function compileIntegration(method: Method, integration: Integration, options: C
     timeoutMs: integration.timeoutInMillis > 0 ? integration.timeoutInMillis : options.defaultTimeoutMs ?? LIMITS.defaultIntegrationTimeoutMs,
     patternResponses: Object.freeze(patternResponses),
     defaultResponse,
-    insecureTls: integration.tlsConfig?.insecureSkipVerification === true,
+    insecureTls,
     methodResponses: new Map(Object.values(method.methodResponses ?? {}).map((response) => [response.statusCode, response])),
+    dispatcher: options.integrations?.dispatcherFor(integration.type, { insecureTls }),
   });
 }
 
@@ -98,16 +99,26 @@ function lambdaFunctionOf(integration: Integration): FunctionReference | undefin
   return arn === undefined ? undefined : FunctionReference.compile(arn);
 }
 
-/** The per-stage wrapper: nothing is compiled here. */
+/** A stage of a compiled deployment: per method, its effective settings and its steps. */
 export function compileStage(deployment: CompiledDeployment, stage: Pick<StageRecord, 'stageName' | 'deploymentId' | 'variables' | 'methodSettings' | 'tracingEnabled'>): CompiledStage {
+  const methodSettings = Object.freeze({ ...(stage.methodSettings ?? {}) }) as Readonly<Record<string, MethodSetting>>;
+  const methods: MethodPlan[] = new Array<MethodPlan>(deployment.methodCount);
+  for (const byVerb of deployment.methods.values()) {
+    for (const method of Object.values(byVerb)) {
+      const settings = effectiveMethodSetting(methodSettings, method.resourcePath, method.httpMethod);
+      methods[method.index] = Object.freeze({ ...method, settings, steps: planMethodSteps(method, settings) });
+    }
+  }
   return Object.freeze({
-    restApiId: deployment.restApiId,
+    apiId: deployment.apiId,
     stageName: stage.stageName,
     deploymentId: deployment.deploymentId,
     deployment,
     // Prototype-less, so that `${stageVariables.constructor}` is an unset variable, not Object.
     variables: Object.freeze(Object.assign(Object.create(null) as Record<string, string>, stage.variables)),
-    methodSettings: Object.freeze({ ...(stage.methodSettings ?? {}) }) as Readonly<Record<string, MethodSetting>>,
+    methodSettings,
     tracingEnabled: stage.tracingEnabled ?? false,
+    steps: REST_STAGE_STEPS,
+    methods: Object.freeze(methods),
   });
 }

@@ -70,7 +70,7 @@ export class TemplateSet {
     this.#first = byType.entries().next().value as [string, CompiledTemplate | null];
   }
 
-  /** Undefined when there is no template at all (so no template stage is planned). */
+  /** Undefined when there is no template at all (so no template step is planned). */
   static compile(templates: Readonly<Record<string, string | null>> | undefined): TemplateSet | undefined {
     if (templates === undefined) return undefined;
     const byType = new Map<string, CompiledTemplate | null>();

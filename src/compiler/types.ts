@@ -1,11 +1,13 @@
-// What the compiler produces: a frozen CompiledDeployment per deployment snapshot and a cheap
-// CompiledStage wrapper per stage (DESIGN.md §3). Nothing here is parsed again per request.
+// What the compiler produces: a frozen CompiledDeployment per deployment snapshot and, per
+// stage, a CompiledStage holding each method's plan (effective settings, steps in AWS order).
+// Nothing here is parsed again per request (docs/architecture.md).
 import type {
   ContentHandling, IntegrationType, Method, MethodResponse, MethodSetting, PassthroughBehavior, RestApi,
 } from '../model/rest-api.js';
 import type { RestRouter } from '../routing/rest-router.js';
-import type { Stage } from '../data-plane/pipeline/stage.js';
-import type { RoutedContext } from '../data-plane/pipeline/context.js';
+import type { StepList } from '../data-plane/pipeline/step.js';
+import type { RestContext, RestRoutedContext } from '../data-plane/pipeline/rest-context.js';
+import type { Integration } from '../integrations/types.js';
 import type { BinaryMediaTypes } from './binary-media-types.js';
 import type { CompiledGatewayResponses } from './gateway-responses.js';
 import type { CompiledHeaderParameter, CompiledRequestParameter } from './parameter-mapping.js';
@@ -42,37 +44,53 @@ export interface IntegrationPlan {
   readonly insecureTls: boolean;
   /** Method responses by status code. */
   readonly methodResponses: ReadonlyMap<string, MethodResponse>;
+  /** Who calls the endpoint; undefined when this type is not supported here (a 500). */
+  readonly dispatcher: Integration | undefined;
 }
 
-export interface MethodPlan {
+/** A method of a deployment, the same in every stage. */
+export interface CompiledMethod {
+  /** Its position in every CompiledStage's `methods`. */
+  readonly index: number;
   readonly resourceId: string;
   readonly resourcePath: string;
   /** As declared: a verb or `ANY`. */
   readonly httpMethod: string;
   readonly method: Readonly<Method>;
   readonly integration: IntegrationPlan | undefined;
-  /** The stages this method needs after routing, in AWS order. */
-  readonly stages: readonly Stage<RoutedContext>[];
+}
+
+/** A method as one stage runs it: its effective settings and its steps in AWS order. */
+export interface MethodPlan extends CompiledMethod {
+  /** The stage's method settings merged for this method, most specific wins. */
+  readonly settings: Readonly<MethodSetting>;
+  readonly steps: StepList<RestRoutedContext>;
 }
 
 export interface CompiledDeployment {
-  readonly restApiId: string;
+  readonly apiId: string;
   readonly deploymentId: string;
   readonly api: Readonly<RestApi>;
-  readonly router: RestRouter<MethodPlan>;
-  /** resourceId → verb → plan (TestInvokeMethod addresses methods this way). */
-  readonly methods: ReadonlyMap<string, Readonly<Record<string, MethodPlan>>>;
+  readonly router: RestRouter<CompiledMethod>;
+  /** resourceId → verb → method (TestInvokeMethod addresses methods this way). */
+  readonly methods: ReadonlyMap<string, Readonly<Record<string, CompiledMethod>>>;
+  /** How many methods (the length of every CompiledStage's `methods`). */
+  readonly methodCount: number;
   readonly gatewayResponses: CompiledGatewayResponses;
   readonly binaryMediaTypes: BinaryMediaTypes;
 }
 
-/** A stage: the compiled deployment it points at plus what the stage itself sets. */
+/** An API Gateway stage: the compiled deployment it points at, what the stage sets, and its method plans. */
 export interface CompiledStage {
-  readonly restApiId: string;
+  readonly apiId: string;
   readonly stageName: string;
   readonly deploymentId: string;
   readonly deployment: CompiledDeployment;
   readonly variables: Readonly<Record<string, string>>;
   readonly methodSettings: Readonly<Record<string, MethodSetting>>;
   readonly tracingEnabled: boolean;
+  /** The steps before a method is known (parse, route). */
+  readonly steps: StepList<RestContext>;
+  /** Each method's plan, by CompiledMethod.index. */
+  readonly methods: readonly MethodPlan[];
 }

@@ -6,27 +6,24 @@ import { AwsServiceError } from '../aws/errors.js';
 import { newRequestId } from '../aws/ids.js';
 import { verifySigV4, type CredentialLookup } from '../aws/sigv4.js';
 import type { OperationResponse, RouteTable } from './route-table.js';
+import type { Logger } from '../observability/logger.js';
 
 /** An operation's answer as written on the wire; errors carry their AWS exception name. */
 interface WireResponse extends OperationResponse {
   errorType?: string;
 }
 
-export interface ControlPlaneLog {
-  info(entry: Record<string, unknown>, message: string): void;
-  warn(entry: Record<string, unknown>, message: string): void;
-  error(entry: Record<string, unknown>, message: string): void;
-}
 
 export class ControlPlane {
   readonly #services: ReadonlyMap<string, RouteTable>;
   readonly #credentials: CredentialLookup;
-  readonly #log: ControlPlaneLog;
+  /** One line per call, refused signatures, and unexpected failures. */
+  readonly #log: Pick<Logger, 'info' | 'warn' | 'error'>;
 
   readonly #region: string;
 
   /** `region`: the only region a request's credential scope may name. */
-  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: ControlPlaneLog, region: string) {
+  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: Pick<Logger, 'info' | 'warn' | 'error'>, region: string) {
     this.#services = services;
     this.#region = region;
     this.#credentials = credentials;

@@ -1,27 +1,32 @@
-// The REST data plane (DESIGN.md §4–§6): resolves (api, stage) from the deployments table,
-// runs the pipeline, writes the response (bodies piped, never buffered for HTTP_PROXY) and
-// always runs the request-log finalizer. Owns the one keep-alive undici Agent all HTTP
-// integrations share. The listener that parses the URL forms is the lead's src/server.ts.
+// The data plane (docs/architecture.md): resolves (api, stage) from the deployments table, runs
+// the request through the stage's steps, writes the response (bodies piped, never buffered for
+// HTTP_PROXY) and runs the finalizers (the request log) once, whatever happened. Owns the one
+// keep-alive undici Agent all HTTP integrations share. The listener that parses the URL forms
+// is src/server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import type { GatewayEnvironment } from '../options/gateway-environment.js';
 import type { ConfigStore } from '../store/config-store.js';
 import type { DeploymentEvents } from '../sync/deployment-events.js';
-import { newExtendedRequestId, newRequestId } from '../aws/ids.js';
+import type { Logger } from '../observability/logger.js';
 import { createIntegrations } from '../integrations/index.js';
 import type { FunctionInvoker } from '../functions/local-runtime.js';
+import type { CompileOptions } from '../compiler/compile-deployment.js';
 import { DeploymentsTable } from './deployments.js';
-import { InvocationContext, type DataPlaneLogger, type PipelineServices } from './pipeline/context.js';
-import { REST_PIPELINE } from './pipeline/rest-pipeline.js';
-import { runStages } from './pipeline/runner.js';
+import { InvocationContext, type MethodRequestInit, type PipelineServices } from './pipeline/context.js';
+import { RestContext } from './pipeline/rest-context.js';
+import { PipelineRunner } from './pipeline/runner.js';
+import type { StepList } from './pipeline/step.js';
 import type { GatewayOutput } from './pipeline/response.js';
-import { renderError } from './stages/error.js';
+import { FORBIDDEN_STEPS, TOO_LARGE_STEPS, UNKNOWN_API_STEPS } from './steps/unresolved.js';
+import { requestLog, type RequestLogEntry } from './finalizers/request-log.js';
 import { ClientAbortedError } from '../request-body.js';
 import { InternalServerError, RequestTooLargeError } from './errors/gateway-error.js';
-import { renderGatewayResponse } from './errors/render.js';
+
+export type { RequestLogEntry };
 
 export interface DataPlaneTarget {
-  restApiId: string;
+  apiId: string;
   /** undefined when the URL had no stage segment. */
   stageName: string | undefined;
   /** Raw resource path after the stage, '/' at least, percent-encoding kept. */
@@ -31,26 +36,14 @@ export interface DataPlaneTarget {
   defaultEndpoint: boolean;
 }
 
-export interface RequestLogEntry {
-  method: string;
-  /** The resource path after the stage, as requested. */
-  path: string;
-  restApiId: string;
-  stage: string | undefined;
-  status: number;
-  latencyMs: number;
-  requestId: string;
-  /** For every 5xx (and aborted requests): why. */
-  error?: string;
-}
-
 export interface DataPlaneDeps {
   env: GatewayEnvironment;
   store: ConfigStore;
   events: DeploymentEvents;
+  /** The request log and the data plane's warnings go here. */
+  log: Logger;
+  /** Also handed every request-log entry (tests, embedders). */
   onRequestLogged?: (entry: RequestLogEntry) => void;
-  /** pino-compatible; defaults to stderr. */
-  log?: DataPlaneLogger;
   /** Runs Lambda functions for AWS/AWS_PROXY integrations. */
   functions?: FunctionInvoker;
 }
@@ -64,17 +57,8 @@ type TrackedResponse = ServerResponse & { [CONTEXT]?: InvocationContext };
 
 /** The client went away: an integration call still waiting for its answer is cancelled. */
 function onResponseClose(this: TrackedResponse): void {
-  const pending = this[CONTEXT]?.pendingIntegration;
-  if (pending !== undefined) pending.cancel(new ClientAbortedError('client closed the connection before the endpoint answered'));
+  this[CONTEXT]?.pending?.cancel(new ClientAbortedError('client closed the connection before the endpoint answered'));
 }
-
-/** Status recorded for a request whose client went away before an answer (nginx's convention). */
-const CLIENT_CLOSED = 499;
-
-const STDERR_LOGGER: DataPlaneLogger = {
-  warn: (details, message) => console.warn(`[data-plane] ${message}`, details),
-  error: (details, message) => console.error(`[data-plane] ${message}`, details),
-};
 
 export class DataPlane {
   readonly #deps: DataPlaneDeps;
@@ -83,31 +67,44 @@ export class DataPlane {
   /** Connecting is part of the integration deadline; undici's own connect timeout never cuts it shorter. */
   readonly #connect: { timeout: number };
   readonly #services: PipelineServices;
+  readonly #compileOptions: CompileOptions;
   readonly #deployments: DeploymentsTable;
-  readonly #onRequestLogged: ((entry: RequestLogEntry) => void) | undefined;
+  readonly #runner: PipelineRunner<InvocationContext>;
 
   constructor(deps: DataPlaneDeps) {
     this.#deps = deps;
-    const log = deps.log ?? STDERR_LOGGER;
     this.#connect = { timeout: deps.env.limits.maxIntegrationTimeoutMs };
     this.#agent = new Agent({ ...AGENT_OPTIONS, connect: this.#connect });
-    this.#services = Object.freeze({ env: deps.env, integrations: createIntegrations(this.#agent, () => this.#insecure(), deps.functions), log });
-    this.#deployments = new DeploymentsTable({
-      store: deps.store,
-      events: deps.events,
-      log,
-      compileOptions: { defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs },
+    this.#services = Object.freeze({ env: deps.env, log: deps.log });
+    this.#compileOptions = Object.freeze({
+      defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs,
+      integrations: createIntegrations({
+        dispatcher: this.#agent,
+        insecure: () => this.#insecure(),
+        functions: deps.functions,
+        maxResponseBodyBytes: deps.env.limits.maxResponseBodyBytes,
+      }),
     });
-    this.#onRequestLogged = deps.onRequestLogged;
+    this.#deployments = new DeploymentsTable({ store: deps.store, events: deps.events, log: deps.log, compileOptions: this.#compileOptions });
+    this.#runner = new PipelineRunner<InvocationContext>({
+      deliver: (ctx, finish) => this.#deliver(ctx, finish),
+      finalizers: [requestLog(deps.log, deps.onRequestLogged)],
+      log: deps.log,
+    });
   }
 
   get deployments(): DeploymentsTable {
     return this.#deployments;
   }
 
-  /** What stages share (TestInvokeMethod runs the same stages with them). */
+  /** What steps share (TestInvokeMethod runs the same steps with them). */
   get services(): PipelineServices {
     return this.#services;
+  }
+
+  /** How this data plane compiles deployments (its integrations' dispatchers). */
+  get compileOptions(): CompileOptions {
+    return this.#compileOptions;
   }
 
   start(): Promise<void> {
@@ -129,123 +126,12 @@ export class DataPlane {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
-    const stage = target.stageName === undefined ? undefined : this.#deployments.get(target.restApiId, target.stageName);
+    const stage = target.stageName === undefined ? undefined : this.#deployments.get(target.apiId, target.stageName);
     if (stage === undefined) return this.#unresolved(req, res, target);
     if (target.defaultEndpoint && stage.deployment.api.disableExecuteApiEndpoint) {
-      return this.#plain(req, res, target, 403, 'ForbiddenException', 'Forbidden');
+      return this.#answer(req, res, target, FORBIDDEN_STEPS);
     }
-
-    const ctx = new InvocationContext({
-      httpMethod: req.method ?? 'GET',
-      path: target.path,
-      rawQuery: target.rawQuery,
-      rawHeaders: req.rawHeaders,
-      sourceIp: sourceIpOf(req),
-      protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
-      incoming: req,
-    }, stage, this.#services);
-    (res as TrackedResponse)[CONTEXT] = ctx;
-    res.on('close', onResponseClose);
-
-    let result: void | Promise<void>;
-    try {
-      result = runStages(ctx, REST_PIPELINE);
-    } catch (error) {
-      return this.#failed(ctx, res, target, error);
-    }
-    if (result === undefined) return this.#send(ctx, res, target);
-    return result.then(
-      () => this.#send(ctx, res, target),
-      (error: unknown) => this.#failed(ctx, res, target, error),
-    );
-  }
-
-  #failed(ctx: InvocationContext, res: ServerResponse, target: DataPlaneTarget, error: unknown): void {
-    if (error instanceof ClientAbortedError) {
-      this.#log(target, ctx.httpMethod, CLIENT_CLOSED, ctx.requestId, ctx.startTime, error.message);
-      return;
-    }
-    try {
-      renderError(ctx, error);
-    } catch (renderFailure) {
-      this.#services.log.error({ err: renderFailure }, 'gateway response rendering failed');
-      ctx.response = renderGatewayResponse(new InternalServerError());
-      ctx.failureReason = `gateway response rendering failed: ${(renderFailure as Error).message}`;
-    }
-    this.#send(ctx, res, target);
-  }
-
-  #send(ctx: InvocationContext, res: ServerResponse, target: DataPlaneTarget): void {
-    const out = ctx.response;
-    if (out === undefined) {
-      // A pipeline that ended without a response is a bug; answer 500 rather than hang.
-      return this.#failed(ctx, res, target, new Error('pipeline produced no response'));
-    }
-    const headers = out.headers;
-    headers.push('x-amzn-RequestId', ctx.requestId, 'x-amz-apigw-id', ctx.extendedRequestId);
-    if (ctx.error instanceof RequestTooLargeError && ctx.error.closeConnection) headers.push('Connection', 'close');
-    const body = out.body;
-    // 204 and 304 carry no body and no Content-Length (RFC 9110 §8.6).
-    const bodiless = out.statusCode === 204 || out.statusCode === 304;
-    if (Buffer.isBuffer(body)) {
-      if (!bodiless) headers.push('Content-Length', String(body.length));
-      if (!writeHead(res, out.statusCode, headers)) return this.#badHeaders(ctx, res, target);
-      res.end(body);
-      this.#log(target, ctx.httpMethod, out.statusCode, ctx.requestId, ctx.startTime, ctx.failureReason);
-      return;
-    }
-    // A HEAD answer's length is the backend's declared one (what GET would send), never the 0 bytes received.
-    const length = out.streamLength ?? (ctx.httpMethod === 'HEAD' ? undefined : body.completeLength);
-    if (length !== undefined && !bodiless) headers.push('Content-Length', String(length));
-    if (!writeHead(res, out.statusCode, headers)) {
-      body.destroy();
-      return this.#badHeaders(ctx, res, target);
-    }
-    body.pipeTo(res, (error) => {
-      this.#log(target, ctx.httpMethod, out.statusCode, ctx.requestId, ctx.startTime,
-        error ? `response stream failed: ${error.message}` : ctx.failureReason);
-    });
-  }
-
-  /** A header value the client cannot receive (a template put a newline in it): answer 500. */
-  #badHeaders(ctx: InvocationContext, res: ServerResponse, target: DataPlaneTarget): void {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    ctx.response = undefined;
-    ctx.endpointResponse = undefined;
-    renderError(ctx, new InternalServerError(undefined, { reason: 'invalid response header value' }));
-    ctx.response!.headers.push('x-amzn-RequestId', ctx.requestId, 'x-amz-apigw-id', ctx.extendedRequestId);
-    const body = ctx.response!.body as Buffer;
-    ctx.response!.headers.push('Content-Length', String(body.length));
-    res.writeHead(ctx.response!.statusCode, ctx.response!.headers);
-    res.end(body);
-    this.#log(target, ctx.httpMethod, ctx.response!.statusCode, ctx.requestId, ctx.startTime, ctx.failureReason);
-  }
-
-  /** Unknown API → 404; known API, unknown or missing stage → 403 (data-plane.md §2 step 1). */
-  #unresolved(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
-    const forbidden = () => this.#plain(req, res, target, 403, 'ForbiddenException', 'Forbidden');
-    const notFound = () => this.#plain(req, res, target, 404, 'NotFoundException',
-      `The API id '${target.restApiId}' does not correspond to a deployed API Gateway API`);
-    const deployments = this.#deployments;
-    if (deployments.hasApi(target.restApiId)) return forbidden();
-    // Not known from events (an API created by a control plane that publishes no 'api-created'):
-    // one indexed existence query, never a definition parse.
-    const found = (exists: boolean) => {
-      if (!exists) return notFound();
-      deployments.noteApi(target.restApiId);
-      return forbidden();
-    };
-    let exists: boolean | Promise<boolean>;
-    try {
-      exists = this.#deps.store.hasRestApi(target.restApiId);
-    } catch {
-      exists = false;
-    }
-    if (typeof exists === 'boolean') return found(exists);
-    return exists.then(found, () => notFound());
+    return this.#run(new RestContext(methodRequestOf(req, target), stage, this.#services), res);
   }
 
   /**
@@ -254,54 +140,95 @@ export class DataPlane {
    * closed since the client may or may not send it.
    */
   rejectOversized(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void {
-    const start = performance.now();
-    const requestId = newRequestId();
-    const out = renderGatewayResponse(new RequestTooLargeError(`HTTP content length exceeded ${this.#deps.env.limits.maxRequestBodyBytes} bytes.`));
-    out.headers.push(
-      'x-amzn-RequestId', requestId,
-      'x-amz-apigw-id', newExtendedRequestId(),
-      'Content-Length', String(out.body.length),
-      'Connection', 'close',
-    );
-    res.writeHead(out.statusCode, out.headers);
-    res.end(out.body);
-    this.#log(target, req.method ?? 'GET', out.statusCode, requestId, start, undefined);
+    void this.#answer(req, res, target, TOO_LARGE_STEPS);
   }
 
-  #plain(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget, status: number, errorType: string, message: string): void {
-    const start = performance.now();
-    const requestId = newRequestId();
-    const body = Buffer.from(`{"message":${JSON.stringify(message)}}`);
-    res.writeHead(status, [
-      'Content-Type', 'application/json',
-      'x-amzn-ErrorType', errorType,
-      'x-amzn-RequestId', requestId,
-      'x-amz-apigw-id', newExtendedRequestId(),
-      'Content-Length', String(body.length),
-    ]);
-    res.end(body);
-    this.#log(target, req.method ?? 'GET', status, requestId, start, undefined);
-  }
-
-  #log(target: DataPlaneTarget, method: string, status: number, requestId: string, start: number, error: string | undefined): void {
-    const onRequestLogged = this.#onRequestLogged;
-    if (onRequestLogged === undefined) return;
-    const entry: RequestLogEntry = {
-      method,
-      path: target.path,
-      restApiId: target.restApiId,
-      stage: target.stageName,
-      status,
-      latencyMs: Math.round((performance.now() - start) * 1000) / 1000,
-      requestId,
+  /** Unknown API → 404; known API, unknown or missing stage → 403, as AWS answers. */
+  #unresolved(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
+    const deployments = this.#deployments;
+    if (deployments.hasApi(target.apiId)) return this.#answer(req, res, target, FORBIDDEN_STEPS);
+    // Not known from events (an API created by a control plane that publishes no 'api-created'):
+    // one indexed existence query, never a definition parse.
+    const found = (exists: boolean) => {
+      if (!exists) return this.#answer(req, res, target, UNKNOWN_API_STEPS);
+      deployments.noteApi(target.apiId);
+      return this.#answer(req, res, target, FORBIDDEN_STEPS);
     };
-    if (error !== undefined) entry.error = error;
+    let exists: boolean | Promise<boolean>;
     try {
-      onRequestLogged(entry);
-    } catch (failure) {
-      this.#services.log.warn({ err: failure }, 'request log callback threw');
+      exists = this.#deps.store.hasRestApi(target.apiId);
+    } catch {
+      exists = false;
     }
+    if (typeof exists === 'boolean') return found(exists);
+    return exists.then(found, () => this.#answer(req, res, target, UNKNOWN_API_STEPS));
   }
+
+  /** A request answered without a stage's steps: the same runner, delivery and finalizers. */
+  #answer(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget, steps: StepList<InvocationContext>): void | Promise<void> {
+    const invocation = { apiId: target.apiId, stageName: target.stageName, deploymentId: undefined };
+    return this.#run(new InvocationContext(methodRequestOf(req, target), invocation, steps, this.#services), res);
+  }
+
+  #run(ctx: InvocationContext, res: ServerResponse): void | Promise<void> {
+    ctx.res = res;
+    (res as TrackedResponse)[CONTEXT] = ctx;
+    res.on('close', onResponseClose);
+    return this.#runner.run(ctx);
+  }
+
+  /** Writes `ctx.response`; `finish` runs the finalizers once the last byte is out. */
+  #deliver(ctx: InvocationContext, finish: (ctx: InvocationContext) => void): void {
+    const res = ctx.res;
+    const out = ctx.response;
+    if (res === undefined || out === undefined) return finish(ctx);
+    const headers = out.headers;
+    addIds(ctx, headers);
+    if (ctx.error instanceof RequestTooLargeError && ctx.error.closeConnection) headers.push('Connection', 'close');
+    const body = out.body;
+    // 204 and 304 carry no body and no Content-Length (RFC 9110 §8.6).
+    const bodiless = out.statusCode === 204 || out.statusCode === 304;
+    if (Buffer.isBuffer(body)) {
+      if (!bodiless) headers.push('Content-Length', String(body.length));
+      if (!writeHead(res, out.statusCode, headers)) return this.#badHeaders(ctx, res, finish);
+      res.end(body);
+      return finish(ctx);
+    }
+    // A HEAD answer's length is the backend's declared one (what GET would send), never the 0 bytes received.
+    const length = out.streamLength ?? (ctx.httpMethod === 'HEAD' ? undefined : body.completeLength);
+    if (length !== undefined && !bodiless) headers.push('Content-Length', String(length));
+    if (!writeHead(res, out.statusCode, headers)) {
+      body.destroy();
+      return this.#badHeaders(ctx, res, finish);
+    }
+    body.pipeTo(res, (error) => {
+      if (error) ctx.failureReason = `response stream failed: ${error.message}`;
+      finish(ctx);
+    });
+  }
+
+  /** A header value the client cannot receive (a template put a newline in it): answer 500. */
+  #badHeaders(ctx: InvocationContext, res: ServerResponse, finish: (ctx: InvocationContext) => void): void {
+    const reason = 'invalid response header value';
+    if (res.headersSent) {
+      ctx.failureReason = reason;
+      res.destroy();
+      return finish(ctx);
+    }
+    ctx.steps.error(ctx, new InternalServerError(undefined, { reason }));
+    const out = ctx.response;
+    if (out !== undefined && Buffer.isBuffer(out.body)) {
+      addIds(ctx, out.headers);
+      out.headers.push('Content-Length', String(out.body.length));
+      if (writeHead(res, out.statusCode, out.headers)) res.end(out.body);
+      else res.destroy();
+    } else res.destroy();
+    finish(ctx);
+  }
+}
+
+function addIds(ctx: InvocationContext, headers: string[]): void {
+  headers.push('x-amzn-RequestId', ctx.requestId, 'x-amz-apigw-id', ctx.extendedRequestId);
 }
 
 function writeHead(res: ServerResponse, status: number, headers: string[]): boolean {
@@ -311,6 +238,18 @@ function writeHead(res: ServerResponse, status: number, headers: string[]): bool
   } catch {
     return false;
   }
+}
+
+function methodRequestOf(req: IncomingMessage, target: DataPlaneTarget): MethodRequestInit {
+  return {
+    httpMethod: req.method ?? 'GET',
+    path: target.path,
+    rawQuery: target.rawQuery,
+    rawHeaders: req.rawHeaders,
+    sourceIp: sourceIpOf(req),
+    protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
+    incoming: req,
+  };
 }
 
 function sourceIpOf(req: IncomingMessage): string {

@@ -10,14 +10,14 @@ import type { DeploymentChange, DeploymentEvents } from '../sync/deployment-even
 import type { StageRecord } from '../model/rest-api.js';
 import { compileDeployment, compileStage, type CompileOptions } from '../compiler/compile-deployment.js';
 import type { CompiledDeployment, CompiledStage } from '../compiler/types.js';
-import type { DataPlaneLogger } from './pipeline/context.js';
+import type { Logger } from '../observability/logger.js';
 
 type Table = ReadonlyMap<string, ReadonlyMap<string, CompiledStage>>;
 
 export interface DeploymentsTableDeps {
   store: ConfigStore;
   events: DeploymentEvents;
-  log: DataPlaneLogger;
+  log: Pick<Logger, 'warn' | 'error'>;
   compileOptions?: CompileOptions;
 }
 
@@ -132,7 +132,7 @@ export class DeploymentsTable {
   /** Drops compiled deployments no stage points at any more. */
   #prune(): void {
     const used = new Set<string>();
-    for (const stages of this.#table.values()) for (const stage of stages.values()) used.add(`${stage.restApiId}/${stage.deploymentId}`);
+    for (const stages of this.#table.values()) for (const stage of stages.values()) used.add(`${stage.apiId}/${stage.deploymentId}`);
     for (const key of this.#compiled.keys()) if (!used.has(key)) this.#compiled.delete(key);
   }
 }

@@ -1,5 +1,5 @@
 // TestInvokeMethod (AWS API reference "TestInvokeMethod"): runs one method of the working copy
-// (not a deployment) through the same stages as a real request, with the resource given instead
+// (not a deployment) through the same steps as a real request, with the resource given instead
 // of routed, buffers the response and returns AWS's execution log.
 import type { RestApiDefinition } from '../model/rest-api.js';
 import type { GatewayEnvironment } from '../options/gateway-environment.js';
@@ -7,10 +7,9 @@ import { notFound } from '../aws/errors.js';
 import { compileDeployment, compileStage } from '../compiler/compile-deployment.js';
 import { RestRouter } from '../routing/rest-router.js';
 import type { DataPlane } from './data-plane.js';
-import { InvocationContext, type RoutedContext } from './pipeline/context.js';
-import { runStages } from './pipeline/runner.js';
-import { parse } from './stages/parse.js';
-import { renderError } from './stages/error.js';
+import type { InvocationContext } from './pipeline/context.js';
+import { RestContext } from './pipeline/rest-context.js';
+import { PipelineRunner } from './pipeline/runner.js';
 import { javaMap } from './pipeline/trace.js';
 import { awsLogTime } from './pipeline/dates.js';
 import { headerViews, parseQuery, record } from './pipeline/request-views.js';
@@ -51,10 +50,11 @@ export async function testInvokeMethod(
   const resource = Object.hasOwn(definition.resources, resourceId) ? definition.resources[resourceId] : undefined;
   if (resource === undefined) throw notFound('Invalid Resource identifier specified');
   const verb = httpMethod.toUpperCase();
-  const compiled = compileDeployment(definition, 'test-invoke-deployment-id', { defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs });
-  const plan = compiled.methods.get(resourceId)?.[verb];
-  if (plan === undefined) throw notFound('Invalid Method identifier specified');
+  const compiled = compileDeployment(definition, 'test-invoke-deployment-id', deps.dataPlane.compileOptions);
+  const method = compiled.methods.get(resourceId)?.[verb];
+  if (method === undefined) throw notFound('Invalid Method identifier specified');
   const stage = compileStage(compiled, { stageName: TEST_STAGE, deploymentId: compiled.deploymentId, variables: request.stageVariables, methodSettings: {}, tracingEnabled: false });
+  const plan = stage.methods[method.index];
 
   const pathWithQuery = request.pathWithQueryString ?? resource.path;
   const questionMark = pathWithQuery.indexOf('?');
@@ -68,7 +68,7 @@ export async function testInvokeMethod(
   }
   const body = Buffer.from(request.body ?? '');
 
-  const ctx = new InvocationContext({
+  const ctx = new RestContext({
     httpMethod: verb === 'ANY' ? 'GET' : verb,
     path: path === '' ? '/' : path,
     rawQuery,
@@ -78,16 +78,17 @@ export async function testInvokeMethod(
     domainName: 'testPrefix.testDomainName',
     body,
   }, stage, deps.dataPlane.services);
-  ctx.trace = [];
+  const trace: string[] = [];
+  ctx.trace = trace;
 
-  // Path parameters come from matching the given path against this one resource (no routing).
+  // Path parameters come from matching the given path against this one resource: the route
+  // step then keeps this method instead of routing.
   const params = record<string>();
   RestRouter.build([{ path: resource.path, methods: { ANY: true } }]).match('GET', ctx.path, params);
   ctx.setRoute(plan, params);
-  const routed = ctx as RoutedContext;
 
   const started = performance.now();
-  const line = (text: string) => ctx.trace!.push(`${awsLogTime()} : ${text}`);
+  const line = (text: string) => trace.push(`${awsLogTime()} : ${text}`);
   line(`Starting execution for request: ${ctx.requestId}`);
   line(`HTTP Method: ${verb}, Resource Path: ${resource.path}`);
   line(`Method request path: ${javaMap(params)}`);
@@ -95,24 +96,19 @@ export async function testInvokeMethod(
   line(`Method request headers: ${javaMap(headerViews(rawHeaders).single)}`);
   line(`Method request body before transformations: ${request.body ?? ''}`);
 
-  try {
-    await runStages(ctx, [parse]);
-    await runStages(routed, plan.stages);
-  } catch (error) {
-    renderError(ctx, error);
-  }
+  // The same steps as a real request; the response is buffered below, and no request log is written.
+  await new PipelineRunner<InvocationContext>({ deliver: (done, finish) => finish(done), finalizers: [], log: deps.dataPlane.services.log }).run(ctx);
   let out = ctx.response ?? { statusCode: 500, headers: [], body: Buffer.from('{"message": "Internal server error"}') };
   let buffer: Buffer;
   try {
     buffer = Buffer.isBuffer(out.body) ? out.body : await collectBody(out.body, deps.env.limits.maxResponseBodyBytes);
   } catch (error) {
     // A streamed (HTTP_PROXY) body that failed or passed the response payload limit.
-    ctx.response = undefined;
-    renderError(ctx, error instanceof BodyTooLargeError
+    ctx.steps.error(ctx, error instanceof BodyTooLargeError
       ? new IntegrationFailureError(undefined, { reason: error.message, cause: error })
       : new IntegrationFailureError(undefined, { reason: `endpoint response failed: ${(error as Error).message}`, cause: error }));
-    out = ctx.response!;
-    buffer = out.body as Buffer;
+    out = ctx.response ?? out;
+    buffer = Buffer.isBuffer(out.body) ? out.body : Buffer.alloc(0);
   }
   const latency = Math.round(performance.now() - started);
 
@@ -123,14 +119,14 @@ export async function testInvokeMethod(
     headers[out.headers[i]] = out.headers[i + 1];
     (multiValueHeaders[out.headers[i]] ??= []).push(out.headers[i + 1]);
   }
-  if (ctx.trace.every((entry) => !entry.includes('Method completed with status'))) line(`Method completed with status: ${out.statusCode}`);
+  if (trace.every((entry) => !entry.includes('Method completed with status'))) line(`Method completed with status: ${out.statusCode}`);
   const binary = compiled.binaryMediaTypes.matches(mediaTypeOf(headers['Content-Type'] ?? headers['content-type']));
   return {
     status: out.statusCode,
     body: binary ? buffer.toString('base64') : buffer.toString('utf8'),
     headers,
     multiValueHeaders,
-    log: `Execution log for request ${ctx.requestId}\n${ctx.trace.join('\n')}\n`,
+    log: `Execution log for request ${ctx.requestId}\n${trace.join('\n')}\n`,
     latency,
   };
 }

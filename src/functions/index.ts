@@ -2,7 +2,7 @@
 // runtime that runs them, and `--functions` declarations; what main.ts wires into the data
 // plane (Lambda integrations) and the control plane (the `lambda` service).
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../observability/logger.js';
 import type { ArchwayOptions } from '../options/options.js';
 import type { FunctionStore } from '../store/function-store.js';
 import { CodeCache, referencedCode } from './code-cache.js';

@@ -10,10 +10,8 @@
 // table documents, as the reference records it; AWS's exact body for this case is not
 // recorded, we use its spaced 5xx body).
 import type { Dispatcher } from 'undici';
-import type { Integration } from './types.js';
-import type { RoutedContext } from '../data-plane/pipeline/context.js';
+import type { EndpointResponse, HttpEndpointRequest, Integration } from './types.js';
 import { ApiConfigurationError, IntegrationFailureError, IntegrationTimeoutError, type GatewayError } from '../data-plane/errors/gateway-error.js';
-import { javaMap, trace } from '../data-plane/pipeline/trace.js';
 import { ClientAbortedError } from '../request-body.js';
 import { HttpExchange } from './http-exchange.js';
 
@@ -61,44 +59,38 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export class HttpIntegration implements Integration {
-  readonly #dispatcher: Dispatcher;
-  readonly #insecure: () => Dispatcher;
-  readonly #proxy: boolean;
+/** One call through a keep-alive undici dispatcher (created on first use); the deadline runs from dispatch. */
+export class HttpIntegration implements Integration<HttpEndpointRequest> {
+  readonly #createDispatcher: () => Dispatcher;
+  #dispatcher: Dispatcher | undefined;
+  /** HTTP_PROXY: the body is passed on as it arrives; HTTP: buffered for the response templates. */
+  readonly #stream: boolean;
+  readonly #maxResponseBodyBytes: number;
 
-  constructor(readonly type: 'HTTP' | 'HTTP_PROXY', dispatcher: Dispatcher, insecure: () => Dispatcher = () => dispatcher) {
-    this.#dispatcher = dispatcher;
-    this.#insecure = insecure;
-    this.#proxy = type === 'HTTP_PROXY';
+  constructor(readonly type: 'HTTP' | 'HTTP_PROXY', dispatcher: () => Dispatcher, maxResponseBodyBytes: number) {
+    this.#createDispatcher = dispatcher;
+    this.#stream = type === 'HTTP_PROXY';
+    this.#maxResponseBodyBytes = maxResponseBodyBytes;
   }
 
-  invoke(ctx: RoutedContext): Promise<void> {
-    const request = ctx.integrationRequest!;
-    const integration = ctx.plan.integration!;
-    const timeoutMs = integration.timeoutMs;
-    const dispatcher = integration.insecureTls ? this.#insecure() : this.#dispatcher;
-    const proxy = this.#proxy;
-    return new Promise<void>((resolve, reject) => {
-      const exchange = new HttpExchange(!proxy, (error, settled) => {
-        ctx.pendingIntegration = undefined;
+  invoke(request: HttpEndpointRequest): Promise<EndpointResponse> {
+    const timeoutMs = request.timeoutMs;
+    const signal = request.signal;
+    const stream = this.#stream;
+    return new Promise<EndpointResponse>((resolve, reject) => {
+      const exchange = new HttpExchange(!stream, (error, settled) => {
+        signal.pending = undefined;
         if (error !== undefined) {
           reject(error instanceof ClientAbortedError ? error : integrationError(error, timeoutMs));
           return;
         }
-        ctx.endpointResponse = { statusCode: settled.statusCode, headers: settled.headers, body: proxy ? settled : settled.body };
-        if (ctx.trace !== undefined) {
-          trace(ctx, `Received response. Status: ${settled.statusCode}, Integration latency: ${Math.round(performance.now() - ctx.startTime)} ms`);
-          trace(ctx, `Endpoint response headers: ${javaMap(Object.fromEntries(pairs(settled.headers)))}`);
-          if (!proxy) trace(ctx, `Endpoint response body before transformations: ${settled.body.toString('utf8')}`);
-        }
-        resolve();
-      }, ctx.services.env.limits.maxResponseBodyBytes, request.method === 'HEAD');
-      if (ctx.trace !== undefined) trace(ctx, `Sending request to ${request.origin}${request.path}`);
-      // The client leaving cancels the call (DataPlane); the deadline runs from here.
-      ctx.pendingIntegration = exchange;
+        resolve({ statusCode: settled.statusCode, headers: settled.headers, body: stream ? settled : settled.body });
+      }, this.#maxResponseBodyBytes, request.method === 'HEAD');
+      // The client leaving cancels the call; the deadline runs from here.
+      signal.pending = exchange;
       exchange.startDeadline(timeoutMs);
       try {
-        dispatcher.dispatch({
+        (this.#dispatcher ??= this.#createDispatcher()).dispatch({
           origin: request.origin,
           path: request.path,
           method: request.method as Dispatcher.HttpMethod,
@@ -107,17 +99,11 @@ export class HttpIntegration implements Integration {
           // The deadline covers connect and headers; undici's own timers only guard an
           // HTTP_PROXY body streaming after the answer has started.
           headersTimeout: 0,
-          bodyTimeout: proxy ? timeoutMs : 0,
+          bodyTimeout: stream ? timeoutMs : 0,
         }, exchange);
       } catch (error) {
         exchange.cancel(error as Error);
       }
     });
   }
-}
-
-function pairs(flat: readonly string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
-  return out;
 }

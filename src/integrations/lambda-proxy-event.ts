@@ -1,7 +1,7 @@
 // The Lambda proxy (AWS_PROXY, payload 1.0) event and response, field by field as
 // ../shared/aws-reference/lambda-events.md §1 and §3 describe them (AWS-recorded where that
 // page says so). The event is built straight from the method request, once, as JSON text.
-import type { RoutedContext } from '../data-plane/pipeline/context.js';
+import type { RestRoutedContext } from '../data-plane/pipeline/rest-context.js';
 import { clfTime } from '../data-plane/pipeline/context-variables.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
 import { REMAPPED_RESPONSE_HEADERS } from './headers.js';
@@ -12,7 +12,7 @@ import { record } from '../data-plane/pipeline/request-views.js';
 const NOT_FORWARDED: ReadonlySet<string> = new Set(['content-length', 'connection']);
 
 /** The AWS_PROXY event as JSON text. */
-export function buildProxyEvent(ctx: RoutedContext): string {
+export function buildProxyEvent(ctx: RestRoutedContext): string {
   const raw = ctx.rawHeaders;
   // Prototype-less: a header named `constructor` or `__proto__` is a key like any other.
   const headers = record<string>();
@@ -119,7 +119,7 @@ export function buildProxyEvent(ctx: RoutedContext): string {
       },
       domainName,
       deploymentId: ctx.stage.deploymentId,
-      apiId: ctx.stage.restApiId,
+      apiId: ctx.apiId,
     },
     body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
     isBase64Encoded: binary,
@@ -157,7 +157,7 @@ const ALLOWED_KEYS: ReadonlySet<string> = new Set(['statusCode', 'headers', 'mul
  * string, base64-decoded only when isBase64Encoded and the first Accept type is binary; any
  * other key, or any other shape, is malformed.
  */
-export function parseProxyResponse(payload: string, ctx: RoutedContext): ProxyParse {
+export function parseProxyResponse(payload: string, ctx: RestRoutedContext): ProxyParse {
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload);

@@ -4,8 +4,7 @@
 // integration response is used (AWS docs: "return the default integration response without
 // defining the integration request mapping template") — we treat that as status 200. A template
 // whose output has no integer statusCode → 500 (LocalStack's message, from AWS).
-import type { Integration } from './types.js';
-import type { RoutedContext } from '../data-plane/pipeline/context.js';
+import type { EndpointResponse, Integration, MockRequest } from './types.js';
 import { ApiConfigurationError } from '../data-plane/errors/gateway-error.js';
 import { EMPTY_BODY } from '../data-plane/pipeline/response.js';
 
@@ -27,15 +26,15 @@ export function parseMockStatusCode(text: string): number | undefined {
   }
 }
 
-export class MockIntegration implements Integration {
+export class MockIntegration implements Integration<MockRequest> {
   readonly type = 'MOCK' as const;
   // One-entry memo: a constant request template yields the same string every time.
   #lastText: string | undefined;
   #lastStatus: number | undefined;
 
-  invoke(ctx: RoutedContext): void {
+  invoke(request: MockRequest): EndpointResponse {
     let status: number | undefined;
-    const text = ctx.integrationText;
+    const text = request.text;
     if (text !== undefined) {
       if (text === this.#lastText) status = this.#lastStatus;
       else {
@@ -49,9 +48,9 @@ export class MockIntegration implements Integration {
         });
       }
     } else {
-      const body = ctx.integrationBody ?? ctx.body;
+      const body = request.body;
       status = (body.length > 0 ? parseMockStatusCode(body.toString('utf8')) : undefined) ?? 200;
     }
-    ctx.endpointResponse = { statusCode: status, headers: [], body: EMPTY_BODY };
+    return { statusCode: status, headers: [], body: EMPTY_BODY };
   }
 }

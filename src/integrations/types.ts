@@ -1,14 +1,38 @@
-// The integration interface, keyed by AWS integration type (DESIGN.md §6): an integration takes
-// the integration request the earlier stages built and produces the endpoint response.
+// Integrations are dispatchers (docs/architecture.md): one takes an IntegrationRequest that
+// the API kind's steps prepared (REST, HTTP API, WebSocket routes, Lambda authorizers all build
+// the same requests) and answers with the EndpointResponse, synchronously when it can. Which
+// dispatcher a method uses is chosen when the deployment is compiled.
 import type { BodyStream } from './body-stream.js';
 import type { IntegrationType } from '../model/rest-api.js';
-import type { StageResult } from '../data-plane/pipeline/stage.js';
-import type { RoutedContext } from '../data-plane/pipeline/context.js';
+import type { InvocationType } from '../functions/local-runtime.js';
+import type { InvokeCaller } from '../functions/policy.js';
 
-/** What API Gateway sends to the endpoint (AWS's "integration request"). */
-export interface IntegrationRequest {
+/** Something in progress that can be abandoned before it answers. */
+export interface Cancellable {
+  /** Ends the call: its pending result becomes `error`, the backend request is aborted. */
+  cancel(error: Error): void;
+}
+
+/**
+ * Cancellation without an AbortController per request: a dispatcher parks the call it started
+ * in `pending` (and clears it when the call settles); whoever owns the request cancels it
+ * when the client goes away. The invocation context is the signal.
+ */
+export interface IntegrationSignal {
+  pending: Cancellable | undefined;
+}
+
+interface RequestBase {
+  /** Deadline in milliseconds (the integration's `timeoutInMillis`). */
+  readonly timeoutMs: number;
+  readonly signal: IntegrationSignal;
+}
+
+/** An HTTP endpoint call (HTTP, HTTP_PROXY; later HTTP API and service integrations). */
+export interface HttpEndpointRequest extends RequestBase {
+  readonly kind: 'http';
   method: string;
-  /** `http(s)://host[:port]`; empty for MOCK. */
+  /** `http(s)://host[:port]`. */
   origin: string;
   /** Path and query string, encoded as sent. */
   path: string;
@@ -16,6 +40,29 @@ export interface IntegrationRequest {
   headers: string[];
   body: Buffer;
 }
+
+/** A Lambda function invocation (AWS, AWS_PROXY; later Lambda authorizers). */
+export interface FunctionRequest extends RequestBase {
+  readonly kind: 'function';
+  /** The function's name or ARN, qualifier included. */
+  readonly functionName: string;
+  readonly invocationType: InvocationType;
+  /** Who calls, for the function's resource policy. */
+  readonly caller: InvokeCaller;
+  /** The JSON payload. */
+  readonly payload: string;
+}
+
+/** A MOCK integration: the request template's output, or the body passed through. */
+export interface MockRequest extends RequestBase {
+  readonly kind: 'mock';
+  /** The request template's output; undefined when the body was passed through. */
+  readonly text: string | undefined;
+  readonly body: Buffer;
+}
+
+/** What API Gateway sends to the endpoint (AWS's "integration request"). */
+export type IntegrationRequest = HttpEndpointRequest | FunctionRequest | MockRequest;
 
 /** What the endpoint answered (AWS's "endpoint response"). */
 export interface EndpointResponse {
@@ -31,10 +78,8 @@ export interface EndpointResponse {
   selectionValue?: string;
 }
 
-export interface Integration {
+export interface Integration<R extends IntegrationRequest = IntegrationRequest> {
   readonly type: IntegrationType;
-  /** Sends `ctx.integrationRequest`; sets `ctx.endpointResponse` or throws a GatewayError. */
-  invoke(ctx: RoutedContext): StageResult;
+  /** Calls the endpoint; a failure is a rejected (or thrown) GatewayError, or ClientAbortedError. */
+  invoke(request: R): EndpointResponse | Promise<EndpointResponse>;
 }
-
-export type IntegrationRegistry = Readonly<Partial<Record<IntegrationType, Integration>>>;

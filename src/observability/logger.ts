@@ -1,26 +1,17 @@
-// Structured logs (pino): one line per request, and for every 5xx the reason.
-import pino, { type Logger } from 'pino';
-import type { RequestLogEntry } from '../data-plane/data-plane.js';
+// Structured logs (pino). `Logger` is the one logging interface of the project: pino's
+// loggers satisfy it, and every component takes it (or the part of it it calls).
+import pino from 'pino';
 
-export type { Logger };
+/** The pino methods Archway uses: `(details, message)` lines, levels, child loggers. */
+export interface Logger {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+  debug(details: object, message: string): void;
+  isLevelEnabled(level: string): boolean;
+  child(bindings: Record<string, unknown>): Logger;
+}
 
 export function createLogger(level: string): Logger {
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
-}
-
-/** The data plane's per-request line: method, path, api, stage, status, latency (+ reason on 5xx). */
-export function logDataPlaneRequest(logger: Logger, entry: RequestLogEntry): void {
-  const line = {
-    plane: 'data',
-    method: entry.method,
-    path: entry.path,
-    api: entry.restApiId,
-    stage: entry.stage,
-    status: entry.status,
-    latencyMs: entry.latencyMs,
-    requestId: entry.requestId,
-    ...(entry.error !== undefined && { reason: entry.error }),
-  };
-  if (entry.status >= 500) logger.error(line, 'request');
-  else logger.info(line, 'request');
 }

@@ -3,7 +3,7 @@
 // and `/restapis/{apiId}/{stage}/_user_request_/…`. Anything else is not data plane.
 
 export interface InvokeTarget {
-  restApiId: string;
+  apiId: string;
   /** Undefined when the URL has no stage segment. */
   stageName: string | undefined;
   /** Raw resource path after the stage ('/' at least), percent-encoding kept. */
@@ -26,9 +26,9 @@ export function parseInvokeTarget(url: string, host: string | undefined): Invoke
   if (path.startsWith(EXECUTE_API_PREFIX)) {
     const rest = path.slice(EXECUTE_API_PREFIX.length);
     const slash = rest.indexOf('/');
-    const restApiId = slash === -1 ? rest : rest.slice(0, slash);
-    if (restApiId === '') return undefined;
-    return splitStage(restApiId, slash === -1 ? '' : rest.slice(slash), rawQuery);
+    const apiId = slash === -1 ? rest : rest.slice(0, slash);
+    if (apiId === '') return undefined;
+    return splitStage(apiId, slash === -1 ? '' : rest.slice(slash), rawQuery);
   }
 
   if (path.startsWith('/restapis/')) {
@@ -36,7 +36,7 @@ export function parseInvokeTarget(url: string, host: string | undefined): Invoke
     const segments = path.split('/');
     if (segments.length >= 5 && segments[4] === USER_REQUEST_SEGMENT && segments[2] && segments[3]) {
       const resourcePath = '/' + segments.slice(5).join('/');
-      return { restApiId: segments[2], stageName: segments[3], path: resourcePath, rawQuery, defaultEndpoint: true };
+      return { apiId: segments[2], stageName: segments[3], path: resourcePath, rawQuery, defaultEndpoint: true };
     }
   }
   return undefined;
@@ -50,11 +50,11 @@ function apiIdFromHost(host: string | undefined): string | undefined {
 }
 
 /** `/dev/pets/1` → stage `dev`, path `/pets/1`. */
-function splitStage(restApiId: string, path: string, rawQuery: string): InvokeTarget {
+function splitStage(apiId: string, path: string, rawQuery: string): InvokeTarget {
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
-  if (trimmed === '') return { restApiId, stageName: undefined, path: '/', rawQuery, defaultEndpoint: true };
+  if (trimmed === '') return { apiId, stageName: undefined, path: '/', rawQuery, defaultEndpoint: true };
   const slash = trimmed.indexOf('/');
   const stageName = slash === -1 ? trimmed : trimmed.slice(0, slash);
   const resourcePath = slash === -1 ? '/' : trimmed.slice(slash);
-  return { restApiId, stageName, path: resourcePath, rawQuery, defaultEndpoint: true };
+  return { apiId, stageName, path: resourcePath, rawQuery, defaultEndpoint: true };
 }

@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataPlane, type RequestLogEntry } from '../../src/data-plane/data-plane.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js';
 import { InProcessDeploymentEvents } from '../../src/sync/deployment-events.js';
 import { parseInvokeTarget } from '../../src/routing/invoke-target.js';
@@ -316,8 +317,7 @@ export async function startDataPlane(options: { limits?: Partial<GatewayEnvironm
   const events = new InProcessDeploymentEvents();
   const logs: RequestLogEntry[] = [];
   const env: GatewayEnvironment = { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS, ...options.limits } };
-  const quiet = { warn: () => {}, error: () => {} };
-  const dataPlane = new DataPlane({ env, store, events, onRequestLogged: (entry) => logs.push(entry), log: quiet });
+  const dataPlane = new DataPlane({ env, store, events, onRequestLogged: (entry) => logs.push(entry), log: createLogger('silent') });
   await dataPlane.start();
   const server = createServer((req, res: ServerResponse) => {
     const target = parseInvokeTarget(req.url ?? '/', req.headers.host);

@@ -4,6 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { request } from 'undici';
 import { startBackend, startDataPlane, buildApi, type TestBackend, type DirectDataPlane, type EchoBody } from '../helpers/backend.js';
+import { createLogger } from '../../src/observability/logger.js';
 
 let backend: TestBackend;
 let dp: DirectDataPlane;
@@ -128,9 +129,9 @@ describe('deployments table', () => {
       // A fresh DataPlane over the same store finds the stage without any event.
       const { DataPlane } = await import('../../src/data-plane/data-plane.js');
       const events = { publish() {}, subscribe: () => () => {} };
-      const fresh = new DataPlane({ env: { region: 'us-east-1', accountId: '000000000000', limits: (await import('../../src/options/limits.js')).LIMITS }, store: second.store, events, log: { warn() {}, error() {} } });
+      const fresh = new DataPlane({ env: { region: 'us-east-1', accountId: '000000000000', limits: (await import('../../src/options/limits.js')).LIMITS }, store: second.store, events, log: createLogger('silent') });
       await fresh.start();
-      expect(fresh.deployments.get('swapapi', 'dev')?.deployment.restApiId).toBe('swapapi');
+      expect(fresh.deployments.get('swapapi', 'dev')?.deployment.apiId).toBe('swapapi');
       await fresh.close();
     } finally {
       await second.close();

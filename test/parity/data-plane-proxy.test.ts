@@ -179,7 +179,7 @@ describe('HTTP_PROXY /{proxy+}', () => {
     expect(headers['content-type']).toBe('application/json');
     expect(headers['x-amzn-requestid']).toBeDefined();
     const entry = dp.logs.find((log) => log.path === '/slow/__delay/1000');
-    expect(entry).toMatchObject({ status: 504, error: 'endpoint request timed out after 200 ms', stage: 'dev', restApiId: 'proxyapi' });
+    expect(entry).toMatchObject({ status: 504, error: 'endpoint request timed out after 200 ms', stage: 'dev', apiId: 'proxyapi' });
   });
 
   it('answers INTEGRATION_FAILURE when the backend refuses the connection', async () => {
@@ -256,7 +256,7 @@ describe('HTTP_PROXY /{proxy+}', () => {
     const before = dp.logs.length;
     const { headers } = await call('/logged');
     const entry = dp.logs.slice(before).find((log) => log.path === '/logged')!;
-    expect(entry).toMatchObject({ method: 'GET', status: 200, restApiId: 'proxyapi', stage: 'dev' });
+    expect(entry).toMatchObject({ method: 'GET', status: 200, apiId: 'proxyapi', stage: 'dev' });
     expect(entry.requestId).toBe(headers['x-amzn-requestid']);
     expect(entry.latencyMs).toBeGreaterThanOrEqual(0);
     expect(entry.error).toBeUndefined();

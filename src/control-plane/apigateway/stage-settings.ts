@@ -4,22 +4,12 @@
 import { badRequest } from '../../aws/errors.js';
 import type { MethodSetting } from '../../model/rest-api.js';
 import { HTTP_METHODS } from '../../model/rest-api.js';
+import { DEFAULT_METHOD_SETTING } from '../../compiler/method-settings.js';
 import { invalidPatchOp, invalidPatchPath, type PatchOperation } from './patch.js';
 import { patchBoolean } from './validation.js';
 
 export function defaultMethodSetting(): MethodSetting {
-  return {
-    metricsEnabled: false,
-    loggingLevel: 'OFF',
-    dataTraceEnabled: false,
-    throttlingBurstLimit: 5000,
-    throttlingRateLimit: 10000.0,
-    cachingEnabled: false,
-    cacheTtlInSeconds: 300,
-    cacheDataEncrypted: false,
-    requireAuthorizationForCacheControl: true,
-    unauthorizedCacheControlHeaderStrategy: 'SUCCEED_WITH_RESPONSE_HEADER',
-  };
+  return { ...DEFAULT_METHOD_SETTING };
 }
 
 const invalidValue = (setting: string, value: string | undefined) => badRequest(`Invalid method setting value specified for ${setting}: ${value ?? 'null'}`);

@@ -1,5 +1,5 @@
 // Gateway errors as typed values: one class per GatewayResponseType (data-plane.md §5), thrown
-// by stages and rendered in one place (render.ts) through the compiled gateway responses.
+// by steps and rendered in one place (render.ts) through the compiled gateway responses.
 import type { GatewayResponseType } from '../../model/rest-api.js';
 import { DEFAULT_GATEWAY_RESPONSES } from './defaults.js';
 

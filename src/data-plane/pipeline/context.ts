@@ -1,106 +1,89 @@
-// The one context a request carries through the pipeline (DESIGN.md §5). Fields later stages
-// rely on are narrowed by type (RoutedContext after `route`); views of the request ($context,
-// query maps, header maps, mapping sources) are built lazily, once.
-import type { IncomingMessage } from 'node:http';
+// The context every invocation carries through its steps, whatever the API kind (REST, HTTP
+// API, WebSocket): ids, timings, the method request and its lazily built views, `$context`,
+// the shared services, the response and what the finalizers report. The REST part
+// (rest-context.ts) narrows by type after routing; see docs/architecture.md.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayEnvironment } from '../../options/gateway-environment.js';
-import type { CompiledStage, MethodPlan } from '../../compiler/types.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Cancellable, IntegrationSignal } from '../../integrations/types.js';
 import { mediaTypeOf } from '../../compiler/binary-media-types.js';
-import type { MappingSources, TemplateInput } from '../../vtl/index.js';
-import type { EndpointResponse, IntegrationRequest, IntegrationRegistry } from '../../integrations/types.js';
-import { newRequestId } from '../../aws/ids.js';
-import { newExtendedRequestId } from '../../aws/ids.js';
-import { errorContext, type GatewayResponseSources } from '../errors/render.js';
+import { newExtendedRequestId, newRequestId } from '../../aws/ids.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { buildContextVariables } from './context-variables.js';
-import { EMPTY_RECORD, headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews } from './request-views.js';
+import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews } from './request-views.js';
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
+import type { StepList } from './step.js';
 
-export interface DataPlaneLogger {
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-/** An integration call that can be abandoned before it answers. */
-export interface PendingIntegration {
-  /** Ends the call: its pending result becomes `error`, the backend request is aborted. */
-  cancel(error: Error): void;
-}
-
-/** What every request shares: process environment, integrations, logger. */
+/** What every request shares: the process environment and the logger. */
 export interface PipelineServices {
   readonly env: GatewayEnvironment;
-  readonly integrations: IntegrationRegistry;
-  readonly log: DataPlaneLogger;
+  readonly log: Logger;
 }
 
-export interface MappedParameters {
-  path: Record<string, string>;
-  querystring: Record<string, string | string[]>;
-  header: Record<string, string | string[]>;
-}
-
+/** The method request as the listener (or TestInvokeMethod) received it. */
 export interface MethodRequestInit {
   httpMethod: string;
-  /** Raw resource path after the stage ('/' at least), percent-encoding kept. */
+  /** Resource path after the stage, '/' at least, percent-encoding kept. */
   path: string;
   rawQuery: string;
-  /** Flat [name, value, …] as the client sent them. */
   rawHeaders: readonly string[];
   sourceIp: string;
   protocol: string;
-  /** The Host used, without port; defaults to the Host header. */
-  domainName?: string;
-  body?: Buffer;
-  /** The live request whose body the parse stage reads. */
+  /** The live request whose body the parse step reads; absent when `body` is given. */
   incoming?: IncomingMessage;
-  requestId?: string;
-  extendedRequestId?: string;
-  requestTimeEpoch?: number;
+  body?: Buffer;
+  /** `$context.domainName`; defaults to the Host header without its port. */
+  domainName?: string;
 }
 
-export class InvocationContext implements GatewayResponseSources {
-  readonly requestId: string;
-  readonly extendedRequestId: string;
-  readonly requestTimeEpoch: number;
-  readonly startTime: number;
-  /** The method as routed (X-HTTP-Method-Override applied by the parse stage). */
+/** Which API and stage the request addressed (the stage may be unknown or missing). */
+export interface InvocationTarget {
+  readonly apiId: string;
+  readonly stageName: string | undefined;
+  readonly deploymentId: string | undefined;
+}
+
+/** `$context.resourceId` / `$context.resourcePath` once a route matched. */
+export interface MatchedResource {
+  readonly resourceId: string;
+  readonly resourcePath: string;
+}
+
+export class InvocationContext implements IntegrationSignal {
+  readonly requestId = newRequestId();
+  readonly extendedRequestId = newExtendedRequestId();
+  readonly requestTimeEpoch = Date.now();
+  readonly startTime = performance.now();
+  readonly apiId: string;
+  readonly stageName: string | undefined;
+  readonly deploymentId: string | undefined;
+  /** The method as routed (X-HTTP-Method-Override applied by the parse step). */
   httpMethod: string;
   readonly path: string;
   readonly rawQuery: string;
   readonly rawHeaders: readonly string[];
   readonly sourceIp: string;
   readonly protocol: string;
-  readonly stage: CompiledStage;
   readonly services: PipelineServices;
   incoming: IncomingMessage | undefined;
   body: Buffer;
 
-  /** Set by `route`. */
-  plan: MethodPlan | undefined = undefined;
-  pathParams: Record<string, string> | undefined = undefined;
-
-  /** `integration.request.*` values from parameter mapping, then template overrides. */
-  mapped: MappedParameters | undefined = undefined;
-  /** The integration request body after template/passthrough; undefined → the method body. */
-  integrationBody: Buffer | undefined = undefined;
-  /** Whether a request template produced `integrationBody` (MOCK reads its statusCode). */
-  templateApplied = false;
-  /** The request template's output as text (MOCK parses it without re-decoding). */
-  integrationText: string | undefined = undefined;
-  integrationRequest: IntegrationRequest | undefined = undefined;
-  /** The integration call in progress, cancelled by the DataPlane when the client goes away. */
-  pendingIntegration: PendingIntegration | undefined = undefined;
-  endpointResponse: EndpointResponse | undefined = undefined;
-  /** Built by the integration-response stage, checked and completed by method-response. */
-  methodResponse: GatewayOutput | undefined = undefined;
-  /** The integration response's status code (the key of its MethodResponse). */
-  selectedStatusCode: string | undefined = undefined;
-  /** The response to send; setting it ends the request. */
+  /** Where the listener's delivery writes the response; undefined when buffered (TestInvokeMethod). */
+  res: ServerResponse | undefined = undefined;
+  /** The steps this request runs; the route step replaces the stage's with the matched method's. */
+  steps: StepList<InvocationContext>;
+  /** The integration call in progress, cancelled when the client goes away (IntegrationSignal). */
+  pending: Cancellable | undefined = undefined;
+  /** The response to send; setting it during the request steps ends them early. */
   response: GatewayOutput | undefined = undefined;
   /** The gateway error being rendered, if any. */
   error: GatewayError | undefined = undefined;
-  /** Why a 5xx happened (for the request log). */
+  /** Why a 5xx happened, or why the request ended without an answer (for the request log). */
   failureReason: string | undefined = undefined;
+  /** The client went away before the answer: logged as 499. */
+  clientClosed = false;
+  /** The finalizers have run. */
+  finished = false;
   /** Execution log lines (TestInvokeMethod only). */
   trace: string[] | undefined = undefined;
 
@@ -108,13 +91,11 @@ export class InvocationContext implements GatewayResponseSources {
   #headers: HeaderViews | undefined;
   #query: QueryViews | undefined;
   #contextVariables: Record<string, unknown> | undefined;
-  #sources: MappingSources | undefined;
 
-  constructor(init: MethodRequestInit, stage: CompiledStage, services: PipelineServices) {
-    this.requestId = init.requestId ?? newRequestId();
-    this.extendedRequestId = init.extendedRequestId ?? newExtendedRequestId();
-    this.requestTimeEpoch = init.requestTimeEpoch ?? Date.now();
-    this.startTime = performance.now();
+  constructor(init: MethodRequestInit, target: InvocationTarget, steps: StepList<InvocationContext>, services: PipelineServices) {
+    this.apiId = target.apiId;
+    this.stageName = target.stageName;
+    this.deploymentId = target.deploymentId;
     this.httpMethod = init.httpMethod;
     this.path = init.path;
     this.rawQuery = init.rawQuery;
@@ -124,7 +105,7 @@ export class InvocationContext implements GatewayResponseSources {
     this.#domainName = init.domainName;
     this.body = init.body ?? EMPTY_BODY;
     this.incoming = init.incoming;
-    this.stage = stage;
+    this.steps = steps;
     this.services = services;
   }
 
@@ -154,13 +135,20 @@ export class InvocationContext implements GatewayResponseSources {
     return this.#domainName;
   }
 
+  /** The matched resource; undefined before routing (and for API kinds without resources). */
+  get resource(): MatchedResource | undefined {
+    return undefined;
+  }
+
   /** `$context` (mapping-templates.md §4), built on first use. */
   get contextVariables(): Record<string, unknown> {
-    return (this.#contextVariables ??= buildContextVariables({
+    if (this.#contextVariables !== undefined) return this.#contextVariables;
+    const resource = this.resource;
+    return (this.#contextVariables = buildContextVariables({
       accountId: this.services.env.accountId,
-      apiId: this.stage.restApiId,
-      deploymentId: this.stage.deploymentId,
-      stage: this.stage.stageName,
+      apiId: this.apiId,
+      deploymentId: this.deploymentId ?? '',
+      stage: this.stageName ?? '',
       domainName: this.domainName,
       requestId: this.requestId,
       extendedRequestId: this.extendedRequestId,
@@ -170,91 +158,15 @@ export class InvocationContext implements GatewayResponseSources {
       protocol: this.protocol,
       sourceIp: this.sourceIp,
       userAgent: this.header('user-agent') ?? null,
-      resourceId: this.plan?.resourceId ?? null,
-      resourcePath: this.plan?.resourcePath ?? null,
+      resourceId: resource?.resourceId ?? null,
+      resourcePath: resource?.resourcePath ?? null,
     }));
   }
 
-  /** Called by `route`: records the match and keeps an already built `$context` in step. */
-  setRoute(plan: MethodPlan, pathParams: Record<string, string>): void {
-    this.plan = plan;
-    this.pathParams = pathParams;
-    if (this.#contextVariables !== undefined) {
-      this.#contextVariables.resourceId = plan.resourceId;
-      this.#contextVariables.resourcePath = plan.resourcePath;
-    }
+  /** Keeps an already built `$context` in step with a route matched after it was built. */
+  protected routed(resource: MatchedResource): void {
+    if (this.#contextVariables === undefined) return;
+    this.#contextVariables.resourceId = resource.resourceId;
+    this.#contextVariables.resourcePath = resource.resourcePath;
   }
-
-  /** The body as templates see it: text, or base64 when the Content-Type is binary. */
-  get bodyText(): string {
-    if (this.body.length === 0) return '';
-    return this.stage.deployment.binaryMediaTypes.matches(mediaTypeOf(this.header('content-type')))
-      ? this.body.toString('base64')
-      : this.body.toString('utf8');
-  }
-
-  /**
-   * Sources for parameter mapping (`method.request.*`, `context.*`, `stageVariables.*`). Each
-   * part is a getter computed on first read, so `method.request.path.proxy` builds no $context.
-   */
-  get mappingSources(): MappingSources {
-    return (this.#sources ??= lazySources(this));
-  }
-
-  templateInput(body: string): TemplateInput {
-    return {
-      body,
-      // Header names as the client sent them, case-sensitively (data-plane.md §3 "Header names").
-      params: { path: this.pathParams ?? EMPTY_RECORD, querystring: this.query.single, header: this.headers.single },
-      context: this.contextVariables,
-      stageVariables: this.stage.variables,
-    };
-  }
-
-  /** GatewayResponseSources: `$context.error.*` set for the error being rendered. */
-  sourcesFor(error: GatewayError): MappingSources {
-    this.contextVariables.error = errorContext(error);
-    return this.mappingSources;
-  }
-}
-
-/** The context after `route`: a method plan and its path parameters are guaranteed. */
-export type RoutedContext = InvocationContext & { readonly plan: MethodPlan; readonly pathParams: Record<string, string> };
-
-function lazySources(ctx: InvocationContext): MappingSources {
-  let methodRequest: MappingSources['methodRequest'];
-  return {
-    get methodRequest() {
-      return (methodRequest ??= lazyMethodRequest(ctx));
-    },
-    get context() {
-      return ctx.contextVariables;
-    },
-    stageVariables: ctx.stage.variables,
-  };
-}
-
-/** `method.request.header.X` looks X up case-sensitively, as the client spelled it (data-plane.md §3). */
-function lazyMethodRequest(ctx: InvocationContext): NonNullable<MappingSources['methodRequest']> {
-  let body: string | undefined;
-  return {
-    get path() {
-      return ctx.pathParams ?? EMPTY_RECORD;
-    },
-    get querystring() {
-      return ctx.query.single;
-    },
-    get multivaluequerystring() {
-      return ctx.query.multi;
-    },
-    get header() {
-      return ctx.headers.single;
-    },
-    get multivalueheader() {
-      return ctx.headers.multi;
-    },
-    get body() {
-      return (body ??= ctx.bodyText);
-    },
-  };
 }

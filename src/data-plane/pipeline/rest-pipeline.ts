@@ -1,77 +1,114 @@
-// The REST API pipeline, in AWS's order (DESIGN.md §5; data-plane.md §2). The first stages run
-// for every request; `method` then runs the stages compiled into the matched method's plan,
-// which holds only what that method uses.
-import type { Stage } from './stage.js';
-import type { InvocationContext, RoutedContext } from './context.js';
-import type { IntegrationPlan } from '../../compiler/types.js';
-import { runStages } from './runner.js';
-import { parse } from '../stages/parse.js';
-import { route } from '../stages/route.js';
-import { httpProxyRequest, httpRequest, requestParameters, requestTemplate } from '../stages/integration-request.js';
-import { integration } from '../stages/integration.js';
-import { integrationResponse, proxyIntegrationResponse } from '../stages/integration-response.js';
-import { methodResponse } from '../stages/method-response.js';
-import { lambdaProxyRequest, lambdaProxyResponse, lambdaRequest } from '../stages/lambda.js';
+// The REST API pipeline in AWS's order (docs/architecture.md). A stage runs parse and route;
+// route then hands the request to the matched method's plan, whose steps are chosen once, when
+// the stage is compiled, from the candidates below: each is in the plan only if its predicate
+// holds for (stage settings, method, integration), so what a method does not use costs nothing.
+// The error step renders failures as gateway responses; the finalizers belong to the caller
+// (the DataPlane's request log; TestInvokeMethod has none).
+import type { MethodSetting } from '../../model/rest-api.js';
+import type { CompiledMethod, IntegrationPlan } from '../../compiler/types.js';
+import type { Step, StepList } from './step.js';
+import type { RestContext, RestRoutedContext } from './rest-context.js';
+import { parse } from '../steps/parse.js';
+import { route } from '../steps/route.js';
+import { httpProxyRequest, httpRequest, requestParameters, requestTemplate } from '../steps/integration-request.js';
+import { integration, mockIntegration } from '../steps/integration.js';
+import { integrationResponse, proxyIntegrationResponse } from '../steps/integration-response.js';
+import { methodResponse } from '../steps/method-response.js';
+import { lambdaProxyRequest, lambdaProxyResponse, lambdaRequest } from '../steps/lambda.js';
+import { renderError } from '../steps/error.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
-/** Runs the matched method's planned stages. */
-const method: Stage<InvocationContext> = {
-  name: 'method',
-  run(ctx) {
-    return runStages(ctx as RoutedContext, ctx.plan!.stages);
-  },
-};
-
-export const REST_PIPELINE: readonly Stage<InvocationContext>[] = [
-  parse, //             method override, body (413)
-  route, //             resource + method (403 Missing Authentication Token)
-  method, //            the plan's stages, below
-];
-
-/**
- * A method's stages after routing, chosen once at compile time. Later issues insert, in this
- * order before the integration request: resource policy, authorize, API key and usage plan,
- * throttle, validate, cache.
- */
-export function planMethodStages(plan: IntegrationPlan | undefined): Stage<RoutedContext>[] {
-  if (plan === undefined) return [failing('No integration defined for method')];
-  const stages: Stage<RoutedContext>[] = [];
-  switch (plan.type) {
-    case 'HTTP_PROXY':
-      if (plan.uri === undefined) return [failing('HTTP_PROXY integration has no uri')];
-      if (plan.requestParameters.length > 0) stages.push(requestParameters);
-      stages.push(httpProxyRequest, integration, proxyIntegrationResponse);
-      return stages;
-    case 'HTTP':
-    case 'MOCK':
-      if (plan.type === 'HTTP' && plan.uri === undefined) return [failing('HTTP integration has no uri')];
-      if (plan.requestParameters.length > 0) stages.push(requestParameters);
-      if (plan.requestTemplates !== undefined || plan.passthroughBehavior === 'NEVER' || plan.contentHandling !== undefined) {
-        stages.push(requestTemplate);
-      }
-      if (plan.type === 'HTTP') stages.push(httpRequest);
-      stages.push(integration, integrationResponse, methodResponse);
-      return stages;
-    case 'AWS_PROXY':
-      // Lambda proxy: requestParameters and templates do not apply (lambda-events.md §1).
-      if (plan.functionRef === undefined) return [failing('AWS_PROXY integrations other than Lambda are not supported yet')];
-      // Lambda is invoked with POST; LocalStack answers other verbs with 500 (AWS unverified).
-      if (plan.httpMethod !== 'POST') return [failing(`Lambda proxy integrations must use POST, not ${plan.httpMethod ?? 'no method'}`)];
-      return [lambdaProxyRequest, integration, lambdaProxyResponse];
-    case 'AWS':
-      if (plan.functionRef === undefined) return [failing('AWS service integrations other than Lambda are not supported yet')];
-      if (plan.requestParameters.length > 0) stages.push(requestParameters);
-      if (plan.requestTemplates !== undefined || plan.passthroughBehavior === 'NEVER' || plan.contentHandling !== undefined) {
-        stages.push(requestTemplate);
-      }
-      stages.push(lambdaRequest, integration, integrationResponse, methodResponse);
-      return stages;
-    default:
-      return [failing(`integration type ${plan.type} is not supported yet`)];
-  }
+/** What decides whether a method needs a step. */
+interface PlanInput {
+  readonly settings: Readonly<MethodSetting>;
+  readonly method: CompiledMethod;
+  readonly integration: IntegrationPlan;
 }
 
-function failing(reason: string): Stage<RoutedContext> {
+interface Candidate {
+  readonly step: Step<RestRoutedContext>;
+  readonly when: (input: PlanInput) => boolean;
+}
+
+const always = () => true;
+const type = (...types: IntegrationPlan['type'][]) => ({ integration }: PlanInput) => types.includes(integration.type);
+/** Parameter mapping and templates apply to every type but Lambda proxy (AWS Developer Guide "Set up Lambda proxy integrations"). */
+const mapped = ({ integration }: PlanInput) => integration.type !== 'AWS_PROXY' && integration.requestParameters.length > 0;
+const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PROXY' && integration.type !== 'AWS_PROXY'
+  && (integration.requestTemplates !== undefined || integration.passthroughBehavior === 'NEVER' || integration.contentHandling !== undefined);
+
+const REQUEST_STEPS = [
+  { step: parse, when: always }, //                              method override, body (413)
+  { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
+  // resource policy, authorize, API key, throttle, validate, cache: later issues
+  { step: requestParameters, when: mapped }, //                  integration.request.* ← method request
+  { step: requestTemplate, when: templated }, //                 template / passthrough (415), content handling
+  { step: httpRequest, when: type('HTTP') }, //                  the integration request
+  { step: httpProxyRequest, when: type('HTTP_PROXY') },
+  { step: lambdaRequest, when: type('AWS') },
+  { step: lambdaProxyRequest, when: type('AWS_PROXY') },
+  { step: mockIntegration, when: type('MOCK') }, //              the integration
+  { step: integration, when: type('HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PROXY') },
+] as const satisfies readonly Candidate[];
+
+const RESPONSE_STEPS = [
+  { step: proxyIntegrationResponse, when: type('HTTP_PROXY') }, // integration response
+  { step: lambdaProxyResponse, when: type('AWS_PROXY') },
+  { step: integrationResponse, when: type('HTTP', 'MOCK', 'AWS') },
+  { step: methodResponse, when: type('HTTP', 'MOCK', 'AWS') }, //  method response
+] as const satisfies readonly Candidate[];
+
+/** What a stage runs before a method is known. */
+export const REST_STAGE_STEPS: StepList<RestContext> = Object.freeze({
+  request: Object.freeze([parse, route]),
+  response: Object.freeze([]),
+  error: renderError,
+});
+
+/** The steps of one method in one stage. */
+export function planMethodSteps(method: CompiledMethod, settings: Readonly<MethodSetting>): StepList<RestRoutedContext> {
+  const problem = configurationError(method.integration);
+  if (problem !== undefined || method.integration === undefined) {
+    const request = [parse, route, failing(problem ?? 'No integration defined for method')];
+    return Object.freeze({ request: Object.freeze(request), response: Object.freeze([]), error: renderError });
+  }
+  const input: PlanInput = { settings, method, integration: method.integration };
+  return Object.freeze({
+    request: chosen(REQUEST_STEPS, input),
+    response: chosen(RESPONSE_STEPS, input),
+    error: renderError,
+  });
+}
+
+function chosen(candidates: readonly Candidate[], input: PlanInput): readonly Step<RestRoutedContext>[] {
+  return Object.freeze(candidates.filter((candidate) => candidate.when(input)).map((candidate) => candidate.step));
+}
+
+/** A method the deployment cannot serve: a 500 API_CONFIGURATION_ERROR with this reason in the request log. */
+function configurationError(integration: IntegrationPlan | undefined): string | undefined {
+  if (integration === undefined) return 'No integration defined for method';
+  switch (integration.type) {
+    case 'HTTP':
+    case 'HTTP_PROXY':
+      if (integration.uri === undefined) return `${integration.type} integration has no uri`;
+      break;
+    case 'AWS_PROXY':
+      if (integration.functionRef === undefined) return 'AWS_PROXY integrations other than Lambda are not supported yet';
+      // Lambda is invoked with POST; LocalStack answers other verbs with 500 (AWS unverified).
+      if (integration.httpMethod !== 'POST') return `Lambda proxy integrations must use POST, not ${integration.httpMethod ?? 'no method'}`;
+      break;
+    case 'AWS':
+      if (integration.functionRef === undefined) return 'AWS service integrations other than Lambda are not supported yet';
+      break;
+    case 'MOCK':
+      break;
+    default:
+      return `integration type ${integration.type as string} is not supported yet`;
+  }
+  return undefined;
+}
+
+function failing(reason: string): Step<RestRoutedContext> {
   return {
     name: 'configuration-error',
     run() {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { compileDeployment, compileStage } from '../../../src/compiler/compile-deployment.js';
 import { TemplateSet } from '../../../src/compiler/templates.js';
+import { DEFAULT_METHOD_SETTING } from '../../../src/compiler/method-settings.js';
 import { buildApi } from '../../helpers/backend.js';
 
 const api = buildApi({
@@ -36,10 +37,14 @@ const api = buildApi({
   },
 });
 
+/** The steps a method runs in a stage after routing, request then response phase. */
 const stageNames = (resourcePath: string, verb: string) => {
   const compiled = compileDeployment(api, 'd1');
+  const stage = compileStage(compiled, { stageName: 'dev', deploymentId: 'd1', variables: {}, methodSettings: {}, tracingEnabled: false });
   const resource = Object.values(api.resources).find((r) => r.path === resourcePath)!;
-  return compiled.methods.get(resource.id)![verb].stages.map((stage) => stage.name);
+  const { steps } = stage.methods[compiled.methods.get(resource.id)![verb].index];
+  const names = [...steps.request, ...steps.response].map((step) => step.name);
+  return names.slice(names.indexOf('route') + 1);
 };
 
 describe('compileDeployment', () => {
@@ -75,6 +80,25 @@ describe('compileDeployment', () => {
     const http = [...compiled.methods.values()].find((m) => m.GET?.resourcePath === '/http')!.GET;
     expect(http.integration!.timeoutMs).toBe(1234);
     expect(Object.isFrozen(http)).toBe(true);
+  });
+
+  it('gives each method of a stage its effective method settings, most specific wins', () => {
+    const compiled = compileDeployment(api, 'd1');
+    const setting = (throttlingRateLimit: number) => ({ ...DEFAULT_METHOD_SETTING, throttlingRateLimit });
+    const stage = compileStage(compiled, {
+      stageName: 'dev', deploymentId: 'd1', variables: {}, tracingEnabled: false,
+      methodSettings: { '*/*': setting(1), '~1mock/*': setting(2), '~1mock/POST': setting(3), '~1proxy~1{proxy+}/ANY': setting(4) },
+    });
+    const rate = (resourcePath: string, verb: string) => {
+      const resource = Object.values(api.resources).find((r) => r.path === resourcePath)!;
+      return stage.methods[compiled.methods.get(resource.id)![verb].index].settings.throttlingRateLimit;
+    };
+    expect(rate('/mock', 'POST')).toBe(3);
+    expect(rate('/mock', 'GET')).toBe(2);
+    expect(rate('/proxy/{proxy+}', 'ANY')).toBe(4);
+    expect(rate('/http', 'GET')).toBe(1);
+    const bare = compileStage(compiled, { stageName: 'b', deploymentId: 'd1', variables: {}, methodSettings: {}, tracingEnabled: false });
+    expect(bare.methods.every((method) => method.settings.throttlingRateLimit === DEFAULT_METHOD_SETTING.throttlingRateLimit)).toBe(true);
   });
 
   it('wraps a stage without recompiling', () => {

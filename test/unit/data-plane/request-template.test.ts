@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { selectRequestTemplate, decodeBase64 } from '../../../src/data-plane/stages/integration-request.js';
+import { selectRequestTemplate, decodeBase64 } from '../../../src/data-plane/steps/integration-request.js';
 import { TemplateSet } from '../../../src/compiler/templates.js';
 import { UnsupportedMediaTypeError, ApiConfigurationError } from '../../../src/data-plane/errors/index.js';
 import type { PassthroughBehavior } from '../../../src/model/rest-api.js';

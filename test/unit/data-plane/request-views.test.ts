@@ -1,8 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { caseInsensitive, headerViews, parseQuery, rawHeader } from '../../../src/data-plane/pipeline/request-views.js';
 import { clfTime, buildContextVariables } from '../../../src/data-plane/pipeline/context-variables.js';
-import { runStages } from '../../../src/data-plane/pipeline/runner.js';
-import type { Stage } from '../../../src/data-plane/pipeline/stage.js';
 
 describe('query strings (data-plane.md §3)', () => {
   it('decodes + and percent escapes; last value wins in the single map', () => {
@@ -44,35 +42,5 @@ describe('$context', () => {
     expect(vars.domainPrefix).toBe('abc');
     expect((vars.identity as Record<string, unknown>).sourceIp).toBe('1.2.3.4');
     expect(vars.resourcePath).toBe('/pets/{id}');
-  });
-});
-
-describe('runStages', () => {
-  interface Ctx { response: string | undefined; seen: string[] }
-  const stage = (name: string, async = false, respond = false): Stage<Ctx> => ({
-    name,
-    run(ctx) {
-      ctx.seen.push(name);
-      if (respond) ctx.response = name;
-      if (async) return Promise.resolve();
-    },
-  });
-  it('stays synchronous when no stage is async', () => {
-    const ctx: Ctx = { response: undefined, seen: [] };
-    expect(runStages(ctx, [stage('a'), stage('b')])).toBeUndefined();
-    expect(ctx.seen).toEqual(['a', 'b']);
-  });
-  it('awaits only from the first async stage', async () => {
-    const ctx: Ctx = { response: undefined, seen: [] };
-    const result = runStages(ctx, [stage('a'), stage('b', true), stage('c')]);
-    expect(result).toBeInstanceOf(Promise);
-    expect(ctx.seen).toEqual(['a', 'b']);
-    await result;
-    expect(ctx.seen).toEqual(['a', 'b', 'c']);
-  });
-  it('stops once a stage sets the response', () => {
-    const ctx: Ctx = { response: undefined, seen: [] };
-    runStages(ctx, [stage('a', false, true), stage('b')]);
-    expect(ctx.seen).toEqual(['a']);
   });
 });

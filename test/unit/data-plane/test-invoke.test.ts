@@ -5,6 +5,7 @@ import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store
 import { InProcessDeploymentEvents } from '../../../src/sync/deployment-events.js';
 import { LIMITS } from '../../../src/options/limits.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
+import { createLogger } from '../../../src/observability/logger.js';
 import { buildApi, startBackend, type TestBackend } from '../../helpers/backend.js';
 
 const env = { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } };
@@ -14,7 +15,7 @@ let backend: TestBackend;
 
 beforeAll(async () => {
   store = new SqliteConfigStore(':memory:');
-  dataPlane = new DataPlane({ env, store, events: new InProcessDeploymentEvents(), log: { warn() {}, error() {} } });
+  dataPlane = new DataPlane({ env, store, events: new InProcessDeploymentEvents(), log: createLogger('silent') });
   await dataPlane.start();
   backend = await startBackend();
 });

@@ -4,8 +4,9 @@
 import { brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { BodyTooLargeError, ReadableBody, toReadable } from '../../integrations/body-stream.js';
-import type { Stage } from '../pipeline/stage.js';
-import type { RoutedContext } from '../pipeline/context.js';
+import type { Step } from '../pipeline/step.js';
+import type { RestRoutedContext } from '../pipeline/rest-context.js';
+import type { EndpointResponse } from '../../integrations/types.js';
 import type { CompiledIntegrationResponse, IntegrationPlan } from '../../compiler/types.js';
 import { mediaTypeOf } from '../../compiler/binary-media-types.js';
 import { caseInsensitive, headerViews } from '../pipeline/request-views.js';
@@ -46,10 +47,12 @@ class ByteLimit extends Transform {
  * Answers without a body (to HEAD, 204, 304, empty) are not decoded; decoded output is capped
  * at maxResponseBodyBytes (a decompression bomb: 504 while buffered, a cut connection streaming).
  */
-export const proxyIntegrationResponse: Stage<RoutedContext> = {
+export const proxyIntegrationResponse: Step<RestRoutedContext> = {
   name: 'integration-response.proxy',
   run(ctx) {
-    const endpoint = ctx.endpointResponse!;
+    const endpoint = ctx.endpointResponse;
+    // The request ended before the integration answered: nothing to pass on.
+    if (endpoint === undefined) return;
     const raw = endpoint.headers;
     const headers: string[] = [];
     let hasContentType = false;
@@ -75,7 +78,8 @@ export const proxyIntegrationResponse: Stage<RoutedContext> = {
     const decoder = encoding === undefined || !Object.hasOwn(DECODERS, encoding) ? undefined : DECODERS[encoding];
     if (decoder !== undefined) {
       const status = endpoint.statusCode;
-      const head = ctx.integrationRequest?.method === 'HEAD';
+      const request = ctx.integrationRequest;
+      const head = request?.kind === 'http' && request.method === 'HEAD';
       const empty = length === 0 || (Buffer.isBuffer(body) ? body.length : body.completeLength) === 0;
       // The backend's length is of the encoded body: not what the client receives.
       if (!empty) length = undefined;
@@ -86,7 +90,7 @@ export const proxyIntegrationResponse: Stage<RoutedContext> = {
         body = decodeBuffered(Buffer.isBuffer(body) ? body : body.completeBody!, encoding!, ctx.services.env.limits.maxResponseBodyBytes);
       } else {
         const limit = new ByteLimit(ctx.services.env.limits.maxResponseBodyBytes);
-        // pipeline destroys every stage on a failure: a cap or a corrupt body also stops the backend.
+        // stream.pipeline destroys every stream on a failure: a cap or a corrupt body also stops the backend.
         body = new ReadableBody(pipeline(toReadable(body), decoder(), limit, ignore));
       }
     }
@@ -122,11 +126,13 @@ export function selectIntegrationResponse(integration: IntegrationPlan, selectio
 }
 
 /** Non-proxy (HTTP, MOCK): selection, responseParameters, contentHandling, template, overrides. */
-export const integrationResponse: Stage<RoutedContext> = {
+export const integrationResponse: Step<RestRoutedContext> = {
   name: 'integration-response',
   run(ctx) {
-    const integration = ctx.plan.integration!;
-    const endpoint = ctx.endpointResponse!;
+    const integration = ctx.plan.integration;
+    const endpoint = ctx.endpointResponse;
+    // The request ended before the integration answered: nothing to select from.
+    if (endpoint === undefined) return;
     const selectionValue = endpoint.selectionValue ?? String(endpoint.statusCode);
     const selected = selectIntegrationResponse(integration, selectionValue);
     if (selected === undefined) {
@@ -154,7 +160,7 @@ export const integrationResponse: Stage<RoutedContext> = {
 
     const deployment = ctx.stage.deployment;
     const accept = ctx.accept;
-    let body: Buffer | string = convertResponseBody(ctx, endpointBody, selected);
+    let body: Buffer | string = convertResponseBody(ctx, endpoint, endpointBody, selected);
     let statusCode = Number(selected.statusCode);
     let contentType: string | undefined;
     if (selected.templates !== undefined) {
@@ -192,13 +198,13 @@ export const integrationResponse: Stage<RoutedContext> = {
  * Content-Type is in binaryMediaTypes; "binary accept" = the first Accept type is.
  * Returns a Buffer for bytes and a string for text.
  */
-function convertResponseBody(ctx: RoutedContext, body: Buffer, selected: CompiledIntegrationResponse): Buffer | string {
+function convertResponseBody(ctx: RestRoutedContext, endpoint: EndpointResponse, body: Buffer, selected: CompiledIntegrationResponse): Buffer | string {
   const binaryTypes = ctx.stage.deployment.binaryMediaTypes;
   const handling = selected.contentHandling;
   if (binaryTypes.empty) {
     return handling === 'CONVERT_TO_BINARY' ? decodeBase64(body.toString('utf8')) : body;
   }
-  const binaryPayload = binaryTypes.matches(mediaTypeOf(headerValue(ctx.endpointResponse!.headers, 'content-type')));
+  const binaryPayload = binaryTypes.matches(mediaTypeOf(headerValue(endpoint.headers, 'content-type')));
   const binaryAccept = binaryTypes.matches(ctx.accept);
   if (binaryPayload) {
     if (handling === 'CONVERT_TO_TEXT' || (handling === undefined && !binaryAccept)) return body.toString('base64');

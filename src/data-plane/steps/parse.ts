@@ -1,15 +1,15 @@
 // Parse (data-plane.md §2 step 1): the method as the client means it and the body, read up to
 // the payload limit. Resolving the API and stage happens before the pipeline (DataPlane).
-import type { Stage, StageResult } from '../pipeline/stage.js';
+import type { Step, StepResult } from '../pipeline/step.js';
 import type { InvocationContext } from '../pipeline/context.js';
 import { PayloadTooLargeError, readBody } from '../../request-body.js';
 import { RequestTooLargeError } from '../errors/gateway-error.js';
 
 const VERBS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
 
-export const parse: Stage<InvocationContext> = {
+export const parse: Step<InvocationContext> = {
   name: 'parse',
-  run(ctx): StageResult {
+  run(ctx): StepResult {
     // X-HTTP-Method-Override replaces the method for routing (data-plane.md §6).
     const override = ctx.header('x-http-method-override');
     if (override !== undefined) {

@@ -1,9 +1,11 @@
 // Integration request (data-plane.md §2 step 10; mapping-templates.md §5–§7): parameter
 // mapping, template selection / passthrough (415), content conversion, then the request the
-// endpoint receives. Each piece is its own stage so a method without mappings or templates
+// endpoint receives. Each piece is its own step so a method without mappings or templates
 // carries none of them.
-import type { Stage } from '../pipeline/stage.js';
-import type { MappedParameters, RoutedContext } from '../pipeline/context.js';
+import type { Step } from '../pipeline/step.js';
+import type { MappedParameters, RestRoutedContext } from '../pipeline/rest-context.js';
+import type { UriTemplate } from '../../compiler/uri-template.js';
+import type { HttpEndpointRequest } from '../../integrations/types.js';
 import { mediaTypeOf } from '../../compiler/binary-media-types.js';
 import type { ContentHandling, PassthroughBehavior } from '../../model/rest-api.js';
 import { ApiConfigurationError, UnsupportedMediaTypeError } from '../errors/gateway-error.js';
@@ -12,18 +14,21 @@ import { trace, javaMap } from '../pipeline/trace.js';
 import type { CompiledTemplate } from '../../compiler/templates.js';
 import { mergeRecords, record } from '../pipeline/request-views.js';
 
-function mappedOf(ctx: RoutedContext): MappedParameters {
+/** An HTTP or HTTP_PROXY method: the plan has these steps only when the integration has a uri. */
+export type HttpRoutedContext = RestRoutedContext & { readonly plan: { readonly integration: { readonly uri: UriTemplate } } };
+
+function mappedOf(ctx: RestRoutedContext): MappedParameters {
   // Names may come from the client (a template's requestOverride keyed by a header value).
   return (ctx.mapped ??= { path: record(), querystring: record(), header: record() });
 }
 
 /** `integration.request.*` ← method request / context / stage variables / static values. */
-export const requestParameters: Stage<RoutedContext> = {
+export const requestParameters: Step<RestRoutedContext> = {
   name: 'integration-request.parameters',
   run(ctx) {
     const sources = ctx.mappingSources;
     const mapped = mappedOf(ctx);
-    for (const parameter of ctx.plan.integration!.requestParameters) {
+    for (const parameter of ctx.plan.integration.requestParameters) {
       const value = parameter.source(sources);
       if (value === undefined) continue;
       switch (parameter.location) {
@@ -51,10 +56,10 @@ export const requestParameters: Stage<RoutedContext> = {
  * Template selection and passthrough (mapping-templates.md §6 table): the key is the request
  * Content-Type's media type (absent → application/json).
  */
-export const requestTemplate: Stage<RoutedContext> = {
+export const requestTemplate: Step<RestRoutedContext> = {
   name: 'integration-request.template',
   run(ctx) {
-    const integration = ctx.plan.integration!;
+    const integration = ctx.plan.integration;
     const contentType = mediaTypeOf(ctx.header('content-type')) ?? 'application/json';
     const template = selectRequestTemplate(integration.requestTemplates, contentType, integration.passthroughBehavior);
     if (template === null) {
@@ -71,7 +76,7 @@ export const requestTemplate: Stage<RoutedContext> = {
   },
 };
 
-function renderRequestTemplate(ctx: RoutedContext, template: CompiledTemplate): string {
+function renderRequestTemplate(ctx: RestRoutedContext, template: CompiledTemplate): string {
   try {
     const result = template.render(ctx.templateInput(ctx.bodyText));
     const override = result.requestOverride;
@@ -104,7 +109,7 @@ export function selectRequestTemplate(
 }
 
 /** Request conversions (mapping-templates.md §7): binary = Content-Type in binaryMediaTypes. */
-function convertRequestBody(ctx: RoutedContext, handling: ContentHandling | undefined): Buffer {
+function convertRequestBody(ctx: RestRoutedContext, handling: ContentHandling | undefined): Buffer {
   if (handling === undefined || ctx.body.length === 0) return ctx.body;
   const binary = ctx.stage.deployment.binaryMediaTypes.matches(mediaTypeOf(ctx.header('content-type')));
   if (handling === 'CONVERT_TO_TEXT') return binary ? Buffer.from(ctx.body.toString('base64')) : ctx.body;
@@ -128,8 +133,8 @@ function hasKeys(record: Record<string, unknown> | undefined): boolean {
   return false;
 }
 
-function methodFor(ctx: RoutedContext): string {
-  const method = ctx.plan.integration!.httpMethod;
+function methodFor(ctx: RestRoutedContext): string {
+  const method = ctx.plan.integration.httpMethod;
   return method === undefined || method === 'ANY' ? ctx.httpMethod : method;
 }
 
@@ -154,11 +159,11 @@ function setMappedHeaders(headers: string[], mappedHeaders: Record<string, strin
 }
 
 /** HTTP (non-proxy): only mapped parameters and the transformed body reach the endpoint. */
-export const httpRequest: Stage<RoutedContext> = {
+export const httpRequest: Step<HttpRoutedContext> = {
   name: 'integration-request.http',
   run(ctx) {
-    const integration = ctx.plan.integration!;
-    const uri = integration.uri!;
+    const integration = ctx.plan.integration;
+    const uri = integration.uri;
     const variables = ctx.stage.variables;
     const mapped = ctx.mapped;
     const pathValues = mapped === undefined ? ctx.pathParams : mergeRecords(ctx.pathParams, mapped.path);
@@ -167,7 +172,7 @@ export const httpRequest: Stage<RoutedContext> = {
       const query = encodeQuery(mapped.querystring);
       if (query !== '') path += (uri.hasQuery ? '&' : '?') + query;
     }
-    const apiId = ctx.stage.restApiId;
+    const apiId = ctx.apiId;
     const body = ctx.integrationBody ?? ctx.body;
     const headers = [
       'X-Amzn-Apigateway-Api-Id', apiId,
@@ -178,8 +183,11 @@ export const httpRequest: Stage<RoutedContext> = {
     ];
     if (body.length > 0) headers.push('Content-Type', ctx.templateApplied ? 'application/json' : ctx.header('content-type') ?? 'application/json');
     if (mapped !== undefined) setMappedHeaders(headers, mapped.header);
-    ctx.integrationRequest = { method: methodFor(ctx), origin: uri.origin(variables), path, headers, body };
-    if (ctx.trace) traceRequest(ctx);
+    const request: HttpEndpointRequest = {
+      kind: 'http', method: methodFor(ctx), origin: uri.origin(variables), path, headers, body, timeoutMs: integration.timeoutMs, signal: ctx,
+    };
+    ctx.integrationRequest = request;
+    if (ctx.trace) traceRequest(ctx, request);
   },
 };
 
@@ -188,11 +196,11 @@ export const httpRequest: Stage<RoutedContext> = {
  * dropped, `{proxy}`/`{param}` filled from path parameters (raw), query string forwarded as
  * sent, mapped parameters added on top.
  */
-export const httpProxyRequest: Stage<RoutedContext> = {
+export const httpProxyRequest: Step<HttpRoutedContext> = {
   name: 'integration-request.http-proxy',
   run(ctx) {
-    const integration = ctx.plan.integration!;
-    const uri = integration.uri!;
+    const integration = ctx.plan.integration;
+    const uri = integration.uri;
     const variables = ctx.stage.variables;
     const mapped = ctx.mapped;
     let path = uri.path(mapped === undefined ? ctx.pathParams : mergeRecords(ctx.pathParams, mapped.path), variables);
@@ -219,19 +227,21 @@ export const httpProxyRequest: Stage<RoutedContext> = {
       headers.push(name, value);
     }
     headers.push(
-      'X-Amzn-Apigateway-Api-Id', ctx.stage.restApiId,
+      'X-Amzn-Apigateway-Api-Id', ctx.apiId,
       // The caller's address appended, as a proxy does.
       'X-Forwarded-For', forwardedFor === undefined ? ctx.sourceIp : `${forwardedFor}, ${ctx.sourceIp}`,
       'X-Amzn-Trace-Id', traceId(ctx.requestId, ctx.requestTimeEpoch),
     );
     if (mapped !== undefined) setMappedHeaders(headers, mapped.header);
-    ctx.integrationRequest = { method: methodFor(ctx), origin: uri.origin(variables), path, headers, body: ctx.body };
-    if (ctx.trace) traceRequest(ctx);
+    const request: HttpEndpointRequest = {
+      kind: 'http', method: methodFor(ctx), origin: uri.origin(variables), path, headers, body: ctx.body, timeoutMs: integration.timeoutMs, signal: ctx,
+    };
+    ctx.integrationRequest = request;
+    if (ctx.trace) traceRequest(ctx, request);
   },
 };
 
-function traceRequest(ctx: RoutedContext): void {
-  const request = ctx.integrationRequest!;
+function traceRequest(ctx: RestRoutedContext, request: HttpEndpointRequest): void {
   trace(ctx, `Endpoint request URI: ${request.origin}${request.path}`);
   const headers = record<string>();
   for (let i = 0; i < request.headers.length; i += 2) headers[request.headers[i]] = request.headers[i + 1];

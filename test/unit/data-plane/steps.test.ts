@@ -1,21 +1,23 @@
-// Stages run one at a time on a context built by hand (no sockets).
+// Steps run one at a time on a context built by hand (no sockets).
 import { describe, it, expect } from 'vitest';
 import { compileDeployment, compileStage } from '../../../src/compiler/compile-deployment.js';
-import { InvocationContext, type RoutedContext, type PipelineServices } from '../../../src/data-plane/pipeline/context.js';
-import { route } from '../../../src/data-plane/stages/route.js';
-import { parse } from '../../../src/data-plane/stages/parse.js';
-import { httpProxyRequest, requestParameters, requestTemplate, httpRequest } from '../../../src/data-plane/stages/integration-request.js';
-import { proxyIntegrationResponse, integrationResponse } from '../../../src/data-plane/stages/integration-response.js';
-import { methodResponse } from '../../../src/data-plane/stages/method-response.js';
-import { renderError } from '../../../src/data-plane/stages/error.js';
+import type { PipelineServices } from '../../../src/data-plane/pipeline/context.js';
+import { RestContext } from '../../../src/data-plane/pipeline/rest-context.js';
+import { route } from '../../../src/data-plane/steps/route.js';
+import { parse } from '../../../src/data-plane/steps/parse.js';
+import { httpProxyRequest, requestParameters, requestTemplate, httpRequest, type HttpRoutedContext } from '../../../src/data-plane/steps/integration-request.js';
+import { proxyIntegrationResponse, integrationResponse } from '../../../src/data-plane/steps/integration-response.js';
+import { methodResponse } from '../../../src/data-plane/steps/method-response.js';
+import { renderError } from '../../../src/data-plane/steps/error.js';
+import type { HttpEndpointRequest } from '../../../src/integrations/types.js';
+import { createLogger } from '../../../src/observability/logger.js';
 import { MissingAuthenticationTokenError } from '../../../src/data-plane/errors/index.js';
 import { LIMITS } from '../../../src/options/limits.js';
 import { buildApi } from '../../helpers/backend.js';
 
 const services: PipelineServices = {
   env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
-  integrations: {},
-  log: { warn() {}, error() {} },
+  log: createLogger('silent'),
 };
 
 const deployment = compileDeployment(buildApi({
@@ -47,19 +49,20 @@ const deployment = compileDeployment(buildApi({
 }), 'd1');
 const stage = compileStage(deployment, { stageName: 'dev', deploymentId: 'd1', variables: {}, methodSettings: {}, tracingEnabled: false });
 
-function context(method: string, path: string, rawHeaders: string[] = [], rawQuery = '', body = ''): InvocationContext {
-  return new InvocationContext({ httpMethod: method, path, rawQuery, rawHeaders, sourceIp: '10.1.2.3', protocol: 'HTTP/1.1', body: Buffer.from(body) }, stage, services);
+function context(method: string, path: string, rawHeaders: string[] = [], rawQuery = '', body = ''): RestContext {
+  return new RestContext({ httpMethod: method, path, rawQuery, rawHeaders, sourceIp: '10.1.2.3', protocol: 'HTTP/1.1', body: Buffer.from(body) }, stage, services);
 }
 
-function routed(method: string, path: string, rawHeaders: string[] = [], rawQuery = '', body = ''): RoutedContext {
+/** Every method of this API is HTTP or HTTP_PROXY with a uri. */
+function routed(method: string, path: string, rawHeaders: string[] = [], rawQuery = '', body = ''): HttpRoutedContext {
   const ctx = context(method, path, rawHeaders, rawQuery, body);
   route.run(ctx);
-  return ctx as RoutedContext;
+  return ctx as HttpRoutedContext;
 }
 
 const headerMap = (flat: string[]) => Object.fromEntries(flat.flatMap((_, i) => (i % 2 === 0 ? [[flat[i], flat[i + 1]]] : [])));
 
-describe('route stage', () => {
+describe('route step', () => {
   it('sets the plan and path parameters, or throws MISSING_AUTHENTICATION_TOKEN', () => {
     const ctx = routed('GET', '/p/a/b');
     expect(ctx.plan.resourcePath).toBe('/p/{proxy+}');
@@ -74,7 +77,7 @@ describe('route stage', () => {
   });
 });
 
-describe('parse stage', () => {
+describe('parse step', () => {
   it('applies X-HTTP-Method-Override and stays synchronous without a live request', () => {
     const ctx = context('POST', '/p/x', ['X-HTTP-Method-Override', 'delete']);
     expect(parse.run(ctx)).toBeUndefined();
@@ -89,7 +92,7 @@ describe('HTTP_PROXY integration request', () => {
     ], 'z=1');
     requestParameters.run(ctx);
     httpProxyRequest.run(ctx);
-    const request = ctx.integrationRequest!;
+    const request = ctx.integrationRequest as HttpEndpointRequest;
     expect(request.origin).toBe('http://backend:8080');
     expect(request.path).toBe('/base/a%20b//c?z=1&extra=v%20w');
     expect(request.method).toBe('GET');
@@ -118,13 +121,13 @@ describe('proxy integration response', () => {
   });
 });
 
-describe('HTTP (non-proxy) stages', () => {
+describe('HTTP (non-proxy) steps', () => {
   it('maps parameters, renders the template and builds the endpoint request', () => {
     const ctx = routed('POST', '/h/42', ['x-in', 'trace', 'Content-Type', 'application/json'], '', '{}');
     requestParameters.run(ctx);
     requestTemplate.run(ctx);
     httpRequest.run(ctx);
-    const request = ctx.integrationRequest!;
+    const request = ctx.integrationRequest as HttpEndpointRequest;
     expect(request.method).toBe('PUT');
     expect(request.origin + request.path).toBe('http://backend/items/42');
     expect(request.body.toString()).toBe('{"id":"42"}');

@@ -1,24 +1,26 @@
 // Method response (data-plane.md §2 step 12, §5–§6): the selected integration response's status
 // must be a declared MethodResponse (else 500); Content-Type defaults to application/json;
 // non-proxy header remapping; the response is then final.
-import type { Stage } from '../pipeline/stage.js';
-import type { RoutedContext } from '../pipeline/context.js';
+import type { Step } from '../pipeline/step.js';
+import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 import { DROPPED_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS, REMAPPED_RESPONSE_HEADERS_NON_PROXY } from '../../integrations/headers.js';
 import { trace, javaMap } from '../pipeline/trace.js';
 import { record as newRecord } from '../pipeline/request-views.js';
 
-export const methodResponse: Stage<RoutedContext> = {
+export const methodResponse: Step<RestRoutedContext> = {
   name: 'method-response',
   run(ctx) {
-    const integration = ctx.plan.integration!;
-    const status = ctx.selectedStatusCode!;
+    const out = ctx.methodResponse;
+    const status = ctx.selectedStatusCode;
+    // The request ended before an integration response was selected: nothing to check.
+    if (out === undefined || status === undefined) return;
+    const integration = ctx.plan.integration;
     if (!integration.methodResponses.has(status)) {
       throw new ApiConfigurationError(undefined, {
         reason: `Execution failed due to configuration error: Output mapping refers to an invalid method response: ${status}`,
       });
     }
-    const out = ctx.methodResponse!;
     const remap = integration.type === 'MOCK' ? REMAPPED_RESPONSE_HEADERS : REMAPPED_RESPONSE_HEADERS_NON_PROXY;
     const headers: string[] = [];
     let hasContentType = false;

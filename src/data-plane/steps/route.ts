@@ -1,0 +1,19 @@
+// Route (data-plane.md §3): resource + method → the method's compiled plan, or 403 Missing
+// Authentication Token (unknown path and unsupported verb alike, AWS-recorded). The request
+// then continues with the matched method's steps in this stage.
+import type { Step } from '../pipeline/step.js';
+import type { RestContext } from '../pipeline/rest-context.js';
+import { MissingAuthenticationTokenError } from '../errors/gateway-error.js';
+import { record } from '../pipeline/request-views.js';
+
+export const route: Step<RestContext> = {
+  name: 'route',
+  run(ctx) {
+    // TestInvokeMethod names the method instead of routing to it.
+    if (ctx.plan !== undefined) return;
+    const params = record<string>();
+    const method = ctx.stage.deployment.router.match(ctx.httpMethod, ctx.path, params);
+    if (method === undefined) throw new MissingAuthenticationTokenError();
+    ctx.setRoute(ctx.stage.methods[method.index], params);
+  },
+};
