@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import type { GatewayEnvironment } from '../options/gateway-environment.js';
 import type { ConfigStore } from '../store/config-store.js';
-import type { DeploymentEvents } from '../sync/deployment-events.js';
+import type { InvokeTarget } from '../routing/invoke-target.js';
 import { newExtendedRequestId, newRequestId } from '../aws/ids.js';
 import { createIntegrations } from '../integrations/index.js';
 import type { FunctionInvoker } from '../functions/local-runtime.js';
@@ -20,16 +20,8 @@ import { ClientAbortedError } from '../request-body.js';
 import { InternalServerError, RequestTooLargeError } from './errors/gateway-error.js';
 import { renderGatewayResponse } from './errors/render.js';
 
-export interface DataPlaneTarget {
-  restApiId: string;
-  /** undefined when the URL had no stage segment. */
-  stageName: string | undefined;
-  /** Raw resource path after the stage, '/' at least, percent-encoding kept. */
-  path: string;
-  rawQuery: string;
-  /** Reached via an execute-api host or the /_aws/execute-api or /restapis/…/_user_request_ forms. */
-  defaultEndpoint: boolean;
-}
+/** Resolved by the listener from the deployments table's snapshot (src/routing/resolution-snapshot.ts). */
+export type DataPlaneTarget = InvokeTarget;
 
 export interface RequestLogEntry {
   method: string;
@@ -47,7 +39,6 @@ export interface RequestLogEntry {
 export interface DataPlaneDeps {
   env: GatewayEnvironment;
   store: ConfigStore;
-  events: DeploymentEvents;
   onRequestLogged?: (entry: RequestLogEntry) => void;
   /** pino-compatible; defaults to stderr. */
   log?: DataPlaneLogger;
@@ -94,7 +85,6 @@ export class DataPlane {
     this.#services = Object.freeze({ env: deps.env, integrations: createIntegrations(this.#agent, () => this.#insecure(), deps.functions), log });
     this.#deployments = new DeploymentsTable({
       store: deps.store,
-      events: deps.events,
       log,
       compileOptions: { defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs },
     });
@@ -129,8 +119,8 @@ export class DataPlane {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
-    const stage = target.stageName === undefined ? undefined : this.#deployments.get(target.restApiId, target.stageName);
-    if (stage === undefined) return this.#unresolved(req, res, target);
+    if (target.kind !== 'stage') return this.#unresolved(req, res, target);
+    const stage = target.stage;
     if (target.defaultEndpoint && stage.deployment.api.disableExecuteApiEndpoint) {
       return this.#plain(req, res, target, 403, 'ForbiddenException', 'Forbidden');
     }
@@ -225,27 +215,10 @@ export class DataPlane {
   }
 
   /** Unknown API → 404; known API, unknown or missing stage → 403 (data-plane.md §2 step 1). */
-  #unresolved(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
-    const forbidden = () => this.#plain(req, res, target, 403, 'ForbiddenException', 'Forbidden');
-    const notFound = () => this.#plain(req, res, target, 404, 'NotFoundException',
-      `The API id '${target.restApiId}' does not correspond to a deployed API Gateway API`);
-    const deployments = this.#deployments;
-    if (deployments.hasApi(target.restApiId)) return forbidden();
-    // Not known from events (an API created by a control plane that publishes no 'api-created'):
-    // one indexed existence query, never a definition parse.
-    const found = (exists: boolean) => {
-      if (!exists) return notFound();
-      deployments.noteApi(target.restApiId);
-      return forbidden();
-    };
-    let exists: boolean | Promise<boolean>;
-    try {
-      exists = this.#deps.store.hasRestApi(target.restApiId);
-    } catch {
-      exists = false;
-    }
-    if (typeof exists === 'boolean') return found(exists);
-    return exists.then(found, () => notFound());
+  #unresolved(req: IncomingMessage, res: ServerResponse, target: Exclude<DataPlaneTarget, { kind: 'stage' }>): void {
+    if (target.kind === 'unknown-stage') return this.#plain(req, res, target, 403, 'ForbiddenException', 'Forbidden');
+    return this.#plain(req, res, target, 404, 'NotFoundException',
+      `The API id '${target.apiId}' does not correspond to a deployed API Gateway API`);
   }
 
   /**
@@ -289,8 +262,8 @@ export class DataPlane {
     const entry: RequestLogEntry = {
       method,
       path: target.path,
-      restApiId: target.restApiId,
-      stage: target.stageName,
+      restApiId: target.kind === 'stage' ? target.stage.restApiId : target.apiId,
+      stage: target.kind === 'stage' ? target.stage.stageName : target.kind === 'unknown-stage' ? target.stageName : undefined,
       status,
       latencyMs: Math.round((performance.now() - start) * 1000) / 1000,
       requestId,

@@ -1,42 +1,59 @@
-// Recognises the three ways a caller reaches a deployed stage on the shared listener
-// (DESIGN.md "URLs"): an `{apiId}.execute-api.*` Host, `/_aws/execute-api/{apiId}/{stage}/…`
-// and `/restapis/{apiId}/{stage}/_user_request_/…`. Anything else is not data plane.
+// Recognises the three ways a caller reaches an API on the shared listener: an
+// `{apiId}.execute-api.*` Host, `/_aws/execute-api/{apiId}/…` and
+// `/restapis/{apiId}/{stage}/_user_request_/…` (LocalStack's form). It only finds the API id;
+// which stage the rest of the path names depends on the API's kind, which the resolution
+// snapshot knows (resolution-snapshot.ts). Anything else is not data plane.
+import type { CompiledStage } from '../compiler/types.js';
 
-export interface InvokeTarget {
-  restApiId: string;
-  /** Undefined when the URL has no stage segment. */
-  stageName: string | undefined;
-  /** Raw resource path after the stage ('/' at least), percent-encoding kept. */
+/** What the listener hands the data plane: a stage to run, or why there is none. */
+export type InvokeTarget =
+  | {
+    kind: 'stage';
+    stage: CompiledStage;
+    /** Raw resource path after the stage ('/' at least), percent-encoding kept. */
+    path: string;
+    rawQuery: string;
+    /** Reached through the execute-api endpoint (the forms above), not a custom domain. */
+    defaultEndpoint: boolean;
+  }
+  | { kind: 'unknown-api'; apiId: string; path: string; rawQuery: string }
+  /** The API exists; the stage does not, or the URL named none. */
+  | { kind: 'unknown-stage'; apiId: string; stageName: string | undefined; path: string; rawQuery: string };
+
+/** An execute-api URL before the stage is known. */
+export interface ExecuteApiAddress {
+  apiId: string;
+  /** Named by the URL form itself (`/restapis/{apiId}/{stage}/_user_request_/`). */
+  stageName?: string;
+  /** The raw path after the API id (or after `_user_request_`), '' or starting with '/'. */
   path: string;
   rawQuery: string;
-  defaultEndpoint: boolean;
 }
 
 const EXECUTE_API_PREFIX = '/_aws/execute-api/';
 const USER_REQUEST_SEGMENT = '_user_request_';
 
-export function parseInvokeTarget(url: string, host: string | undefined): InvokeTarget | undefined {
+export function parseExecuteApiUrl(url: string, host: string | undefined): ExecuteApiAddress | undefined {
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
 
   const hostApiId = apiIdFromHost(host);
-  if (hostApiId !== undefined) return splitStage(hostApiId, path, rawQuery);
+  if (hostApiId !== undefined) return { apiId: hostApiId, path, rawQuery };
 
   if (path.startsWith(EXECUTE_API_PREFIX)) {
     const rest = path.slice(EXECUTE_API_PREFIX.length);
     const slash = rest.indexOf('/');
-    const restApiId = slash === -1 ? rest : rest.slice(0, slash);
-    if (restApiId === '') return undefined;
-    return splitStage(restApiId, slash === -1 ? '' : rest.slice(slash), rawQuery);
+    const apiId = slash === -1 ? rest : rest.slice(0, slash);
+    if (apiId === '') return undefined;
+    return { apiId, path: slash === -1 ? '' : rest.slice(slash), rawQuery };
   }
 
   if (path.startsWith('/restapis/')) {
     // /restapis/{apiId}/{stage}/_user_request_/{path}
     const segments = path.split('/');
     if (segments.length >= 5 && segments[4] === USER_REQUEST_SEGMENT && segments[2] && segments[3]) {
-      const resourcePath = '/' + segments.slice(5).join('/');
-      return { restApiId: segments[2], stageName: segments[3], path: resourcePath, rawQuery, defaultEndpoint: true };
+      return { apiId: segments[2], stageName: segments[3], path: '/' + segments.slice(5).join('/'), rawQuery };
     }
   }
   return undefined;
@@ -49,12 +66,10 @@ function apiIdFromHost(host: string | undefined): string | undefined {
   return at > 0 ? host.slice(0, at) : undefined;
 }
 
-/** `/dev/pets/1` → stage `dev`, path `/pets/1`. */
-function splitStage(restApiId: string, path: string, rawQuery: string): InvokeTarget {
+/** REST's rule, the first segment is the stage: `/dev/pets/1` → `dev`, `/pets/1`. */
+export function splitStage(path: string): { stageName: string | undefined; path: string } {
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
-  if (trimmed === '') return { restApiId, stageName: undefined, path: '/', rawQuery, defaultEndpoint: true };
+  if (trimmed === '') return { stageName: undefined, path: '/' };
   const slash = trimmed.indexOf('/');
-  const stageName = slash === -1 ? trimmed : trimmed.slice(0, slash);
-  const resourcePath = slash === -1 ? '/' : trimmed.slice(slash);
-  return { restApiId, stageName, path: resourcePath, rawQuery, defaultEndpoint: true };
+  return slash === -1 ? { stageName: trimmed, path: '/' } : { stageName: trimmed.slice(0, slash), path: trimmed.slice(slash) };
 }
