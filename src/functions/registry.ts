@@ -61,6 +61,11 @@ export class FunctionRegistry {
     this.#follower.stop();
   }
 
+  /** Applies every change committed since the last one seen (the registry's own writes wait for it). */
+  catchUp(): Promise<void> {
+    return this.#follower.catchUp();
+  }
+
   async #reload(): Promise<void> {
     const stored = await this.#store.listFunctions();
     for (const [name, definition] of this.#functions) if (!definition.declared) this.#functions.delete(name);
@@ -166,7 +171,7 @@ export class FunctionRegistry {
       // LocalStack's message, recorded against AWS.
       throw resourceConflict(`Function already exist: ${definition.name}`);
     }
-    await this.#follower.catchUp();
+    await this.catchUp();
   }
 
   /** Read-modify-write of a stored function; throws what `mutate` throws and writes nothing then. */
@@ -175,7 +180,7 @@ export class FunctionRegistry {
     if (current?.declared) throw declaredReadOnly(name);
     const outcome = await this.#store.updateFunction(name, mutate);
     if (outcome === undefined) throw functionNotFound(this.arn(name));
-    await this.#follower.catchUp();
+    await this.catchUp();
     return outcome.result;
   }
 
@@ -184,7 +189,7 @@ export class FunctionRegistry {
     if (current?.declared) throw declaredReadOnly(name);
     if (!(await this.#store.deleteFunction(name))) throw functionNotFound(this.arn(name));
     await this.#store.pruneCode();
-    await this.#follower.catchUp();
+    await this.catchUp();
   }
 
   /** `--functions`: adds or replaces a declared (in-memory) function. */

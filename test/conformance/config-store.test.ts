@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MissingDeploymentError, type ConfigChange, type ConfigStore } from '../../src/store/config-store.js';
 import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js';
-import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../src/model/rest-api.js';
-import type { FunctionDefinition } from '../../src/functions/model.js';
+import type { StageRecord } from '../../src/model/rest-api.js';
+import { deploymentRecord, functionRecord, restApiRecord, stageRecord } from '../helpers/store-records.js';
 
 interface Backend {
   name: string;
@@ -59,37 +59,14 @@ const BACKENDS: Backend[] = [
   },
 ];
 
-const definition = (id: string, createdDate = 1): RestApiDefinition => ({
-  api: { id, name: id, createdDate, apiKeySource: 'HEADER', endpointConfiguration: { types: ['EDGE'] }, disableExecuteApiEndpoint: false, rootResourceId: 'root000001' },
-  resources: { root000001: { id: 'root000001', path: '/' } },
-  models: {},
-  requestValidators: {},
-  gatewayResponses: {},
-});
-
-const deployment = (restApiId: string, id: string, createdDate = 2): DeploymentRecord => ({ id, restApiId, createdDate, snapshot: definition(restApiId) });
-
-const stage = (restApiId: string, stageName: string, deploymentId: string): StageRecord => ({
-  restApiId, stageName, deploymentId, cacheClusterEnabled: false, cacheClusterStatus: 'NOT_AVAILABLE', methodSettings: {}, tracingEnabled: false,
-  createdDate: 3, lastUpdatedDate: 3,
-});
+const definition = restApiRecord;
+const deployment = deploymentRecord;
+const stage = stageRecord;
+const fn = functionRecord;
 
 /** CreateDeployment's stage write: a new stage, or the existing one repointed. */
 const pointStage = (restApiId: string, stageName: string, deploymentId: string, limit = 10) => ({
   stageName, limit, write: (existing: StageRecord | undefined) => (existing ? Object.assign(existing, { deploymentId }) : stage(restApiId, stageName, deploymentId)),
-});
-
-const fn = (name: string, sha256Hex = 'a'.repeat(64)): FunctionDefinition => ({
-  name,
-  latest: {
-    FunctionName: name, FunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/r',
-    Handler: 'index.handler', CodeSize: 1, Description: '', Timeout: 3, MemorySize: 128, LastModified: '2026-01-01T00:00:00.000+0000',
-    CodeSha256: 'x', Version: '$LATEST', RevisionId: 'r1', Architectures: ['x86_64'], code: { kind: 'zip', sha256Hex },
-  },
-  versions: {},
-  aliases: {},
-  policies: {},
-  nextVersion: 1,
 });
 
 /** Every change the store publishes, as subscribers hear them. */

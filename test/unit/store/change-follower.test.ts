@@ -5,15 +5,9 @@ import { describe, it, expect } from 'vitest';
 import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
 import type { ChangeFeed, ConfigChange } from '../../../src/store/config-store.js';
 import { ChangeFollower } from '../../../src/sync/change-follower.js';
-import type { RestApiDefinition } from '../../../src/model/rest-api.js';
+import { restApiRecord } from '../../helpers/store-records.js';
 
-const definition = (id: string): RestApiDefinition => ({
-  api: { id, name: id, createdDate: 1, apiKeySource: 'HEADER', endpointConfiguration: { types: ['EDGE'] }, disableExecuteApiEndpoint: false, rootResourceId: 'r' },
-  resources: { r: { id: 'r', path: '/' } },
-  models: {},
-  requestValidators: {},
-  gatewayResponses: {},
-});
+const definition = (id: string) => restApiRecord(id);
 
 function recorder() {
   const applied: ConfigChange[] = [];
