@@ -68,9 +68,18 @@ export class FunctionRegistry {
 
   async #reload(): Promise<void> {
     const stored = await this.#store.listFunctions();
-    for (const [name, definition] of this.#functions) if (!definition.declared) this.#functions.delete(name);
-    for (const definition of stored) if (!this.#functions.get(definition.name)?.declared) this.#functions.set(definition.name, definition);
-    for (const definition of stored) this.#changed(definition.name);
+    const changed = new Set<string>();
+    for (const [name, definition] of this.#functions) {
+      if (definition.declared) continue;
+      this.#functions.delete(name);
+      changed.add(name);
+    }
+    for (const definition of stored) {
+      if (this.#functions.get(definition.name)?.declared) continue;
+      this.#functions.set(definition.name, definition);
+      changed.add(definition.name);
+    }
+    for (const name of changed) this.#changed(name);
   }
 
   #apply(change: ConfigChange): void {
