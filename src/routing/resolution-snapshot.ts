@@ -86,6 +86,7 @@ export class ResolutionSnapshot {
   /** A copy with the stage replaced (or removed, `compiled` undefined); the API is known either way. */
   withStage(apiId: string, stageName: string, compiled: CompiledStage | undefined): ResolutionSnapshot {
     const entry = this.#apis.get(apiId);
+    if (compiled === undefined && entry?.stages.has(stageName) !== true) return this;
     const stages = new Map(entry?.stages ?? NO_STAGES);
     if (compiled === undefined) stages.delete(stageName);
     else stages.set(stageName, compiled);
