@@ -45,17 +45,14 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
   const store = openStore(options);
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const functions = await startFunctions(options, store, logger);
-  const onRequestLogged = hooks.onRequestLogged;
   const dataPlane = new DataPlane({
     env,
     store,
     functions: functions.runtime,
-    onRequestLogged: onRequestLogged === undefined
-      ? (entry) => logDataPlaneRequest(logger, entry)
-      : (entry) => {
-        logDataPlaneRequest(logger, entry);
-        onRequestLogged(entry);
-      },
+    onRequestLogged: (entry) => {
+      logDataPlaneRequest(logger, entry);
+      hooks.onRequestLogged?.(entry);
+    },
   });
   await dataPlane.start();
 

@@ -6,7 +6,7 @@
 // kept in `logs`.
 import {
   CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteMethodCommand, DeleteMethodResponseCommand, DeleteResourceCommand, DeleteStageCommand,
-  GetResourcesCommand, PutGatewayResponseCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
+  GetResourcesCommand, GetStageCommand, PutGatewayResponseCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
   PutMethodResponseCommand, UpdateStageCommand, type APIGatewayClient, type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
 import type { RunningArchway } from '../../src/main.js';
@@ -55,7 +55,7 @@ export async function startGateway(options: { limits?: Partial<ArchwayOptions['l
       return deployment.id!;
     },
     async setStageVariables(apiId, stageName, variables) {
-      const stage = archway.dataPlane.deployments.get(apiId, stageName);
+      const stage = await apigateway.send(new GetStageCommand({ restApiId: apiId, stageName }));
       const patchOperations: PatchOperation[] = Object.keys(stage?.variables ?? {}).map((name) => ({ op: 'remove', path: `/variables/${name}` }));
       for (const [name, value] of Object.entries(variables)) patchOperations.push({ op: 'replace', path: `/variables/${name}`, value });
       await apigateway.send(new UpdateStageCommand({ restApiId: apiId, stageName, patchOperations }));
