@@ -263,7 +263,7 @@ export class DataPlane {
       method,
       path: target.path,
       restApiId: target.kind === 'stage' ? target.stage.restApiId : target.apiId,
-      stage: target.kind === 'stage' ? target.stage.stageName : target.kind === 'unknown-stage' ? target.stageName : undefined,
+      stage: target.kind === 'stage' ? target.stage.stageName : target.stageName,
       status,
       latencyMs: Math.round((performance.now() - start) * 1000) / 1000,
       requestId,

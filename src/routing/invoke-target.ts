@@ -16,7 +16,8 @@ export type InvokeTarget =
     /** Reached through the execute-api endpoint (the forms above), not a custom domain. */
     defaultEndpoint: boolean;
   }
-  | { kind: 'unknown-api'; apiId: string; path: string; rawQuery: string }
+  /** `stageName` as the URL names it by REST's rule (for the request log). */
+  | { kind: 'unknown-api'; apiId: string; stageName: string | undefined; path: string; rawQuery: string }
   /** The API exists; the stage does not, or the URL named none. */
   | { kind: 'unknown-stage'; apiId: string; stageName: string | undefined; path: string; rawQuery: string };
 

@@ -51,7 +51,7 @@ export class ResolutionSnapshot {
     const { apiId, rawQuery } = address;
     const { stageName, path } = address.stageName !== undefined ? { stageName: address.stageName, path: address.path } : splitStage(address.path);
     const entry = this.#apis.get(apiId);
-    if (entry === undefined) return { kind: 'unknown-api', apiId, path, rawQuery };
+    if (entry === undefined) return { kind: 'unknown-api', apiId, stageName, path, rawQuery };
     const stage = stageName === undefined ? undefined : entry.stages.get(stageName);
     if (stage === undefined) return { kind: 'unknown-stage', apiId, stageName, path, rawQuery };
     return { kind: 'stage', stage, path, rawQuery, defaultEndpoint: true };

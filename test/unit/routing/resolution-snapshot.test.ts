@@ -21,7 +21,7 @@ describe('ResolutionSnapshot', () => {
   });
 
   it('answers an unknown API', () => {
-    expect(snapshot.resolve('/_aws/execute-api/nope/dev/pets', undefined)).toEqual({ kind: 'unknown-api', apiId: 'nope', path: '/pets', rawQuery: '' });
+    expect(snapshot.resolve('/_aws/execute-api/nope/dev/pets', undefined)).toEqual({ kind: 'unknown-api', apiId: 'nope', stageName: 'dev', path: '/pets', rawQuery: '' });
     expect(snapshot.resolve('/dev/x', 'nope.execute-api.localhost')).toMatchObject({ kind: 'unknown-api', apiId: 'nope' });
   });
 
