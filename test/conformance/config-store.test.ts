@@ -157,6 +157,16 @@ describe.each(BACKENDS)('ConfigStore conformance: $name', (backend) => {
       expect((await store.listStages()).length).toBe(2);
     });
 
+    it('never lets concurrent creates pass the limit', async () => {
+      const { store } = await backend.open();
+      await store.createDefinition(definition('api1'));
+      await store.createDeployment(deployment('api1', 'dep1'));
+      const outcomes = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(async (name) => store.createStage(stage('api1', name, 'dep1'), 3)));
+      expect(outcomes.filter((outcome) => outcome === 'created').length).toBe(3);
+      expect(outcomes.filter((outcome) => outcome === 'limit-exceeded').length).toBe(2);
+      expect((await store.listStages('api1')).length).toBe(3);
+    });
+
     it('updates a stage atomically: a throw or a missing deployment writes nothing', async () => {
       const { store } = await backend.open();
       await store.createDefinition(definition('api1'));
