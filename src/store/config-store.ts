@@ -28,6 +28,7 @@ export interface ChangesSince {
   complete: boolean;
 }
 
+/** Runs right after the commit, inside the writer's call: it must not throw (ChangeFollower never does). */
 export type ChangeListener = (change: ConfigChange) => void;
 
 /** How a new stage fits: refused when its deployment is missing, its name taken or the API full. */
