@@ -1,8 +1,9 @@
 // Recognises the three ways a caller reaches an API on the shared listener: an
 // `{apiId}.execute-api.*` Host, `/_aws/execute-api/{apiId}/…` and
-// `/restapis/{apiId}/{stage}/_user_request_/…` (LocalStack's form). It only finds the API id;
-// which stage the rest of the path names depends on the API's kind, which the resolution
-// snapshot knows (resolution-snapshot.ts). Anything else is not data plane.
+// `/restapis/{apiId}/{stage}/_user_request_/…` (LocalStack's form), and splits the stage off
+// by REST's rule (the first segment). Whether that rule applies depends on the API's kind,
+// which only the resolution snapshot knows (resolution-snapshot.ts), so the path after the API
+// id is kept whole too. Anything else is not data plane.
 import type { CompiledStage } from '../compiler/types.js';
 
 /** What the listener hands the data plane: a stage to run, or why there is none. */
@@ -21,13 +22,15 @@ export type InvokeTarget =
   /** The API exists; the stage does not, or the URL named none. */
   | { kind: 'unknown-stage'; apiId: string; stageName: string | undefined; path: string; rawQuery: string };
 
-/** An execute-api URL before the stage is known. */
+/** An execute-api URL, read by REST's rule. */
 export interface ExecuteApiAddress {
   apiId: string;
-  /** Named by the URL form itself (`/restapis/{apiId}/{stage}/_user_request_/`). */
-  stageName?: string;
-  /** The raw path after the API id (or after `_user_request_`), '' or starting with '/'. */
+  /** The first segment after the API id (or the `/restapis/` form's stage); undefined when there is none. */
+  stageName: string | undefined;
+  /** Raw resource path after the stage, '/' at least, percent-encoding kept. */
   path: string;
+  /** The raw path after the API id, stage segment included (for APIs with a `$default` stage). */
+  apiPath: string;
   rawQuery: string;
 }
 
@@ -40,21 +43,22 @@ export function parseExecuteApiUrl(url: string, host: string | undefined): Execu
   const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
 
   const hostApiId = apiIdFromHost(host);
-  if (hostApiId !== undefined) return { apiId: hostApiId, path, rawQuery };
+  if (hostApiId !== undefined) return splitStage(hostApiId, path, rawQuery);
 
   if (path.startsWith(EXECUTE_API_PREFIX)) {
     const rest = path.slice(EXECUTE_API_PREFIX.length);
     const slash = rest.indexOf('/');
     const apiId = slash === -1 ? rest : rest.slice(0, slash);
     if (apiId === '') return undefined;
-    return { apiId, path: slash === -1 ? '' : rest.slice(slash), rawQuery };
+    return splitStage(apiId, slash === -1 ? '' : rest.slice(slash), rawQuery);
   }
 
   if (path.startsWith('/restapis/')) {
     // /restapis/{apiId}/{stage}/_user_request_/{path}
     const segments = path.split('/');
     if (segments.length >= 5 && segments[4] === USER_REQUEST_SEGMENT && segments[2] && segments[3]) {
-      return { apiId: segments[2], stageName: segments[3], path: '/' + segments.slice(5).join('/'), rawQuery };
+      const resourcePath = '/' + segments.slice(5).join('/');
+      return { apiId: segments[2], stageName: segments[3], path: resourcePath, apiPath: resourcePath, rawQuery };
     }
   }
   return undefined;
@@ -68,9 +72,10 @@ function apiIdFromHost(host: string | undefined): string | undefined {
 }
 
 /** REST's rule, the first segment is the stage: `/dev/pets/1` → `dev`, `/pets/1`. */
-export function splitStage(path: string): { stageName: string | undefined; path: string } {
-  const trimmed = path.startsWith('/') ? path.slice(1) : path;
-  if (trimmed === '') return { stageName: undefined, path: '/' };
+function splitStage(apiId: string, apiPath: string, rawQuery: string): ExecuteApiAddress {
+  const trimmed = apiPath.startsWith('/') ? apiPath.slice(1) : apiPath;
+  if (trimmed === '') return { apiId, stageName: undefined, path: '/', apiPath, rawQuery };
   const slash = trimmed.indexOf('/');
-  return slash === -1 ? { stageName: trimmed, path: '/' } : { stageName: trimmed.slice(0, slash), path: trimmed.slice(slash) };
+  const stageName = slash === -1 ? trimmed : trimmed.slice(0, slash);
+  return { apiId, stageName, path: slash === -1 ? '/' : trimmed.slice(slash), apiPath, rawQuery };
 }

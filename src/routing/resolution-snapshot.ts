@@ -4,14 +4,14 @@
 // with one assignment; a request resolves against the snapshot it read.
 //
 // Later API kinds and features are more entries, not new code paths:
-// - HTTP APIs: an entry of kind 'http' whose `$default` stage takes the whole path (no stage
-//   segment) when it exists, in `#split`.
+// - HTTP APIs: an entry of kind 'http' whose `$default` stage, when it exists, takes the whole
+//   `apiPath` (no stage segment); otherwise the first segment names the stage, as for REST.
 // - Custom domains: a `domains` map (Host → base-path mappings and routing rules) consulted
 //   before the execute-api forms, giving (api, stage) and `defaultEndpoint: false`.
 // - Canaries: a stage entry holding the main and canary CompiledStage and the percentage,
 //   picked per request where `stage` is read.
 import type { CompiledStage } from '../compiler/types.js';
-import { parseExecuteApiUrl, splitStage, type InvokeTarget } from './invoke-target.js';
+import { parseExecuteApiUrl, type InvokeTarget } from './invoke-target.js';
 
 export type ApiKind = 'rest';
 
@@ -48,8 +48,7 @@ export class ResolutionSnapshot {
   resolve(url: string, host: string | undefined): InvokeTarget | undefined {
     const address = parseExecuteApiUrl(url, host);
     if (address === undefined) return undefined;
-    const { apiId, rawQuery } = address;
-    const { stageName, path } = address.stageName !== undefined ? { stageName: address.stageName, path: address.path } : splitStage(address.path);
+    const { apiId, stageName, path, rawQuery } = address;
     const entry = this.#apis.get(apiId);
     if (entry === undefined) return { kind: 'unknown-api', apiId, stageName, path, rawQuery };
     const stage = stageName === undefined ? undefined : entry.stages.get(stageName);
