@@ -5,7 +5,7 @@
 // own writes wait for the feed to catch up before they return, and every change is passed on to
 // the runtime (subscribers).
 import { randomUUID } from 'node:crypto';
-import type { ChangeFeed, ConfigChange } from '../store/config-store.js';
+import type { Awaitable, ChangeFeed, ConfigChange } from '../store/config-store.js';
 import type { FunctionStore } from '../store/function-store.js';
 import { ChangeFollower } from '../sync/change-follower.js';
 import { parseFunctionName } from './arn.js';
@@ -82,7 +82,7 @@ export class FunctionRegistry {
     for (const name of changed) this.#changed(name);
   }
 
-  #apply(change: ConfigChange): void {
+  #apply(change: ConfigChange): Awaitable<void> {
     if (change.kind !== 'function') return;
     const name = change.functionName;
     const read = (this.#reads.get(name) ?? 0) + 1;
@@ -96,8 +96,8 @@ export class FunctionRegistry {
       this.#changed(name);
     };
     const stored = this.#store.getFunction(name);
-    if (stored instanceof Promise) void stored.then(settle, (error: unknown) => console.error('[functions] re-reading a function failed', error));
-    else settle(stored);
+    if (stored instanceof Promise) return stored.then(settle);
+    settle(stored);
   }
 
   subscribe(listener: FunctionChangeListener): () => void {

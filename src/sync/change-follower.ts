@@ -6,8 +6,11 @@
 import type { Awaitable, ChangeFeed, ConfigChange } from '../store/config-store.js';
 
 export interface ChangeConsumer {
-  /** One change, in version order. May finish asynchronously; the consumer orders its own work. */
-  apply(change: ConfigChange): void;
+  /**
+   * One change, in version order. May finish asynchronously (the consumer orders its own work);
+   * `catchUp` waits for what it returns.
+   */
+  apply(change: ConfigChange): Awaitable<void>;
   /** Everything from the store (start, or the feed no longer reaches back to our version). */
   reload(): Awaitable<void>;
 }
@@ -70,7 +73,7 @@ export class ChangeFollower {
           this.#behind = true;
           continue;
         }
-        for (const change of changes) this.#hand(change);
+        for (const change of changes) await this.#hand(change);
       } while (this.#behind);
     });
   }
@@ -91,17 +94,19 @@ export class ChangeFollower {
       return;
     }
     if (change.version <= this.#version) return;
-    if (change.version === this.#version + 1) this.#hand(change);
+    if (change.version === this.#version + 1) void this.#hand(change);
     else void this.catchUp();
   }
 
-  #hand(change: ConfigChange): void {
+  #hand(change: ConfigChange): Awaitable<void> {
     if (change.version <= this.#version) return;
     this.#version = change.version;
+    const failed = (error: unknown) => this.#log.error({ err: error, change }, 'applying a configuration change failed');
     try {
-      this.#consumer.apply(change);
+      const applied = this.#consumer.apply(change);
+      if (applied instanceof Promise) return applied.catch(failed);
     } catch (error) {
-      this.#log.error({ err: error, change }, 'applying a configuration change failed');
+      failed(error);
     }
   }
 }
