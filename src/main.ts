@@ -1,4 +1,4 @@
-// Process wiring: options → store, deployment events, data plane, control plane, listener.
+// Process wiring: options → store (and its change feed), data plane, control plane, listener.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { ArchwayOptions } from './options/options.js';
@@ -6,12 +6,11 @@ import type { GatewayEnvironment } from './options/gateway-environment.js';
 import { SqliteConfigStore } from './store/sqlite/sqlite-config-store.js';
 import { openDataDirectory } from './data-directory.js';
 import type { ConfigStore } from './store/config-store.js';
-import { InProcessDeploymentEvents } from './sync/deployment-events.js';
-import { DataPlane } from './data-plane/data-plane.js';
+import { DataPlane, type RequestLogEntry } from './data-plane/data-plane.js';
 import { ControlPlane } from './control-plane/control-plane.js';
 import { RouteTable } from './control-plane/route-table.js';
 import { apigatewayOperations } from './control-plane/apigateway/index.js';
-import { createArchwayServer } from './server.js';
+import { createArchwayServer, type TlsOptions } from './server.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
@@ -28,20 +27,35 @@ export interface RunningArchway {
   importFile(request: FileImportRequest): Promise<FileImportResult>;
   /** The local Lambda runtime (worker pools), for diagnostics and tests. */
   functions: LocalFunctionRuntime;
+  /** The data plane (its deployments table), for diagnostics and tests. */
+  dataPlane: DataPlane;
   /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends. */
   stop(drainMs?: number): Promise<void>;
 }
 
-export async function startArchway(options: ArchwayOptions, logger: Logger = createLogger(options.logLevel)): Promise<RunningArchway> {
+/** What an embedding program (a test) may add to the options. */
+export interface ArchwayHooks {
+  /** Serve HTTPS with this certificate. */
+  tls?: TlsOptions;
+  /** Also told of every data-plane request, after the log line. */
+  onRequestLogged?: (entry: RequestLogEntry) => void;
+}
+
+export async function startArchway(options: ArchwayOptions, logger: Logger = createLogger(options.logLevel), hooks: ArchwayHooks = {}): Promise<RunningArchway> {
   const { store, release: releaseDataDirectory } = openStore(options);
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
-  const events = new InProcessDeploymentEvents();
-  const functions = await startFunctions(options, store.functions, logger);
-  const dataPlane = new DataPlane({ env, store, events, functions: functions.runtime, log: logger });
+  const functions = await startFunctions(options, store, logger);
+  const dataPlane = new DataPlane({
+    env,
+    store,
+    functions: functions.runtime,
+    log: logger,
+    onRequestLogged: hooks.onRequestLogged,
+  });
   await dataPlane.start();
 
   const admin = options.adminCredentials;
-  const apigateway = { store, events, env, dataPlane };
+  const apigateway = { store, env, dataPlane };
   const controlPlane = new ControlPlane(
     new Map([
       ['apigateway', new RouteTable(apigatewayOperations(apigateway))],
@@ -54,6 +68,8 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
   const { server, drain } = createArchwayServer({
     controlPlane,
     dataPlane,
+    targets: dataPlane.deployments,
+    tls: hooks.tls,
     limits: options.limits,
     version: VERSION,
     startedAt: Date.now(),
@@ -72,11 +88,12 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
 
   let stopping: Promise<void> | undefined;
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint: `${hooks.tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     port,
     logger,
     importFile: (request) => importFileAndDeploy(apigateway, request),
     functions: functions.runtime,
+    dataPlane,
     stop(drainMs = options.limits.shutdownDrainMs) {
       stopping ??= (async () => {
         await drain(drainMs);

@@ -1,10 +1,14 @@
-// The one listener (default port 4566): data-plane URL forms and /_archway/* first,
-// everything else is control plane. Tracks in-flight requests so shutdown can drain them.
+// The one listener (default port 4566, HTTP or, given a certificate, HTTPS): requests the
+// resolution snapshot recognises go to the data plane, /_archway/* to the diagnostics,
+// everything else to the control plane. Tracks in-flight requests so shutdown can drain them.
 // `Expect: 100-continue` is answered here: a declared body over the plane's limit gets its 413
 // before the client uploads it; anything else gets `100 Continue` and goes on as usual.
+// Upgrade requests (WebSocket) are answered 426 until WebSocket APIs exist.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { parseInvokeTarget } from './routing/invoke-target.js';
+import type { InvokeTarget } from './routing/invoke-target.js';
 import type { ControlPlane } from './control-plane/control-plane.js';
 import type { DataPlane } from './data-plane/data-plane.js';
 import type { Limits } from './options/limits.js';
@@ -12,9 +16,22 @@ import { handleArchwayEndpoint } from './observability/archway-endpoints.js';
 import { readBody, PayloadTooLargeError } from './request-body.js';
 import { lambdaRequestLimit, lambdaRequestTooLarge } from './control-plane/lambda/request-limits.js';
 
+/** Where the data plane's targets come from: the deployments table's current snapshot. */
+export interface TargetResolver {
+  resolve(url: string, host: string | undefined): InvokeTarget | undefined;
+}
+
+/** PEM certificate chain and private key: the listener serves HTTPS. */
+export interface TlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
 export interface ListenerDeps {
   controlPlane: ControlPlane;
   dataPlane: DataPlane;
+  targets: TargetResolver;
+  tls?: TlsOptions;
   limits: Limits;
   version: string;
   startedAt: number;
@@ -35,7 +52,7 @@ export function createArchwayServer(deps: ListenerDeps): ArchwayServer {
     if (inFlight === 0) drained?.();
   };
 
-  const server = createServer({ maxHeaderSize: deps.limits.maxHeaderBytes }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     res.once('close', finished);
     try {
@@ -44,7 +61,10 @@ export function createArchwayServer(deps: ListenerDeps): ArchwayServer {
     } catch (error) {
       failSafe(res, error, deps);
     }
-  });
+  };
+  const options = { maxHeaderSize: deps.limits.maxHeaderBytes };
+  const server: Server = deps.tls === undefined ? createServer(options, onRequest) : createTlsServer({ ...options, ...deps.tls }, onRequest);
+  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => answerUpgrade(socket));
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     if (rejectOversized(req, res, deps)) return;
     res.writeContinue();
@@ -74,7 +94,7 @@ export function createArchwayServer(deps: ListenerDeps): ArchwayServer {
 
 function route(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps): void | Promise<void> {
   const url = req.url ?? '/';
-  const target = parseInvokeTarget(url, req.headers.host);
+  const target = deps.targets.resolve(url, req.headers.host);
   if (target) return deps.dataPlane.handle(req, res, target);
   if (url.startsWith('/_archway/')) return handleArchwayEndpoint(req, res, deps);
   // Lambda's code uploads and invocations have their own limits (and answers).
@@ -106,7 +126,7 @@ function rejectOversized(req: IncomingMessage, res: ServerResponse, deps: Listen
   const declared = Number(req.headers['content-length']);
   if (!(declared > 0) || req.headers['transfer-encoding'] !== undefined) return false;
   const url = req.url ?? '/';
-  const target = parseInvokeTarget(url, req.headers.host);
+  const target = deps.targets.resolve(url, req.headers.host);
   if (target) {
     if (declared <= deps.limits.maxRequestBodyBytes) return false;
     deps.dataPlane.rejectOversized(req, res, target);
@@ -129,6 +149,13 @@ function failSafe(res: ServerResponse, error: unknown, deps: ListenerDeps): void
   }
   res.writeHead(500, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ message: 'Internal server error' }));
+}
+
+/** No protocol upgrade is served yet (WebSocket APIs are a later issue): 426 and hang up. */
+function answerUpgrade(socket: Duplex): void {
+  const body = JSON.stringify({ message: 'Upgrade Required' });
+  socket.on('error', () => socket.destroy());
+  socket.end(`HTTP/1.1 426 Upgrade Required\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** Malformed HTTP never reaches a handler: answer it like a front door would and hang up. */

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import type { GatewayEnvironment } from '../options/gateway-environment.js';
 import type { ConfigStore } from '../store/config-store.js';
-import type { DeploymentEvents } from '../sync/deployment-events.js';
+import type { InvokeTarget } from '../routing/invoke-target.js';
 import type { Logger } from '../observability/logger.js';
 import { createIntegrations } from '../integrations/index.js';
 import type { FunctionInvoker } from '../functions/local-runtime.js';
@@ -25,21 +25,12 @@ import { InternalServerError, RequestTooLargeError } from './errors/gateway-erro
 
 export type { RequestLogEntry };
 
-export interface DataPlaneTarget {
-  apiId: string;
-  /** undefined when the URL had no stage segment. */
-  stageName: string | undefined;
-  /** Raw resource path after the stage, '/' at least, percent-encoding kept. */
-  path: string;
-  rawQuery: string;
-  /** Reached via an execute-api host or the /_aws/execute-api or /restapis/…/_user_request_ forms. */
-  defaultEndpoint: boolean;
-}
+/** Resolved by the listener from the deployments table's snapshot (src/routing/resolution-snapshot.ts). */
+export type DataPlaneTarget = InvokeTarget;
 
 export interface DataPlaneDeps {
   env: GatewayEnvironment;
   store: ConfigStore;
-  events: DeploymentEvents;
   /** The request log and the data plane's warnings go here. */
   log: Logger;
   /** Also handed every request-log entry (tests, embedders). */
@@ -61,7 +52,6 @@ function onResponseClose(this: TrackedResponse): void {
 }
 
 export class DataPlane {
-  readonly #deps: DataPlaneDeps;
   readonly #agent: Agent;
   #insecureAgent: Agent | undefined;
   /** Connecting is part of the integration deadline; undici's own connect timeout never cuts it shorter. */
@@ -72,7 +62,6 @@ export class DataPlane {
   readonly #runner: PipelineRunner<InvocationContext>;
 
   constructor(deps: DataPlaneDeps) {
-    this.#deps = deps;
     this.#connect = { timeout: deps.env.limits.maxIntegrationTimeoutMs };
     this.#agent = new Agent({ ...AGENT_OPTIONS, connect: this.#connect });
     this.#services = Object.freeze({ env: deps.env, log: deps.log });
@@ -85,7 +74,7 @@ export class DataPlane {
         maxResponseBodyBytes: deps.env.limits.maxResponseBodyBytes,
       }),
     });
-    this.#deployments = new DeploymentsTable({ store: deps.store, events: deps.events, log: deps.log, compileOptions: this.#compileOptions });
+    this.#deployments = new DeploymentsTable({ store: deps.store, log: deps.log, compileOptions: this.#compileOptions });
     this.#runner = new PipelineRunner<InvocationContext>({
       deliver: (ctx, finish) => this.#deliver(ctx, finish),
       finalizers: [requestLog(deps.log, deps.onRequestLogged)],
@@ -126,8 +115,8 @@ export class DataPlane {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
-    const stage = target.stageName === undefined ? undefined : this.#deployments.get(target.apiId, target.stageName);
-    if (stage === undefined) return this.#unresolved(req, res, target);
+    if (target.kind !== 'stage') return this.#answer(req, res, target, target.kind === 'unknown-api' ? UNKNOWN_API_STEPS : FORBIDDEN_STEPS);
+    const stage = target.stage;
     if (target.defaultEndpoint && stage.deployment.api.disableExecuteApiEndpoint) {
       return this.#answer(req, res, target, FORBIDDEN_STEPS);
     }
@@ -143,30 +132,12 @@ export class DataPlane {
     void this.#answer(req, res, target, TOO_LARGE_STEPS);
   }
 
-  /** Unknown API → 404; known API, unknown or missing stage → 403, as AWS answers. */
-  #unresolved(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
-    const deployments = this.#deployments;
-    if (deployments.hasApi(target.apiId)) return this.#answer(req, res, target, FORBIDDEN_STEPS);
-    // Not known from events (an API created by a control plane that publishes no 'api-created'):
-    // one indexed existence query, never a definition parse.
-    const found = (exists: boolean) => {
-      if (!exists) return this.#answer(req, res, target, UNKNOWN_API_STEPS);
-      deployments.noteApi(target.apiId);
-      return this.#answer(req, res, target, FORBIDDEN_STEPS);
-    };
-    let exists: boolean | Promise<boolean>;
-    try {
-      exists = this.#deps.store.hasRestApi(target.apiId);
-    } catch {
-      exists = false;
-    }
-    if (typeof exists === 'boolean') return found(exists);
-    return exists.then(found, () => this.#answer(req, res, target, UNKNOWN_API_STEPS));
-  }
-
   /** A request answered without a stage's steps: the same runner, delivery and finalizers. */
   #answer(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget, steps: StepList<InvocationContext>): void | Promise<void> {
-    const invocation = { apiId: target.apiId, stageName: target.stageName, deploymentId: undefined };
+    // Unknown API → 404, known API with an unknown or missing stage → 403, as AWS answers.
+    const invocation = target.kind === 'stage'
+      ? { apiId: target.stage.apiId, stageName: target.stage.stageName, deploymentId: undefined }
+      : { apiId: target.apiId, stageName: target.stageName, deploymentId: undefined };
     return this.#run(new InvocationContext(methodRequestOf(req, target), invocation, steps, this.#services), res);
   }
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import type { ArchwayOptions } from '../options/options.js';
-import type { FunctionStore } from '../store/function-store.js';
+import type { ConfigStore } from '../store/config-store.js';
 import { CodeCache, referencedCode } from './code-cache.js';
 import { declareFunctions, type DeclaredFunctions } from './declared-functions.js';
 import { LocalFunctionRuntime } from './local-runtime.js';
@@ -21,8 +21,9 @@ export interface Functions {
   close(): Promise<void>;
 }
 
-export async function startFunctions(options: ArchwayOptions, store: FunctionStore, logger: Logger): Promise<Functions> {
-  const registry = new FunctionRegistry(store, options.region, options.accountId);
+export async function startFunctions(options: ArchwayOptions, configStore: ConfigStore, logger: Logger): Promise<Functions> {
+  const store = configStore.functions;
+  const registry = new FunctionRegistry(store, configStore, options.region, options.accountId);
   await registry.load();
   const codeCache = new CodeCache(store, options.inMemory ? undefined : join(options.dataDir, 'functions'));
   // Unpacked code follows the functions: a hash no version references any more loses its folder.
@@ -61,6 +62,7 @@ export async function startFunctions(options: ArchwayOptions, store: FunctionSto
     declared,
     async close() {
       declared?.close();
+      registry.close();
       await runtime.close();
     },
   };

@@ -1,9 +1,13 @@
 // The functions Archway knows: the ones created through the `lambda` API (kept in the store)
 // and the ones `--functions` declares (in memory). Reads come from an in-memory copy so the
-// data plane resolves a function without touching the store; every write goes through here,
-// which keeps the copy current and tells the runtime (subscribers) which function changed.
+// data plane resolves a function without touching the store. The copy follows the store's
+// change feed (a `function` change re-reads that function), whoever wrote it; the registry's
+// own writes wait for the feed to catch up before they return, and every change is passed on to
+// the runtime (subscribers).
 import { randomUUID } from 'node:crypto';
+import type { Awaitable, ChangeFeed, ConfigChange } from '../store/config-store.js';
 import type { FunctionStore } from '../store/function-store.js';
+import { ChangeFollower } from '../sync/change-follower.js';
 import { parseFunctionName } from './arn.js';
 import { functionNotFound, invalidParameter, resourceConflict, resourceNotFound, validationError } from './errors.js';
 import { functionArn, LATEST, type FunctionDefinition, type FunctionVersionRecord } from './model.js';
@@ -28,11 +32,16 @@ export class FunctionRegistry {
   readonly #functions = new Map<string, FunctionDefinition>();
   readonly #listeners = new Set<FunctionChangeListener>();
   readonly #locators = new Map<string, { name: string; qualifier: string | undefined }>();
+  readonly #follower: ChangeFollower;
+  /** Latest re-read per function: an older async read never overwrites a newer one. */
+  readonly #reads = new Map<string, number>();
 
-  constructor(store: FunctionStore, region: string, accountId: string) {
+  constructor(store: FunctionStore, feed: ChangeFeed, region: string, accountId: string) {
     this.#store = store;
     this.#region = region;
     this.#accountId = accountId;
+    const log = { error: (details: object, message: string) => console.error(`[functions] ${message}`, details) };
+    this.#follower = new ChangeFollower(feed, { apply: (change) => this.#apply(change), reload: () => this.#reload() }, log);
   }
 
   get region(): string {
@@ -43,8 +52,52 @@ export class FunctionRegistry {
     return this.#accountId;
   }
 
-  async load(): Promise<void> {
-    for (const definition of await this.#store.listFunctions()) this.#functions.set(definition.name, definition);
+  /** Reads every stored function, then follows the change feed. */
+  load(): Promise<void> {
+    return this.#follower.start();
+  }
+
+  close(): void {
+    this.#follower.stop();
+  }
+
+  /** Applies every change committed since the last one seen (the registry's own writes wait for it). */
+  catchUp(): Promise<void> {
+    return this.#follower.catchUp();
+  }
+
+  async #reload(): Promise<void> {
+    const stored = await this.#store.listFunctions();
+    const changed = new Set<string>();
+    for (const [name, definition] of this.#functions) {
+      if (definition.declared) continue;
+      this.#functions.delete(name);
+      changed.add(name);
+    }
+    for (const definition of stored) {
+      if (this.#functions.get(definition.name)?.declared) continue;
+      this.#functions.set(definition.name, definition);
+      changed.add(definition.name);
+    }
+    for (const name of changed) this.#changed(name);
+  }
+
+  #apply(change: ConfigChange): Awaitable<void> {
+    if (change.kind !== 'function') return;
+    const name = change.functionName;
+    const read = (this.#reads.get(name) ?? 0) + 1;
+    this.#reads.set(name, read);
+    const settle = (stored: FunctionDefinition | undefined) => {
+      if (this.#reads.get(name) !== read) return;
+      this.#reads.delete(name);
+      if (this.#functions.get(name)?.declared) return;
+      if (stored === undefined) this.#functions.delete(name);
+      else this.#functions.set(name, stored);
+      this.#changed(name);
+    };
+    const stored = this.#store.getFunction(name);
+    if (stored instanceof Promise) return stored.then(settle);
+    settle(stored);
   }
 
   subscribe(listener: FunctionChangeListener): () => void {
@@ -127,8 +180,7 @@ export class FunctionRegistry {
       // LocalStack's message, recorded against AWS.
       throw resourceConflict(`Function already exist: ${definition.name}`);
     }
-    this.#functions.set(definition.name, definition);
-    this.#changed(definition.name);
+    await this.catchUp();
   }
 
   /** Read-modify-write of a stored function; throws what `mutate` throws and writes nothing then. */
@@ -137,9 +189,7 @@ export class FunctionRegistry {
     if (current?.declared) throw declaredReadOnly(name);
     const outcome = await this.#store.updateFunction(name, mutate);
     if (outcome === undefined) throw functionNotFound(this.arn(name));
-    const stored = await this.#store.getFunction(name);
-    if (stored !== undefined) this.#functions.set(name, stored);
-    this.#changed(name);
+    await this.catchUp();
     return outcome.result;
   }
 
@@ -147,9 +197,8 @@ export class FunctionRegistry {
     const current = this.#functions.get(name);
     if (current?.declared) throw declaredReadOnly(name);
     if (!(await this.#store.deleteFunction(name))) throw functionNotFound(this.arn(name));
-    this.#functions.delete(name);
     await this.#store.pruneCode();
-    this.#changed(name);
+    await this.catchUp();
   }
 
   /** `--functions`: adds or replaces a declared (in-memory) function. */

@@ -133,10 +133,7 @@ export async function importRestApi(
     applyPlan(definition, planned.plan, problems, ctx.env, 'create');
     finish(problems, params);
     check?.(definition);
-    if (await ctx.store.createDefinition(definition)) {
-      ctx.events.publish({ kind: 'api-created', restApiId: definition.api.id });
-      return withWarnings(definition.api, problems);
-    }
+    if (await ctx.store.createDefinition(definition)) return withWarnings(definition.api, problems);
     if (fixedId) throw conflict(`API with id ${api.id} already exists`); // unverified (LocalStack extension)
     if (tries > 5) throw new Error('could not allocate a REST API id');
     api.id = newRestApiId();

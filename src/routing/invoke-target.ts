@@ -1,21 +1,43 @@
-// Recognises the three ways a caller reaches a deployed stage on the shared listener
-// (DESIGN.md "URLs"): an `{apiId}.execute-api.*` Host, `/_aws/execute-api/{apiId}/{stage}/…`
-// and `/restapis/{apiId}/{stage}/_user_request_/…`. Anything else is not data plane.
+// Recognises the three ways a caller reaches an API on the shared listener: an
+// `{apiId}.execute-api.*` Host, `/_aws/execute-api/{apiId}/…` and
+// `/restapis/{apiId}/{stage}/_user_request_/…` (LocalStack's form), and splits the stage off
+// by REST's rule (the first segment). Whether that rule applies depends on the API's kind,
+// which only the resolution snapshot knows (resolution-snapshot.ts), so the path after the API
+// id is kept whole too. Anything else is not data plane.
+import type { CompiledStage } from '../compiler/types.js';
 
-export interface InvokeTarget {
+/** What the listener hands the data plane: a stage to run, or why there is none. */
+export type InvokeTarget =
+  | {
+    kind: 'stage';
+    stage: CompiledStage;
+    /** Raw resource path after the stage ('/' at least), percent-encoding kept. */
+    path: string;
+    rawQuery: string;
+    /** Reached through the execute-api endpoint (the forms above), not a custom domain. */
+    defaultEndpoint: boolean;
+  }
+  /** `stageName` as the URL names it by REST's rule (for the request log). */
+  | { kind: 'unknown-api'; apiId: string; stageName: string | undefined; path: string; rawQuery: string }
+  /** The API exists; the stage does not, or the URL named none. */
+  | { kind: 'unknown-stage'; apiId: string; stageName: string | undefined; path: string; rawQuery: string };
+
+/** An execute-api URL, read by REST's rule. */
+export interface ExecuteApiAddress {
   apiId: string;
-  /** Undefined when the URL has no stage segment. */
+  /** The first segment after the API id (or the `/restapis/` form's stage); undefined when there is none. */
   stageName: string | undefined;
-  /** Raw resource path after the stage ('/' at least), percent-encoding kept. */
+  /** Raw resource path after the stage, '/' at least, percent-encoding kept. */
   path: string;
+  /** The raw path after the API id, stage segment included (for APIs with a `$default` stage). */
+  apiPath: string;
   rawQuery: string;
-  defaultEndpoint: boolean;
 }
 
 const EXECUTE_API_PREFIX = '/_aws/execute-api/';
 const USER_REQUEST_SEGMENT = '_user_request_';
 
-export function parseInvokeTarget(url: string, host: string | undefined): InvokeTarget | undefined {
+export function parseExecuteApiUrl(url: string, host: string | undefined): ExecuteApiAddress | undefined {
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
@@ -36,7 +58,7 @@ export function parseInvokeTarget(url: string, host: string | undefined): Invoke
     const segments = path.split('/');
     if (segments.length >= 5 && segments[4] === USER_REQUEST_SEGMENT && segments[2] && segments[3]) {
       const resourcePath = '/' + segments.slice(5).join('/');
-      return { apiId: segments[2], stageName: segments[3], path: resourcePath, rawQuery, defaultEndpoint: true };
+      return { apiId: segments[2], stageName: segments[3], path: resourcePath, apiPath: resourcePath, rawQuery };
     }
   }
   return undefined;
@@ -49,12 +71,11 @@ function apiIdFromHost(host: string | undefined): string | undefined {
   return at > 0 ? host.slice(0, at) : undefined;
 }
 
-/** `/dev/pets/1` → stage `dev`, path `/pets/1`. */
-function splitStage(apiId: string, path: string, rawQuery: string): InvokeTarget {
-  const trimmed = path.startsWith('/') ? path.slice(1) : path;
-  if (trimmed === '') return { apiId, stageName: undefined, path: '/', rawQuery, defaultEndpoint: true };
+/** REST's rule, the first segment is the stage: `/dev/pets/1` → `dev`, `/pets/1`. */
+function splitStage(apiId: string, apiPath: string, rawQuery: string): ExecuteApiAddress {
+  const trimmed = apiPath.startsWith('/') ? apiPath.slice(1) : apiPath;
+  if (trimmed === '') return { apiId, stageName: undefined, path: '/', apiPath, rawQuery };
   const slash = trimmed.indexOf('/');
   const stageName = slash === -1 ? trimmed : trimmed.slice(0, slash);
-  const resourcePath = slash === -1 ? '/' : trimmed.slice(slash);
-  return { apiId, stageName, path: resourcePath, rawQuery, defaultEndpoint: true };
+  return { apiId, stageName, path: slash === -1 ? '/' : trimmed.slice(slash), apiPath, rawQuery };
 }

@@ -1,35 +1,103 @@
 // The one interface the control plane writes through and the data plane loads from.
 // Implementations: sqlite/ (embedded default) and, for fleets, postgres/ (a later issue).
+//
+// The store owns the change feed: every write a consumer must see (an API created or deleted,
+// a stage created, changed or deleted, a function written) appends a ConfigChange with the next
+// configuration version in the same transaction as the write, and subscribers are told after
+// the commit. A write that throws publishes nothing. Consumers follow the feed with a
+// ChangeFollower (src/sync/change-follower.ts) and catch up from the last version they applied.
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../model/rest-api.js';
 import type { FunctionStore } from './function-store.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
-export interface ConfigStore {
+/** One committed write, as the feed records it. `version` increases by one per change. */
+export type ConfigChange =
+  | { version: number; kind: 'api-created' | 'api-deleted'; apiId: string }
+  | { version: number; kind: 'stage'; apiId: string; stageName: string }
+  | { version: number; kind: 'function'; functionName: string };
+
+type WithoutVersion<T> = T extends unknown ? Omit<T, 'version'> : never;
+/** What a write describes; the store adds the version. */
+export type ChangeDescription = WithoutVersion<ConfigChange>;
+
+export interface ChangesSince {
+  /** The changes after the version asked for, oldest first. */
+  changes: ConfigChange[];
+  /** False when the feed was trimmed past that version: the consumer must reload everything. */
+  complete: boolean;
+}
+
+/** Runs right after the commit, inside the writer's call: it must not throw (ChangeFollower never does). */
+export type ChangeListener = (change: ConfigChange) => void;
+
+/** How a new stage fits: refused when its deployment is missing, its name taken or the API full. */
+export type CreateStageOutcome = 'created' | 'no-deployment' | 'exists' | 'limit-exceeded';
+
+/** CreateDeployment's stage: created (within `limit` stages per API) or repointed, with the deployment. */
+export interface DeploymentStageWrite {
+  stageName: string;
+  limit: number;
+  /** Builds the new stage, or changes `existing` in place and returns it. */
+  write(existing: StageRecord | undefined): StageRecord;
+}
+
+/** A stage was made to point at a deployment that does not exist; nothing was written. */
+export class MissingDeploymentError extends Error {
+  constructor(readonly deploymentId: string) {
+    super(`deployment ${deploymentId} does not exist`);
+  }
+}
+
+/** Reading and following the change feed (the ConfigStore's, or a fleet's LISTEN/NOTIFY later). */
+export interface ChangeFeed {
+  /** The version of the last committed change (0 before any). */
+  configVersion(): Awaitable<number>;
+  /** The changes after `version`, for a consumer catching up. */
+  changesSince(version: number): Awaitable<ChangesSince>;
+  /** Told of every change after it commits, in version order. Returns the unsubscribe. */
+  subscribe(listener: ChangeListener): () => void;
+}
+
+export interface ConfigStore extends ChangeFeed {
   listDefinitions(): Awaitable<RestApiDefinition[]>;
   /** The ids of every REST API, without reading the definitions. */
   listRestApiIds(): Awaitable<string[]>;
   /** Whether a REST API exists, without reading its definition. */
   hasRestApi(restApiId: string): Awaitable<boolean>;
   getDefinition(restApiId: string): Awaitable<RestApiDefinition | undefined>;
-  /** Inserts a new API; false when the id is taken. */
+  /** Inserts a new API; false when the id is taken. Publishes `api-created`. */
   createDefinition(definition: RestApiDefinition): Awaitable<boolean>;
   /**
    * Reads the definition, lets `mutate` change it in place and writes it back, atomically.
    * Returns undefined (and writes nothing) when the API does not exist; a throw writes nothing.
    */
   updateDefinition<T>(restApiId: string, mutate: (definition: RestApiDefinition) => T): Awaitable<{ result: T } | undefined>;
-  /** Deletes the API with its deployments and stages. */
+  /** Deletes the API with its deployments and stages. Publishes `api-deleted`. */
   deleteDefinition(restApiId: string): Awaitable<boolean>;
 
-  putDeployment(deployment: DeploymentRecord): Awaitable<void>;
+  /**
+   * Stores a new deployment and, with `stage`, creates or repoints that stage, in one
+   * transaction (publishing `stage`). 'limit-exceeded' (nothing written) when the stage is new
+   * and the API already has `stage.limit` stages.
+   */
+  createDeployment(deployment: DeploymentRecord, stage?: DeploymentStageWrite): Awaitable<'created' | 'limit-exceeded'>;
   getDeployment(restApiId: string, deploymentId: string): Awaitable<DeploymentRecord | undefined>;
   listDeployments(restApiId: string): Awaitable<DeploymentRecord[]>;
-  deleteDeployment(restApiId: string, deploymentId: string): Awaitable<boolean>;
+  /** Atomic read-modify-write of a deployment's own fields (its description). */
+  updateDeployment<T>(restApiId: string, deploymentId: string, mutate: (deployment: DeploymentRecord) => T): Awaitable<{ result: T } | undefined>;
+  /** Refused ('in-use', nothing deleted) while a stage points at the deployment. */
+  deleteDeployment(restApiId: string, deploymentId: string): Awaitable<'deleted' | 'not-found' | 'in-use'>;
 
-  putStage(stage: StageRecord): Awaitable<void>;
+  /** Inserts a stage, checking its deployment, its name and the per-API `limit` in the same transaction. */
+  createStage(stage: StageRecord, limit: number): Awaitable<CreateStageOutcome>;
   getStage(restApiId: string, stageName: string): Awaitable<StageRecord | undefined>;
   listStages(restApiId?: string): Awaitable<StageRecord[]>;
+  /**
+   * Atomic read-modify-write of a stage; undefined when it does not exist, a throw writes
+   * nothing, and a stage left pointing at a missing deployment throws MissingDeploymentError.
+   */
+  updateStage<T>(restApiId: string, stageName: string, mutate: (stage: StageRecord) => T): Awaitable<{ result: T } | undefined>;
   deleteStage(restApiId: string, stageName: string): Awaitable<boolean>;
 
   /** Lambda functions and their code (the `lambda` control plane, the local runtime). */

@@ -1,7 +1,10 @@
 // The shared listener as a caller meets it: the three invoke URL forms, /_archway/*, limits
-// on headers and control-plane bodies, garbage on the socket, and disableExecuteApiEndpoint.
+// on headers and control-plane bodies, garbage on the socket, disableExecuteApiEndpoint,
+// upgrade requests (426 until WebSocket APIs exist) and HTTPS when given a certificate.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import {
   CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutIntegrationResponseCommand,
@@ -127,5 +130,53 @@ describe('disableExecuteApiEndpoint', () => {
     await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
     const off = await rawGet(`/_aws/execute-api/${api.id}/dev/`);
     expect([off.status, off.body]).toEqual([403, '{"message":"Forbidden"}']);
+  });
+});
+
+describe('upgrade requests', () => {
+  it('answers a WebSocket upgrade 426 Upgrade Required, closes that connection, and keeps serving', async () => {
+    const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+      const req = httpRequest({
+        host: '127.0.0.1', port: archway.port, path: `/_aws/execute-api/${apiId}/dev/pets`,
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+      });
+      req.on('upgrade', () => reject(new Error('upgraded')));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer).toEqual({ status: 426, connection: 'close', body: '{"message":"Upgrade Required"}' });
+    expect((await rawGet(`/_aws/execute-api/${apiId}/dev/pets`)).status).toBe(200);
+  });
+});
+
+describe('HTTPS', () => {
+  it('serves the control plane and the data plane over TLS when given a certificate', async () => {
+    const cert = readFileSync(new URL('../fixtures/tls/cert.pem', import.meta.url));
+    const key = readFileSync(new URL('../fixtures/tls/key.pem', import.meta.url));
+    const secure = await startArchway({}, { tls: { cert, key } });
+    try {
+      expect(secure.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const get = (path: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port: secure.port, path, ca: cert }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect((await get('/_archway/health')).status).toBe(200);
+      expect(await get('/_aws/execute-api/nosuchapi1/dev/pets')).toEqual({
+        status: 404, body: '{"message":"The API id \'nosuchapi1\' does not correspond to a deployed API Gateway API"}',
+      });
+    } finally {
+      await secure.stop();
+    }
   });
 });

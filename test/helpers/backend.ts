@@ -15,13 +15,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { DataPlane, type RequestLogEntry } from '../../src/data-plane/data-plane.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js';
-import { InProcessDeploymentEvents } from '../../src/sync/deployment-events.js';
-import { parseInvokeTarget } from '../../src/routing/invoke-target.js';
-import { LIMITS } from '../../src/options/limits.js';
-import type { GatewayEnvironment } from '../../src/options/gateway-environment.js';
 import type {
   GatewayResponse, GatewayResponseType, HttpMethod, Integration, IntegrationResponse, Method, MethodResponse, Resource, RestApiDefinition,
 } from '../../src/model/rest-api.js';
@@ -223,9 +216,7 @@ function toEcho(req: IncomingMessage, body: Buffer): EchoBody {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A direct data-plane harness: a DataPlane over an in-memory SQLite store behind a plain
-// http.createServer that understands the data-plane URL forms (no control plane involved),
-// and a builder for RestApiDefinitions.
+// A builder for RestApiDefinitions, which `startGateway` (gateway.ts) deploys through the SDK.
 
 export interface MethodSpec {
   integration: Partial<Integration> & Pick<Integration, 'type'>;
@@ -294,89 +285,5 @@ export function buildApi(spec: ApiSpec): RestApiDefinition {
     models: {},
     requestValidators: {},
     gatewayResponses,
-  };
-}
-
-export interface DirectDataPlane {
-  url: string;
-  dataPlane: DataPlane;
-  store: SqliteConfigStore;
-  events: InProcessDeploymentEvents;
-  logs: RequestLogEntry[];
-  /** `http://127.0.0.1:{port}/_aws/execute-api/{apiId}/{stage}{path}` */
-  invokeUrl(apiId: string, stage: string, path?: string): string;
-  /** Stores the definition as a new deployment, points the stage at it, publishes, waits for the swap. */
-  deploy(definition: RestApiDefinition, stageName: string, options?: { deploymentId?: string; variables?: Record<string, string> }): Promise<string>;
-  /** Changes only the stage variables (same deployment). */
-  setStageVariables(apiId: string, stageName: string, variables: Record<string, string>): Promise<void>;
-  close(): Promise<void>;
-}
-
-export async function startDataPlane(options: { limits?: Partial<GatewayEnvironment['limits']> } = {}): Promise<DirectDataPlane> {
-  const store = new SqliteConfigStore(':memory:');
-  const events = new InProcessDeploymentEvents();
-  const logs: RequestLogEntry[] = [];
-  const env: GatewayEnvironment = { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS, ...options.limits } };
-  const dataPlane = new DataPlane({ env, store, events, onRequestLogged: (entry) => logs.push(entry), log: createLogger('silent') });
-  await dataPlane.start();
-  const server = createServer((req, res: ServerResponse) => {
-    const target = parseInvokeTarget(req.url ?? '/', req.headers.host);
-    if (!target) {
-      res.writeHead(404).end();
-      return;
-    }
-    const outcome = dataPlane.handle(req, res, target);
-    if (outcome) outcome.catch((error: unknown) => {
-      res.destroy();
-      throw error;
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  let deployments = 0;
-  return {
-    url,
-    dataPlane,
-    store,
-    events,
-    logs,
-    invokeUrl: (apiId, stage, path = '/') => `${url}/_aws/execute-api/${apiId}/${stage}${path}`,
-    async deploy(definition, stageName, deployOptions = {}) {
-      const id = definition.api.id;
-      if (!store.getDefinition(id)) store.createDefinition(definition);
-      else store.updateDefinition(id, (current) => Object.assign(current, definition));
-      const deploymentId = deployOptions.deploymentId ?? `dep${++deployments}`;
-      store.putDeployment({ id: deploymentId, restApiId: id, createdDate: Date.now(), snapshot: structuredClone(definition) });
-      const previous = store.getStage(id, stageName);
-      store.putStage({
-        restApiId: id,
-        stageName,
-        deploymentId,
-        cacheClusterEnabled: false,
-        cacheClusterStatus: 'NOT_AVAILABLE',
-        methodSettings: {},
-        variables: deployOptions.variables ?? previous?.variables,
-        tracingEnabled: false,
-        createdDate: Date.now(),
-        lastUpdatedDate: Date.now(),
-      });
-      events.publish({ kind: 'stage', restApiId: id, stageName });
-      await dataPlane.deployments.settled();
-      return deploymentId;
-    },
-    async setStageVariables(apiId, stageName, variables) {
-      const stage = store.getStage(apiId, stageName);
-      if (!stage) throw new Error(`no stage ${apiId}/${stageName}`);
-      store.putStage({ ...stage, variables, lastUpdatedDate: Date.now() });
-      events.publish({ kind: 'stage', restApiId: apiId, stageName });
-      await dataPlane.deployments.settled();
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await dataPlane.close();
-      store.close();
-    },
   };
 }

@@ -1,13 +1,25 @@
-// The deployments table over real HTTP (DESIGN.md §4): stage-variable changes reuse the compiled
-// deployment, in-flight requests finish on the deployment they started with, a failed compile
-// keeps the last good one, deleted stages and APIs stop being served.
+// The deployments table through the real server: stage-variable changes reuse the compiled
+// deployment, in-flight requests finish on the deployment they started with, a deployment is
+// compiled once and freed when no stage uses it, deleted stages and APIs stop being served, and
+// unknown APIs and stages are answered without reading the store. With a data directory:
+// stages load at start, and a working copy that does not compile is refused by CreateDeployment
+// while the last good deployment keeps serving.
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
-import { startBackend, startDataPlane, buildApi, type TestBackend, type DirectDataPlane, type EchoBody } from '../helpers/backend.js';
-import { createLogger } from '../../src/observability/logger.js';
+import {
+  CreateDeploymentCommand, CreateRestApiCommand, DeleteRestApiCommand, GetDeploymentsCommand, GetResourcesCommand, PutIntegrationCommand,
+  PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand,
+} from '@aws-sdk/client-api-gateway';
+import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js';
+import { startArchway, type TestArchway } from '../helpers/archway.js';
+import { startBackend, buildApi, type TestBackend, type EchoBody } from '../helpers/backend.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 let backend: TestBackend;
-let dp: DirectDataPlane;
+let dp: TestGateway;
 
 const api = (prefix: string, extra: Parameters<typeof buildApi>[0]['resources'] = {}) => buildApi({
   id: 'swapapi',
@@ -27,7 +39,7 @@ const api = (prefix: string, extra: Parameters<typeof buildApi>[0]['resources'] 
 
 beforeAll(async () => {
   backend = await startBackend();
-  dp = await startDataPlane();
+  dp = await startGateway();
 });
 
 afterAll(async () => {
@@ -44,10 +56,10 @@ describe('deployments table', () => {
   it('serves a stage-variable change without recompiling the deployment', async () => {
     const deploymentId = await dp.deploy(api('v1'), 'dev', { variables: { color: 'red' } });
     expect(JSON.parse((await get('swapapi', 'dev', '/vars')).body)).toEqual({ color: 'red', deployment: deploymentId });
-    const compiled = dp.dataPlane.deployments.compileCount;
+    const compiled = dp.archway.dataPlane.deployments.compileCount;
     await dp.setStageVariables('swapapi', 'dev', { color: 'blue' });
     expect(JSON.parse((await get('swapapi', 'dev', '/vars')).body)).toEqual({ color: 'blue', deployment: deploymentId });
-    expect(dp.dataPlane.deployments.compileCount).toBe(compiled);
+    expect(dp.archway.dataPlane.deployments.compileCount).toBe(compiled);
   });
 
   it('lets an in-flight request finish on the old deployment while a new one is swapped in', async () => {
@@ -68,73 +80,119 @@ describe('deployments table', () => {
     backend.respond = undefined;
   });
 
-  it('keeps the last good deployment when a compile fails', async () => {
-    await dp.deploy(api('good'), 'safe');
-    const broken = api('bad');
-    // A child under a greedy resource cannot be compiled into a route table.
-    broken.resources.bad = { id: 'bad', parentId: 'x', pathPart: 'child', path: '/{proxy+}/child', resourceMethods: { GET: broken.resources[Object.keys(broken.resources)[1]].resourceMethods!.ANY! } };
-    await dp.deploy(broken, 'safe');
-    expect(JSON.parse((await get('swapapi', 'safe', '/x')).body).path).toBe('/good/x');
+  it('compiles a deployment once: CreateDeployment checks it and the data plane serves that result', async () => {
+    const before = dp.archway.dataPlane.deployments.compileCount;
+    await dp.deploy(api('once'), 'once');
+    expect(JSON.parse((await get('swapapi', 'once', '/x')).body).path).toBe('/once/x');
+    expect(dp.archway.dataPlane.deployments.compileCount).toBe(before);
+  });
+
+  it('frees a compiled deployment once no stage points at it', async () => {
+    const first = await dp.deploy(api('first'), 'free1');
+    await dp.deploy(api('first'), 'free2');
+    const table = dp.archway.dataPlane.deployments;
+    const second = table.get('swapapi', 'free2')!.deploymentId;
+    expect([table.holds('swapapi', first), table.holds('swapapi', second)]).toEqual([true, true]);
+    await dp.deploy(api('third'), 'free1');
+    expect(table.holds('swapapi', first)).toBe(false);
+    expect(table.holds('swapapi', second)).toBe(true);
+    await dp.deleteStage('swapapi', 'free2');
+    expect(table.holds('swapapi', second)).toBe(false);
   });
 
   it('stops serving a deleted stage (403) and a deleted API (404)', async () => {
     await dp.deploy(buildApi({ id: 'gone', resources: { '/p': { GET: { integration: { type: 'MOCK', integrationResponses: { '200': { statusCode: '200' } } } } } } }), 'a');
     await dp.deploy(buildApi({ id: 'gone', resources: { '/p': { GET: { integration: { type: 'MOCK', integrationResponses: { '200': { statusCode: '200' } } } } } } }), 'b');
     expect((await get('gone', 'a', '/p')).status).toBe(200);
-    dp.store.deleteStage('gone', 'a');
-    dp.events.publish({ kind: 'stage', restApiId: 'gone', stageName: 'a' });
-    await dp.dataPlane.deployments.settled();
+    await dp.deleteStage('gone', 'a');
     expect(await get('gone', 'a', '/p')).toEqual({ status: 403, body: '{"message":"Forbidden"}' });
     expect((await get('gone', 'b', '/p')).status).toBe(200);
-    dp.store.deleteDefinition('gone');
-    dp.events.publish({ kind: 'api-deleted', restApiId: 'gone' });
+    await dp.apigateway.send(new DeleteRestApiCommand({ restApiId: 'gone' }));
     expect((await get('gone', 'b', '/p')).status).toBe(404);
   });
 
-  it('tells an unknown stage (403) from an unknown API (404) without reading any definition', async () => {
-    await dp.deploy(buildApi({ id: 'knownapi', resources: {} }), 'dev');
-    const undeployed = buildApi({ id: 'undeployed', resources: {} });
-    dp.store.createDefinition(undeployed);
-    const reads = vi.spyOn(dp.store, 'getDefinition');
-    const lists = vi.spyOn(dp.store, 'listDefinitions');
-    const exists = vi.spyOn(dp.store, 'hasRestApi');
+  it('tells an unknown stage (403) from an unknown API (404) without reading the store', async () => {
+    await dp.deploy(buildApi({ id: 'knownapi', resources: { '/p': { GET: { integration: { type: 'MOCK', integrationResponses: { '200': { statusCode: '200' } } } } } } }), 'dev');
+    await dp.apigateway.send(new CreateRestApiCommand({ name: 'undeployed', tags: { _custom_id_: 'undeployed' } }));
+    const reads = STORE_READS.map((name) => vi.spyOn(SqliteConfigStore.prototype, name));
     try {
       expect((await get('knownapi', 'nostage', '/p')).status).toBe(403);
-      expect(exists).not.toHaveBeenCalled();
-      // Created without an event: one existence query, then known.
       expect((await get('undeployed', 'dev', '/p')).status).toBe(403);
-      expect((await get('undeployed', 'other', '/p')).status).toBe(403);
-      expect(exists).toHaveBeenCalledTimes(1);
       expect((await get('nosuchapi', 'dev', '/p')).status).toBe(404);
-      // Announced by an 'api-created' event: no query at all.
-      dp.store.createDefinition(buildApi({ id: 'announced', resources: {} }));
-      dp.events.publish({ kind: 'api-created', restApiId: 'announced' });
-      const queries = exists.mock.calls.length;
-      expect((await get('announced', 'dev', '/p')).status).toBe(403);
-      expect(exists).toHaveBeenCalledTimes(queries);
-      dp.store.deleteDefinition('announced');
-      dp.events.publish({ kind: 'api-deleted', restApiId: 'announced' });
-      expect((await get('announced', 'dev', '/p')).status).toBe(404);
-      expect(reads).not.toHaveBeenCalled();
-      expect(lists).not.toHaveBeenCalled();
+      for (const read of reads) expect(read).not.toHaveBeenCalled();
     } finally {
       vi.restoreAllMocks();
     }
+    await dp.apigateway.send(new DeleteRestApiCommand({ restApiId: 'undeployed' }));
+    expect((await get('undeployed', 'dev', '/p')).status).toBe(404);
   });
+});
+
+describe('deployments kept in the data directory', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'archway-deployments-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('loads every stored stage at start', async () => {
-    const second = await startDataPlane();
+    const first = await startArchway({ inMemory: false, dataDir });
     try {
-      await second.deploy(api('boot'), 'dev');
-      // A fresh DataPlane over the same store finds the stage without any event.
-      const { DataPlane } = await import('../../src/data-plane/data-plane.js');
-      const events = { publish() {}, subscribe: () => () => {} };
-      const fresh = new DataPlane({ env: { region: 'us-east-1', accountId: '000000000000', limits: (await import('../../src/options/limits.js')).LIMITS }, store: second.store, events, log: createLogger('silent') });
-      await fresh.start();
-      expect(fresh.deployments.get('swapapi', 'dev')?.deployment.apiId).toBe('swapapi');
-      await fresh.close();
+      const { id } = await first.apigateway.send(new CreateRestApiCommand({ name: 'boot', tags: { _custom_id_: 'bootapi' } }));
+      await mockRoot(first, id!);
+      await first.apigateway.send(new CreateDeploymentCommand({ restApiId: id, stageName: 'dev' }));
     } finally {
-      await second.close();
+      await first.stop();
+    }
+    const second = await startArchway({ inMemory: false, dataDir });
+    try {
+      expect((await request(second.invokeUrl('bootapi', 'dev', '/'))).statusCode).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses to deploy a working copy the compiler refuses, and keeps serving the last good deployment', async () => {
+    // A working copy left by an older version: a child under a greedy resource, which today's
+    // control plane refuses to create and the route table cannot hold.
+    const store = new SqliteConfigStore(join(dataDir, 'archway.db'));
+    const good = buildApi({ id: 'brokenapi', resources: { '/{proxy+}': { GET: { integration: { type: 'MOCK', integrationResponses: { '200': { statusCode: '200' } } } } } } });
+    store.createDefinition(good);
+    store.createDeployment({ id: 'gooddep', restApiId: 'brokenapi', createdDate: 0, snapshot: structuredClone(good) }, {
+      stageName: 'dev', limit: 10, write: () => ({
+        restApiId: 'brokenapi', stageName: 'dev', deploymentId: 'gooddep', cacheClusterEnabled: false, cacheClusterStatus: 'NOT_AVAILABLE',
+        methodSettings: {}, tracingEnabled: false, createdDate: 0, lastUpdatedDate: 0,
+      }),
+    });
+    store.updateDefinition('brokenapi', (definition) => {
+      const greedy = Object.values(definition.resources).find((resource) => resource.path === '/{proxy+}')!;
+      definition.resources.child = { id: 'child', parentId: greedy.id, pathPart: 'child', path: '/{proxy+}/child', resourceMethods: greedy.resourceMethods };
+    });
+    store.close();
+    const archway = await startArchway({ inMemory: false, dataDir });
+    try {
+      expect((await request(archway.invokeUrl('brokenapi', 'dev', '/x'))).statusCode).toBe(200);
+      const refused = archway.apigateway.send(new CreateDeploymentCommand({ restApiId: 'brokenapi', stageName: 'dev' }));
+      await expect(refused).rejects.toMatchObject({
+        name: 'BadRequestException',
+        message: 'The REST API cannot be deployed: greedy path variable must be last: /{proxy+}/child',
+      });
+      expect((await archway.apigateway.send(new GetDeploymentsCommand({ restApiId: 'brokenapi' }))).items?.map((d) => d.id)).toEqual(['gooddep']);
+      expect((await request(archway.invokeUrl('brokenapi', 'dev', '/x'))).statusCode).toBe(200);
+    } finally {
+      await archway.stop();
     }
   });
 });
+
+/** Store reads a request must never make: the listener resolves from the snapshot. */
+const STORE_READS = ['getDefinition', 'listDefinitions', 'hasRestApi', 'listRestApiIds', 'getStage', 'listStages', 'getDeployment'] as const;
+
+async function mockRoot(archway: TestArchway, restApiId: string): Promise<void> {
+  const { items } = await archway.apigateway.send(new GetResourcesCommand({ restApiId }));
+  const resourceId = items![0].id!;
+  await archway.apigateway.send(new PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+  await archway.apigateway.send(new PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await archway.apigateway.send(new PutMethodResponseCommand({ restApiId, resourceId, httpMethod: 'GET', statusCode: '200' }));
+  await archway.apigateway.send(new PutIntegrationResponseCommand({ restApiId, resourceId, httpMethod: 'GET', statusCode: '200' }));
+}

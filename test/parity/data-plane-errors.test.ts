@@ -4,10 +4,11 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
-import { startBackend, startDataPlane, buildApi, type TestBackend, type DirectDataPlane } from '../helpers/backend.js';
+import { startBackend, buildApi, type TestBackend } from '../helpers/backend.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 let backend: TestBackend;
-let dp: DirectDataPlane;
+let dp: TestGateway;
 
 const mockGet = {
   GET: {
@@ -21,7 +22,7 @@ const mockGet = {
 
 beforeAll(async () => {
   backend = await startBackend();
-  dp = await startDataPlane();
+  dp = await startGateway();
   await dp.deploy(buildApi({
     id: 'errapi',
     resources: {

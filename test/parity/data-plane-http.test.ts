@@ -3,14 +3,15 @@
 // status-code selection, response parameters and templates, header remapping.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
-import { startBackend, startDataPlane, buildApi, type TestBackend, type DirectDataPlane, type EchoBody } from '../helpers/backend.js';
+import { startBackend, buildApi, type TestBackend, type EchoBody } from '../helpers/backend.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 let backend: TestBackend;
-let dp: DirectDataPlane;
+let dp: TestGateway;
 
 beforeAll(async () => {
   backend = await startBackend();
-  dp = await startDataPlane();
+  dp = await startGateway();
   const echoResponses = {
     '200': {
       statusCode: '200',

@@ -6,7 +6,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
-import { startBackend, startDataPlane, buildApi, type BackendResponse, type TestBackend, type DirectDataPlane } from '../helpers/backend.js';
+import { startBackend, buildApi, type BackendResponse, type TestBackend } from '../helpers/backend.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { testInvokeMethod } from '../../src/data-plane/test-invoke.js';
 import type { RequestLogEntry } from '../../src/data-plane/data-plane.js';
 
@@ -15,7 +16,7 @@ const OVER = LIMIT + 1024 * 1024;
 const TOO_LARGE = `endpoint response body exceeds ${LIMIT} bytes`;
 
 let backend: TestBackend;
-let dp: DirectDataPlane;
+let dp: TestGateway;
 /** Accepts TCP connections and never says a word (a TLS handshake that stalls). */
 let silent: TcpServer;
 const silentSockets: Socket[] = [];
@@ -37,7 +38,7 @@ beforeAll(async () => {
   backend = await startBackend();
   silent = createTcpServer((socket) => silentSockets.push(socket));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  dp = await startDataPlane();
+  dp = await startGateway();
   await dp.deploy(definition(), 'dev');
 });
 
@@ -224,7 +225,7 @@ describe('endpoint response bodies are capped at 10 MB', () => {
     backend.respond = (req) => (req.path === '/ti-bomb' ? { headers: { 'Content-Encoding': 'gzip' }, body: bomb, stall: 'body' } : undefined);
     const api = definition();
     const resourceId = Object.values(api.resources).find((r) => r.path === '/proxy/{proxy+}')!.id;
-    const result = await testInvokeMethod(api, resourceId, 'ANY', { pathWithQueryString: '/proxy/ti-bomb' }, { env: dp.dataPlane.services.env, dataPlane: dp.dataPlane });
+    const result = await testInvokeMethod(api, resourceId, 'ANY', { pathWithQueryString: '/proxy/ti-bomb' }, { env: dp.archway.dataPlane.services.env, dataPlane: dp.archway.dataPlane });
     backend.respond = undefined;
     expect(result.status).toBe(504);
     expect(result.body).toBe('{"message": "Internal server error"}');

@@ -3,12 +3,13 @@
 // overrides, $context.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
-import { startDataPlane, buildApi, type DirectDataPlane } from '../helpers/backend.js';
+import { buildApi } from '../helpers/backend.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
-let dp: DirectDataPlane;
+let dp: TestGateway;
 
 beforeAll(async () => {
-  dp = await startDataPlane();
+  dp = await startGateway();
   await dp.deploy(buildApi({
     id: 'mockapi',
     resources: {

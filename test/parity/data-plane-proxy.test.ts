@@ -3,15 +3,16 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'undici';
-import { startBackend, startDataPlane, buildApi, refusedPort, patternBytes, type TestBackend, type DirectDataPlane, type EchoBody } from '../helpers/backend.js';
+import { startBackend, buildApi, refusedPort, patternBytes, type TestBackend, type EchoBody } from '../helpers/backend.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 let backend: TestBackend;
-let dp: DirectDataPlane;
+let dp: TestGateway;
 let deadPort: number;
 
 beforeAll(async () => {
   backend = await startBackend();
-  dp = await startDataPlane();
+  dp = await startGateway();
   deadPort = await refusedPort();
   await dp.deploy(buildApi({
     id: 'proxyapi',

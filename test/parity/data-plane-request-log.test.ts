@@ -3,20 +3,21 @@
 // value, a client that leaves before the answer).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
-import { startBackend, startDataPlane, buildApi, type TestBackend, type DirectDataPlane } from '../helpers/backend.js';
+import { startBackend, buildApi, type TestBackend } from '../helpers/backend.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import type { RequestLogEntry } from '../../src/data-plane/data-plane.js';
 
 let backend: TestBackend;
-let dp: DirectDataPlane;
+let dp: TestGateway;
 
 beforeAll(async () => {
   backend = await startBackend();
-  dp = await startDataPlane();
+  dp = await startGateway();
   await dp.deploy(buildApi({
     id: 'logapi',
     resources: {
       '/ok': { GET: { integration: { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, integrationResponses: { '200': { statusCode: '200' } } } } },
-      '/misconfigured': { GET: { integration: { type: 'AWS_PROXY', httpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:s3:path/bucket' } } },
+      '/misconfigured': { GET: { integration: { type: 'AWS', httpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:s3:path/bucket' } } },
       '/bad-header': {
         GET: {
           integration: {
@@ -68,7 +69,7 @@ describe('request log', () => {
 
   it('logs a configuration error once, with its reason', async () => {
     expect(await get(dp.invokeUrl('logapi', 'dev', '/misconfigured'))).toBe(500);
-    expect(await entriesOf('logapi', '/misconfigured')).toMatchObject([{ status: 500, error: 'AWS_PROXY integrations other than Lambda are not supported yet' }]);
+    expect(await entriesOf('logapi', '/misconfigured')).toMatchObject([{ status: 500, error: 'AWS service integrations other than Lambda are not supported yet' }]);
   });
 
   it('logs an unknown API and an unknown stage once each', async () => {

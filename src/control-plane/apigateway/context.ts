@@ -3,16 +3,15 @@
 // (control-plane.md §5; recorded).
 import { AwsServiceError, notFound } from '../../aws/errors.js';
 import type { ConfigStore } from '../../store/config-store.js';
-import type { DeploymentEvents } from '../../sync/deployment-events.js';
 import type { GatewayEnvironment } from '../../options/gateway-environment.js';
 import type { DataPlane } from '../../data-plane/data-plane.js';
 import type { HttpMethod, Integration, Method, Resource, RestApiDefinition } from '../../model/rest-api.js';
 
 export interface ApiGatewayContext {
+  /** Every write publishes its change on the store's feed, which the data plane follows. */
   store: ConfigStore;
-  events: DeploymentEvents;
   env: GatewayEnvironment;
-  /** Only passed through to testInvokeMethod. */
+  /** testInvokeMethod runs its pipeline; CreateDeployment offers it the deployment it compiled. */
   dataPlane: DataPlane;
 }
 

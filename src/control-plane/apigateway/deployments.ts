@@ -5,13 +5,15 @@
 import { badRequest, notFound } from '../../aws/errors.js';
 import { epochSeconds, newDeploymentId } from '../../aws/ids.js';
 import { compileDeployment } from '../../compiler/index.js';
-import type { DeploymentRecord, RestApiDefinition } from '../../model/rest-api.js';
+import type { CompiledDeployment } from '../../compiler/types.js';
+import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../model/rest-api.js';
+import type { DeploymentStageWrite } from '../../store/config-store.js';
 import type { OperationDefinition } from '../route-table.js';
 import { readDefinition, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
 import { readPatchOperations, requireReplaceOf } from './patch.js';
 import { deploymentOut } from './serialize.js';
-import { checkStageLimit, newStage } from './stages.js';
+import { newStage, stageLimitExceeded } from './stages.js';
 import { checkStageName, checkStageVariables, optBoolean, optString, optStringMap, throwIfErrors, type Body } from './validation.js';
 
 const deploymentNotFound = () => notFound('Invalid Deployment identifier specified');
@@ -40,11 +42,12 @@ export function checkDeployment(ctx: ApiGatewayContext, definition: RestApiDefin
 
 /**
  * The data plane must be able to load what we store: a snapshot its compiler refuses is
- * refused here (Archway's own check; AWS has no equivalent message).
+ * refused here (Archway's own check; AWS has no equivalent message). The result is what the
+ * data plane serves, so it is not compiled twice.
  */
-function checkCompiles(ctx: ApiGatewayContext, deployment: DeploymentRecord): void {
+function checkCompiles(ctx: ApiGatewayContext, deployment: DeploymentRecord): CompiledDeployment {
   try {
-    compileDeployment(deployment.snapshot, deployment.id, { defaultTimeoutMs: ctx.env.limits.defaultIntegrationTimeoutMs });
+    return compileDeployment(deployment.snapshot, deployment.id, { defaultTimeoutMs: ctx.env.limits.defaultIntegrationTimeoutMs });
   } catch (error) {
     throw badRequest(`The REST API cannot be deployed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -60,54 +63,54 @@ const embedsSummary = (query: URLSearchParams) =>
 export async function createDeployment(ctx: ApiGatewayContext, restApiId: string, body: Body): Promise<DeploymentRecord> {
   const definition = await readDefinition(ctx, restApiId);
   const stageName = optString(body, 'stageName');
-  const variables = optStringMap(body, 'variables');
   if (stageName) checkStageName(stageName);
-  checkStageVariables(variables);
+  checkStageVariables(optStringMap(body, 'variables'));
   checkDeployable(definition);
   const deployment: DeploymentRecord = { id: newDeploymentId(), restApiId, createdDate: epochSeconds(), snapshot: structuredClone(definition) };
-  checkCompiles(ctx, deployment);
+  const compiled = checkCompiles(ctx, deployment);
   const description = optString(body, 'description');
   if (description) deployment.description = description;
 
-  let stage;
-  if (stageName) {
-    const existing = await ctx.store.getStage(restApiId, stageName);
-    const cacheClusterEnabled = optBoolean(body, 'cacheClusterEnabled');
-    const cacheClusterSize = optString(body, 'cacheClusterSize');
-    const tracingEnabled = optBoolean(body, 'tracingEnabled');
-    if (existing) {
-      // Repoint; the stage's own settings stay unless given (unverified detail).
-      stage = existing;
-      stage.deploymentId = deployment.id;
-      if (variables) stage.variables = { ...stage.variables, ...variables };
-      if (tracingEnabled !== undefined) stage.tracingEnabled = tracingEnabled;
-      if (cacheClusterEnabled !== undefined || cacheClusterSize !== undefined) {
-        const fresh = newStage(restApiId, stageName, deployment.id, {
-          cacheClusterEnabled: cacheClusterEnabled ?? stage.cacheClusterEnabled,
-          cacheClusterSize: cacheClusterSize ?? stage.cacheClusterSize,
-        });
-        stage.cacheClusterEnabled = fresh.cacheClusterEnabled;
-        stage.cacheClusterStatus = fresh.cacheClusterStatus;
-        if (fresh.cacheClusterSize !== undefined) stage.cacheClusterSize = fresh.cacheClusterSize;
-      }
-      stage.lastUpdatedDate = epochSeconds();
-    } else {
-      stage = newStage(restApiId, stageName, deployment.id, {
-        description: optString(body, 'stageDescription'),
-        variables,
-        cacheClusterEnabled,
-        cacheClusterSize,
-        tracingEnabled,
-      });
-      await checkStageLimit(ctx, restApiId);
-    }
-  }
-  await ctx.store.putDeployment(deployment);
-  if (stage) {
-    await ctx.store.putStage(stage);
-    ctx.events.publish({ kind: 'stage', restApiId, stageName: stage.stageName });
-  }
+  const stage: DeploymentStageWrite | undefined = stageName
+    ? { stageName, limit: ctx.env.limits.maxStagesPerApi, write: (existing) => deploymentStage(restApiId, stageName, deployment.id, body, existing) }
+    : undefined;
+  // Offered before the write: the stage change it publishes finds the deployment compiled.
+  ctx.dataPlane.deployments.offer(compiled);
+  if ((await ctx.store.createDeployment(deployment, stage)) === 'limit-exceeded') throw stageLimitExceeded(ctx);
   return deployment;
+}
+
+/** CreateDeployment's stage: a new one, or `existing` repointed at the deployment. */
+function deploymentStage(restApiId: string, stageName: string, deploymentId: string, body: Body, existing: StageRecord | undefined): StageRecord {
+  const variables = optStringMap(body, 'variables');
+  const cacheClusterEnabled = optBoolean(body, 'cacheClusterEnabled');
+  const cacheClusterSize = optString(body, 'cacheClusterSize');
+  const tracingEnabled = optBoolean(body, 'tracingEnabled');
+  if (!existing) {
+    return newStage(restApiId, stageName, deploymentId, {
+      description: optString(body, 'stageDescription'),
+      variables,
+      cacheClusterEnabled,
+      cacheClusterSize,
+      tracingEnabled,
+    });
+  }
+  // Repoint; the stage's own settings stay unless given (unverified detail).
+  const stage = existing;
+  stage.deploymentId = deploymentId;
+  if (variables) stage.variables = { ...stage.variables, ...variables };
+  if (tracingEnabled !== undefined) stage.tracingEnabled = tracingEnabled;
+  if (cacheClusterEnabled !== undefined || cacheClusterSize !== undefined) {
+    const fresh = newStage(restApiId, stageName, deploymentId, {
+      cacheClusterEnabled: cacheClusterEnabled ?? stage.cacheClusterEnabled,
+      cacheClusterSize: cacheClusterSize ?? stage.cacheClusterSize,
+    });
+    stage.cacheClusterEnabled = fresh.cacheClusterEnabled;
+    stage.cacheClusterStatus = fresh.cacheClusterStatus;
+    if (fresh.cacheClusterSize !== undefined) stage.cacheClusterSize = fresh.cacheClusterSize;
+  }
+  stage.lastUpdatedDate = epochSeconds();
+  return stage;
 }
 
 export function deploymentOperations(ctx: ApiGatewayContext): OperationDefinition[] {
@@ -146,15 +149,16 @@ export function deploymentOperations(ctx: ApiGatewayContext): OperationDefinitio
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateDeploymentInput', errors);
         throwIfErrors(errors);
-        const deployment = await ctx.store.getDeployment(params.restapi_id, params.deployment_id);
-        if (!deployment) throw deploymentNotFound();
-        for (const operation of operations) {
-          requireReplaceOf(operation, ['/description']);
-          if (operation.value) deployment.description = operation.value;
-          else delete deployment.description;
-        }
-        await ctx.store.putDeployment(deployment);
-        return { statusCode: 200, body: deploymentOut(deployment) };
+        const outcome = await ctx.store.updateDeployment(params.restapi_id, params.deployment_id, (deployment) => {
+          for (const operation of operations) {
+            requireReplaceOf(operation, ['/description']);
+            if (operation.value) deployment.description = operation.value;
+            else delete deployment.description;
+          }
+          return deployment;
+        });
+        if (!outcome) throw deploymentNotFound();
+        return { statusCode: 200, body: deploymentOut(outcome.result) };
       },
     },
     {
@@ -163,11 +167,14 @@ export function deploymentOperations(ctx: ApiGatewayContext): OperationDefinitio
       uri: '/restapis/{restapi_id}/deployments/{deployment_id}',
       handler: async ({ params }) => {
         const { restapi_id: restApiId, deployment_id: deploymentId } = params;
-        if (!(await ctx.store.getDeployment(restApiId, deploymentId))) throw deploymentNotFound();
-        const stages = await ctx.store.listStages(restApiId);
-        if (stages.some((s) => s.deploymentId === deploymentId)) throw badRequest('Active stages pointing to this deployment must be moved or deleted');
-        await ctx.store.deleteDeployment(restApiId, deploymentId);
-        return { statusCode: 202 };
+        switch (await ctx.store.deleteDeployment(restApiId, deploymentId)) {
+          case 'not-found':
+            throw deploymentNotFound();
+          case 'in-use':
+            throw badRequest('Active stages pointing to this deployment must be moved or deleted');
+          case 'deleted':
+            return { statusCode: 202 };
+        }
       },
     },
   ];

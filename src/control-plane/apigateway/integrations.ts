@@ -24,11 +24,12 @@ const PASSTHROUGH: readonly PassthroughBehavior[] = ['WHEN_NO_MATCH', 'WHEN_NO_T
 export const CONTENT_HANDLING: readonly ContentHandling[] = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'];
 const CONNECTION_TYPES: readonly string[] = ['INTERNET', 'VPC_LINK'];
 
-/** `http(s)://host/...`; `${stageVariables.x}` may appear anywhere, host included. */
+/** `http(s)://host/...`; `${stageVariables.x}` may appear anywhere, host and port included. */
 function checkHttpUri(uri: string | undefined): void {
   try {
     if (uri === undefined) throw new Error('missing');
-    const url = new URL(uri.replace(/\$\{stageVariables\.[A-Za-z0-9_]+\}/g, 'x'));
+    // A digit stands for each variable: valid in a host name, a port and a path alike.
+    const url = new URL(uri.replace(/\$\{stageVariables\.[A-Za-z0-9_]+\}/g, '1'));
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw new Error('not http');
   } catch {
     throw badRequest('Invalid HTTP endpoint specified for URI');

@@ -152,9 +152,7 @@ export async function insertDefinition(store: ConfigStore, definition: RestApiDe
 }
 
 async function createRestApi(ctx: ApiGatewayContext, body: Record<string, unknown>): Promise<RestApi> {
-  const api = await insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
-  ctx.events.publish({ kind: 'api-created', restApiId: api.id });
-  return api;
+  return insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
 }
 
 /** Applies one UpdateRestApi operation (control-plane.md §6; recorded where noted). */
@@ -290,7 +288,6 @@ export function restApiOperations(ctx: ApiGatewayContext): OperationDefinition[]
       handler: async ({ params }) => {
         const restApiId = params.restapi_id;
         if (!(await ctx.store.deleteDefinition(restApiId))) throw apiNotFound(ctx.env, restApiId);
-        ctx.events.publish({ kind: 'api-deleted', restApiId });
         return { statusCode: 202 };
       },
     },

@@ -1,10 +1,11 @@
 // Stages: CreateStage, GetStage(s), UpdateStage, DeleteStage — a name that serves a
-// deployment. Every write publishes a `stage` change for the data plane.
+// deployment. Each write is one store transaction, which publishes a `stage` change.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateStage.html
 // Messages recorded or from AWS error reports unless marked unverified.
 import { badRequest, conflict, limitExceeded, notFound } from '../../aws/errors.js';
 import { epochSeconds } from '../../aws/ids.js';
 import type { StageRecord } from '../../model/rest-api.js';
+import { MissingDeploymentError } from '../../store/config-store.js';
 import type { OperationDefinition } from '../route-table.js';
 import { readDefinition, type ApiGatewayContext } from './context.js';
 import { invalidPatchOp, invalidPatchPath, keyAfter, readPatchOperations, type PatchOperation } from './patch.js';
@@ -68,14 +69,12 @@ export function newStage(restApiId: string, stageName: string, deploymentId: str
   return stage;
 }
 
-/** The 11th stage of an API (default limit 10) is refused. Message unverified. */
-export async function checkStageLimit(ctx: ApiGatewayContext, restApiId: string): Promise<void> {
-  const count = (await ctx.store.listStages(restApiId)).length;
-  const limit = ctx.env.limits.maxStagesPerApi;
-  if (count >= limit) throw limitExceeded(`Exceeded the maximum number of stages (${limit}) for this REST API`);
-}
+/** The 11th stage of an API (default limit 10) is refused (the store counts). Message unverified. */
+export const stageLimitExceeded = (ctx: ApiGatewayContext) =>
+  limitExceeded(`Exceeded the maximum number of stages (${ctx.env.limits.maxStagesPerApi}) for this REST API`);
 
-async function patchStage(ctx: ApiGatewayContext, stage: StageRecord, operation: PatchOperation): Promise<void> {
+/** The store checks that a repointed stage's deployment exists, in the same transaction. */
+function patchStage(stage: StageRecord, operation: PatchOperation): void {
   const { op, path, value } = operation;
   if (path === undefined) throw invalidPatchPath(path);
   const variable = keyAfter(path, '/variables');
@@ -117,7 +116,7 @@ async function patchStage(ctx: ApiGatewayContext, stage: StageRecord, operation:
       else delete stage.description;
       return;
     case '/deploymentId':
-      if (!value || !(await ctx.store.getDeployment(stage.restApiId, value))) throw deploymentDoesNotExist();
+      if (!value) throw deploymentDoesNotExist();
       stage.deploymentId = value;
       return;
     case '/cacheClusterEnabled':
@@ -141,7 +140,6 @@ async function patchStage(ctx: ApiGatewayContext, stage: StageRecord, operation:
 }
 
 export function stageOperations(ctx: ApiGatewayContext): OperationDefinition[] {
-  const changed = (restApiId: string, stageName: string) => ctx.events.publish({ kind: 'stage', restApiId, stageName });
   return [
     {
       name: 'CreateStage',
@@ -165,11 +163,15 @@ export function stageOperations(ctx: ApiGatewayContext): OperationDefinition[] {
           documentationVersion: optString(body, 'documentationVersion'),
           tags: optStringMap(body, 'tags'),
         });
-        if (!(await ctx.store.getDeployment(restApiId, stage.deploymentId))) throw deploymentDoesNotExist();
-        if (await ctx.store.getStage(restApiId, stage.stageName)) throw conflict('Stage already exists');
-        await checkStageLimit(ctx, restApiId);
-        await ctx.store.putStage(stage);
-        changed(restApiId, stage.stageName);
+        switch (await ctx.store.createStage(stage, ctx.env.limits.maxStagesPerApi)) {
+          case 'no-deployment':
+            throw deploymentDoesNotExist();
+          case 'exists':
+            throw conflict('Stage already exists');
+          case 'limit-exceeded':
+            throw stageLimitExceeded(ctx);
+          case 'created':
+        }
         return { statusCode: 201, body: stageOut(stage) };
       },
     },
@@ -203,13 +205,18 @@ export function stageOperations(ctx: ApiGatewayContext): OperationDefinition[] {
         const errors: string[] = [];
         const operations = readPatchOperations(body, 'updateStageInput', errors);
         throwIfErrors(errors);
-        const stage = await ctx.store.getStage(params.restapi_id, params.stage_name);
-        if (!stage) throw stageNotFound();
-        for (const operation of operations) await patchStage(ctx, stage, operation);
-        stage.lastUpdatedDate = epochSeconds();
-        await ctx.store.putStage(stage);
-        changed(stage.restApiId, stage.stageName);
-        return { statusCode: 200, body: stageOut(stage) };
+        let outcome;
+        try {
+          outcome = await ctx.store.updateStage(params.restapi_id, params.stage_name, (stage) => {
+            for (const operation of operations) patchStage(stage, operation);
+            stage.lastUpdatedDate = epochSeconds();
+            return stage;
+          });
+        } catch (error) {
+          throw error instanceof MissingDeploymentError ? deploymentDoesNotExist() : error;
+        }
+        if (!outcome) throw stageNotFound();
+        return { statusCode: 200, body: stageOut(outcome.result) };
       },
     },
     {
@@ -218,7 +225,6 @@ export function stageOperations(ctx: ApiGatewayContext): OperationDefinition[] {
       uri: '/restapis/{restapi_id}/stages/{stage_name}',
       handler: async ({ params }) => {
         if (!(await ctx.store.deleteStage(params.restapi_id, params.stage_name))) throw stageNotFound();
-        changed(params.restapi_id, params.stage_name);
         return { statusCode: 202 };
       },
     },

@@ -37,14 +37,13 @@ async function writeTags(ctx: ApiGatewayContext, target: TagTarget, change: (tag
     }, () => apiNotFound(ctx.env, target.restApiId));
     return;
   }
-  const stage = await ctx.store.getStage(target.restApiId, target.stageName);
-  if (!stage) throw stageNotFound();
-  const tags = { ...stage.tags };
-  change(tags);
-  if (Object.keys(tags).length > 0) stage.tags = tags;
-  else delete stage.tags;
-  // Tags do not change what the stage serves: no deployment event.
-  await ctx.store.putStage(stage);
+  const outcome = await ctx.store.updateStage(target.restApiId, target.stageName, (stage) => {
+    const tags = { ...stage.tags };
+    change(tags);
+    if (Object.keys(tags).length > 0) stage.tags = tags;
+    else delete stage.tags;
+  });
+  if (!outcome) throw stageNotFound();
 }
 
 export function tagOperations(ctx: ApiGatewayContext): OperationDefinition[] {

@@ -29,6 +29,13 @@ const MIGRATIONS: readonly string[] = [
      sha256 TEXT PRIMARY KEY,
      zip BLOB NOT NULL
    );`,
+  // 3: the change feed (config-store.ts): one row per committed change, trimmed from the oldest.
+  `CREATE TABLE changes (
+     version INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     api_id TEXT,
+     name TEXT
+   );`,
 ];
 
 export function migrate(db: Database): void {

@@ -1,21 +1,31 @@
 // Embedded ConfigStore on SQLite (better-sqlite3, WAL): one file in the data directory, or
-// ':memory:'. Documents are stored as JSON; every write is one transaction, so a SIGKILL
-// loses nothing that was acknowledged.
+// ':memory:'. Documents are stored as JSON; every write is one transaction, together with the
+// change it publishes (sqlite-change-feed.ts), so a SIGKILL loses nothing that was acknowledged.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import type { ConfigStore } from '../config-store.js';
+import {
+  MissingDeploymentError,
+  type ChangeListener, type ChangesSince, type ConfigStore, type CreateStageOutcome, type DeploymentStageWrite,
+} from '../config-store.js';
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../model/rest-api.js';
 import { migrate } from './migrations.js';
+import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { SqliteFunctionStore } from './sqlite-function-store.js';
+
+export interface SqliteStoreOptions {
+  /** How many changes the feed keeps for consumers that fell behind. */
+  keptChanges?: number;
+}
 
 interface DocRow { doc: string }
 
 export class SqliteConfigStore implements ConfigStore {
   readonly #db: SqliteDatabase;
   readonly #sql: Record<string, Statement>;
+  readonly #feed: SqliteChangeFeed;
   readonly functions: SqliteFunctionStore;
 
-  constructor(filename: string) {
+  constructor(filename: string, options: SqliteStoreOptions = {}) {
     this.#db = new Database(filename);
     if (filename !== ':memory:') this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
@@ -30,17 +40,20 @@ export class SqliteConfigStore implements ConfigStore {
       insertApi: db.prepare('INSERT OR IGNORE INTO rest_apis (id, created_date, doc) VALUES (?, ?, ?)'),
       updateApi: db.prepare('UPDATE rest_apis SET doc = ? WHERE id = ?'),
       deleteApi: db.prepare('DELETE FROM rest_apis WHERE id = ?'),
-      putDeployment: db.prepare('INSERT OR REPLACE INTO deployments (rest_api_id, id, created_date, doc) VALUES (?, ?, ?, ?)'),
+      insertDeployment: db.prepare('INSERT INTO deployments (rest_api_id, id, created_date, doc) VALUES (?, ?, ?, ?)'),
+      updateDeployment: db.prepare('UPDATE deployments SET doc = ? WHERE rest_api_id = ? AND id = ?'),
       getDeployment: db.prepare('SELECT doc FROM deployments WHERE rest_api_id = ? AND id = ?'),
       listDeployments: db.prepare('SELECT doc FROM deployments WHERE rest_api_id = ? ORDER BY created_date, id'),
       deleteDeployment: db.prepare('DELETE FROM deployments WHERE rest_api_id = ? AND id = ?'),
       putStage: db.prepare('INSERT OR REPLACE INTO stages (rest_api_id, stage_name, doc) VALUES (?, ?, ?)'),
+      countStages: db.prepare('SELECT COUNT(*) FROM stages WHERE rest_api_id = ?').pluck(),
       getStage: db.prepare('SELECT doc FROM stages WHERE rest_api_id = ? AND stage_name = ?'),
       listStages: db.prepare('SELECT doc FROM stages WHERE rest_api_id = ? ORDER BY stage_name'),
       listAllStages: db.prepare('SELECT doc FROM stages ORDER BY rest_api_id, stage_name'),
       deleteStage: db.prepare('DELETE FROM stages WHERE rest_api_id = ? AND stage_name = ?'),
     };
-    this.functions = new SqliteFunctionStore(db);
+    this.#feed = new SqliteChangeFeed(db, options.keptChanges);
+    this.functions = new SqliteFunctionStore(db, this.#feed);
   }
 
   listDefinitions(): RestApiDefinition[] {
@@ -61,25 +74,53 @@ export class SqliteConfigStore implements ConfigStore {
 
   createDefinition(definition: RestApiDefinition): boolean {
     const { id, createdDate } = definition.api;
-    return this.#sql.insertApi.run(id, createdDate, JSON.stringify(definition)).changes === 1;
+    return this.#feed.write(() => {
+      if (this.#sql.insertApi.run(id, createdDate, JSON.stringify(definition)).changes !== 1) return false;
+      this.#feed.record({ kind: 'api-created', apiId: id });
+      return true;
+    });
   }
 
   updateDefinition<T>(restApiId: string, mutate: (definition: RestApiDefinition) => T): { result: T } | undefined {
-    return this.#db.transaction(() => {
+    return this.#feed.write(() => {
       const definition = this.getDefinition(restApiId);
       if (!definition) return undefined;
       const result = mutate(definition);
       this.#sql.updateApi.run(JSON.stringify(definition), restApiId);
       return { result };
-    }).immediate();
+    });
   }
 
   deleteDefinition(restApiId: string): boolean {
-    return this.#sql.deleteApi.run(restApiId).changes === 1;
+    return this.#feed.write(() => {
+      if (this.#sql.deleteApi.run(restApiId).changes !== 1) return false;
+      this.#feed.record({ kind: 'api-deleted', apiId: restApiId });
+      return true;
+    });
   }
 
-  putDeployment(deployment: DeploymentRecord): void {
-    this.#sql.putDeployment.run(deployment.restApiId, deployment.id, deployment.createdDate, JSON.stringify(deployment));
+  createDeployment(deployment: DeploymentRecord, stageWrite?: DeploymentStageWrite): 'created' | 'limit-exceeded' {
+    return this.#feed.write(() => {
+      let stage: StageRecord | undefined;
+      if (stageWrite !== undefined) {
+        const existing = this.getStage(deployment.restApiId, stageWrite.stageName);
+        if (existing === undefined && this.#stageCount(deployment.restApiId) >= stageWrite.limit) return 'limit-exceeded';
+        stage = stageWrite.write(existing);
+      }
+      this.#sql.insertDeployment.run(deployment.restApiId, deployment.id, deployment.createdDate, JSON.stringify(deployment));
+      if (stage !== undefined) this.#writeStage(stage);
+      return 'created';
+    });
+  }
+
+  updateDeployment<T>(restApiId: string, deploymentId: string, mutate: (deployment: DeploymentRecord) => T): { result: T } | undefined {
+    return this.#feed.write(() => {
+      const deployment = this.getDeployment(restApiId, deploymentId);
+      if (!deployment) return undefined;
+      const result = mutate(deployment);
+      this.#sql.updateDeployment.run(JSON.stringify(deployment), restApiId, deploymentId);
+      return { result };
+    });
   }
 
   getDeployment(restApiId: string, deploymentId: string): DeploymentRecord | undefined {
@@ -90,12 +131,23 @@ export class SqliteConfigStore implements ConfigStore {
     return this.#all<DeploymentRecord>('listDeployments', restApiId);
   }
 
-  deleteDeployment(restApiId: string, deploymentId: string): boolean {
-    return this.#sql.deleteDeployment.run(restApiId, deploymentId).changes === 1;
+  deleteDeployment(restApiId: string, deploymentId: string): 'deleted' | 'not-found' | 'in-use' {
+    return this.#feed.write(() => {
+      if (!this.getDeployment(restApiId, deploymentId)) return 'not-found';
+      if (this.listStages(restApiId).some((stage) => stage.deploymentId === deploymentId)) return 'in-use';
+      this.#sql.deleteDeployment.run(restApiId, deploymentId);
+      return 'deleted';
+    });
   }
 
-  putStage(stage: StageRecord): void {
-    this.#sql.putStage.run(stage.restApiId, stage.stageName, JSON.stringify(stage));
+  createStage(stage: StageRecord, limit: number): CreateStageOutcome {
+    return this.#feed.write(() => {
+      if (!this.getDeployment(stage.restApiId, stage.deploymentId)) return 'no-deployment';
+      if (this.getStage(stage.restApiId, stage.stageName)) return 'exists';
+      if (this.#stageCount(stage.restApiId) >= limit) return 'limit-exceeded';
+      this.#writeStage(stage);
+      return 'created';
+    });
   }
 
   getStage(restApiId: string, stageName: string): StageRecord | undefined {
@@ -106,12 +158,49 @@ export class SqliteConfigStore implements ConfigStore {
     return restApiId === undefined ? this.#all<StageRecord>('listAllStages') : this.#all<StageRecord>('listStages', restApiId);
   }
 
+  updateStage<T>(restApiId: string, stageName: string, mutate: (stage: StageRecord) => T): { result: T } | undefined {
+    return this.#feed.write(() => {
+      const stage = this.getStage(restApiId, stageName);
+      if (!stage) return undefined;
+      const result = mutate(stage);
+      this.#writeStage(stage);
+      return { result };
+    });
+  }
+
   deleteStage(restApiId: string, stageName: string): boolean {
-    return this.#sql.deleteStage.run(restApiId, stageName).changes === 1;
+    return this.#feed.write(() => {
+      if (this.#sql.deleteStage.run(restApiId, stageName).changes !== 1) return false;
+      this.#feed.record({ kind: 'stage', apiId: restApiId, stageName });
+      return true;
+    });
+  }
+
+  configVersion(): number {
+    return this.#feed.configVersion();
+  }
+
+  changesSince(version: number): ChangesSince {
+    return this.#feed.changesSince(version);
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    return this.#feed.subscribe(listener);
   }
 
   close(): void {
     this.#db.close();
+  }
+
+  /** Inside a write: a stage always points at a deployment of its API. */
+  #writeStage(stage: StageRecord): void {
+    if (!this.getDeployment(stage.restApiId, stage.deploymentId)) throw new MissingDeploymentError(stage.deploymentId);
+    this.#sql.putStage.run(stage.restApiId, stage.stageName, JSON.stringify(stage));
+    this.#feed.record({ kind: 'stage', apiId: stage.restApiId, stageName: stage.stageName });
+  }
+
+  #stageCount(restApiId: string): number {
+    return this.#sql.countStages.get(restApiId) as number;
   }
 
   #one<T>(statement: string, ...params: unknown[]): T | undefined {

@@ -1,17 +1,21 @@
 // FunctionStore on the SQLite database the ConfigStore opened (migration 2): function
-// documents as JSON, code zips as blobs keyed by hex SHA-256.
+// documents as JSON, code zips as blobs keyed by hex SHA-256. Function writes publish a
+// `function` change on the store's feed.
 import type { Database, Statement } from 'better-sqlite3';
 import type { FunctionDefinition } from '../../functions/model.js';
 import type { FunctionStore } from '../function-store.js';
+import type { SqliteChangeFeed } from './sqlite-change-feed.js';
 
 interface DocRow { doc: string }
 
 export class SqliteFunctionStore implements FunctionStore {
   readonly #db: Database;
   readonly #sql: Record<string, Statement>;
+  readonly #feed: SqliteChangeFeed;
 
-  constructor(db: Database) {
+  constructor(db: Database, feed: SqliteChangeFeed) {
     this.#db = db;
+    this.#feed = feed;
     this.#sql = {
       list: db.prepare('SELECT doc FROM lambda_functions ORDER BY name'),
       get: db.prepare('SELECT doc FROM lambda_functions WHERE name = ?'),
@@ -35,21 +39,30 @@ export class SqliteFunctionStore implements FunctionStore {
   }
 
   createFunction(definition: FunctionDefinition): boolean {
-    return this.#sql.insert.run(definition.name, JSON.stringify(definition)).changes === 1;
+    return this.#feed.write(() => {
+      if (this.#sql.insert.run(definition.name, JSON.stringify(definition)).changes !== 1) return false;
+      this.#feed.record({ kind: 'function', functionName: definition.name });
+      return true;
+    });
   }
 
   updateFunction<T>(name: string, mutate: (definition: FunctionDefinition) => T): { result: T } | undefined {
-    return this.#db.transaction(() => {
+    return this.#feed.write(() => {
       const definition = this.getFunction(name);
       if (!definition) return undefined;
       const result = mutate(definition);
       this.#sql.update.run(JSON.stringify(definition), name);
+      this.#feed.record({ kind: 'function', functionName: name });
       return { result };
-    }).immediate();
+    });
   }
 
   deleteFunction(name: string): boolean {
-    return this.#sql.delete.run(name).changes === 1;
+    return this.#feed.write(() => {
+      if (this.#sql.delete.run(name).changes !== 1) return false;
+      this.#feed.record({ kind: 'function', functionName: name });
+      return true;
+    });
   }
 
   putCode(sha256Hex: string, zip: Buffer): void {

@@ -2,7 +2,6 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { testInvokeMethod } from '../../../src/data-plane/test-invoke.js';
 import { DataPlane } from '../../../src/data-plane/data-plane.js';
 import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
-import { InProcessDeploymentEvents } from '../../../src/sync/deployment-events.js';
 import { LIMITS } from '../../../src/options/limits.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -15,7 +14,7 @@ let backend: TestBackend;
 
 beforeAll(async () => {
   store = new SqliteConfigStore(':memory:');
-  dataPlane = new DataPlane({ env, store, events: new InProcessDeploymentEvents(), log: createLogger('silent') });
+  dataPlane = new DataPlane({ env, store, log: createLogger('silent') });
   await dataPlane.start();
   backend = await startBackend();
 });

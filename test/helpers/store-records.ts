@@ -1,0 +1,35 @@
+// Minimal store records for tests that exercise the ConfigStore and its consumers directly
+// (the conformance suite, the change feed): an empty REST API, a deployment of it, a stage,
+// and a Lambda function with zip code.
+import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../src/model/rest-api.js';
+import type { FunctionDefinition } from '../../src/functions/model.js';
+
+export const restApiRecord = (id: string, createdDate = 1): RestApiDefinition => ({
+  api: { id, name: id, createdDate, apiKeySource: 'HEADER', endpointConfiguration: { types: ['EDGE'] }, disableExecuteApiEndpoint: false, rootResourceId: 'root000001' },
+  resources: { root000001: { id: 'root000001', path: '/' } },
+  models: {},
+  requestValidators: {},
+  gatewayResponses: {},
+});
+
+export const deploymentRecord = (restApiId: string, id: string, createdDate = 2): DeploymentRecord => ({
+  id, restApiId, createdDate, snapshot: restApiRecord(restApiId),
+});
+
+export const stageRecord = (restApiId: string, stageName: string, deploymentId: string): StageRecord => ({
+  restApiId, stageName, deploymentId, cacheClusterEnabled: false, cacheClusterStatus: 'NOT_AVAILABLE', methodSettings: {}, tracingEnabled: false,
+  createdDate: 3, lastUpdatedDate: 3,
+});
+
+export const functionRecord = (name: string, sha256Hex = 'a'.repeat(64)): FunctionDefinition => ({
+  name,
+  latest: {
+    FunctionName: name, FunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/r',
+    Handler: 'index.handler', CodeSize: 1, Description: '', Timeout: 3, MemorySize: 128, LastModified: '2026-01-01T00:00:00.000+0000',
+    CodeSha256: 'x', Version: '$LATEST', RevisionId: 'r1', Architectures: ['x86_64'], code: { kind: 'zip', sha256Hex },
+  },
+  versions: {},
+  aliases: {},
+  policies: {},
+  nextVersion: 1,
+});
