@@ -10,7 +10,7 @@
 // compiles a deployment to check it and `offer`s the result, so it is compiled once. A failed
 // compile keeps the last good entry; a request in flight keeps the object it started with.
 import type { ConfigChange, ConfigStore } from '../store/config-store.js';
-import type { StageRecord } from '../model/rest-api.js';
+import type { DeploymentRecord, StageRecord } from '../model/rest-api.js';
 import { compileDeployment, compileStage, type CompileOptions } from '../compiler/compile-deployment.js';
 import type { CompiledDeployment, CompiledStage } from '../compiler/types.js';
 import { ResolutionSnapshot } from '../routing/resolution-snapshot.js';
@@ -72,6 +72,14 @@ export class DeploymentsTable {
   /** Whether the API exists (deployed or not), as far as the feed has said. */
   hasApi(apiId: string): boolean {
     return this.#snapshot.hasApi(apiId);
+  }
+
+  /**
+   * Compiles a deployment as this table would (with the data plane's dispatchers), without
+   * holding it: CreateDeployment checks a snapshot with it, then offers the result.
+   */
+  compile(record: DeploymentRecord): CompiledDeployment {
+    return compileDeployment(record.snapshot, record.id, this.#deps.compileOptions);
   }
 
   /** A deployment compiled elsewhere in this process (CreateDeployment's check), for its stage to take. */

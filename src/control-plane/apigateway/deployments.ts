@@ -4,7 +4,6 @@
 // Messages from AWS error reports (moto/LocalStack/Terraform issues) unless marked unverified.
 import { badRequest, notFound } from '../../aws/errors.js';
 import { epochSeconds, newDeploymentId } from '../../aws/ids.js';
-import { compileDeployment } from '../../compiler/index.js';
 import type { CompiledDeployment } from '../../compiler/types.js';
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../model/rest-api.js';
 import type { DeploymentStageWrite } from '../../store/config-store.js';
@@ -47,7 +46,7 @@ export function checkDeployment(ctx: ApiGatewayContext, definition: RestApiDefin
  */
 function checkCompiles(ctx: ApiGatewayContext, deployment: DeploymentRecord): CompiledDeployment {
   try {
-    return compileDeployment(deployment.snapshot, deployment.id, { defaultTimeoutMs: ctx.env.limits.defaultIntegrationTimeoutMs });
+    return ctx.dataPlane.deployments.compile(deployment);
   } catch (error) {
     throw badRequest(`The REST API cannot be deployed: ${error instanceof Error ? error.message : String(error)}`);
   }
