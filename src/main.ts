@@ -10,6 +10,7 @@ import { DataPlane, type RequestLogEntry } from './data-plane/data-plane.js';
 import { ControlPlane } from './control-plane/control-plane.js';
 import { RouteTable } from './control-plane/route-table.js';
 import { apigatewayOperations } from './control-plane/apigateway/index.js';
+import { NotEnforcedReporter } from './control-plane/apigateway/not-enforced-reporter.js';
 import { createArchwayServer, type TlsOptions } from './server.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
@@ -25,6 +26,8 @@ export interface RunningArchway {
   logger: Logger;
   /** Imports an OpenAPI file and deploys it (`--import`), through the control plane's own functions. */
   importFile(request: FileImportRequest): Promise<FileImportResult>;
+  /** Every stored setting Archway does not act on yet, `{name} ({id}): {what}` (the startup banner). */
+  notEnforced(): Promise<string[]>;
   /** The local Lambda runtime (worker pools), for diagnostics and tests. */
   functions: LocalFunctionRuntime;
   /** The data plane (its deployments table), for diagnostics and tests. */
@@ -56,9 +59,10 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
 
   const admin = options.adminCredentials;
   const apigateway = { store, env, dataPlane };
+  const notEnforced = new NotEnforcedReporter(store, logger);
   const controlPlane = new ControlPlane(
     new Map([
-      ['apigateway', new RouteTable(apigatewayOperations(apigateway))],
+      ['apigateway', new RouteTable(notEnforced.watch(apigatewayOperations(apigateway)))],
       ['lambda', new RouteTable(lambdaOperations({ registry: functions.registry, store: store.functions, invoker: functions.runtime }))],
     ]),
     (accessKeyId) => (accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey } : undefined),
@@ -91,7 +95,12 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
     endpoint: `${hooks.tls === undefined ? 'http' : 'https'}://${host}:${port}`,
     port,
     logger,
-    importFile: (request) => importFileAndDeploy(apigateway, request),
+    async importFile(request) {
+      const result = await importFileAndDeploy(apigateway, request);
+      await notEnforced.check(result.apiId);
+      return result;
+    },
+    notEnforced: () => notEnforced.all(),
     functions: functions.runtime,
     dataPlane,
     stop(drainMs = options.limits.shutdownDrainMs) {

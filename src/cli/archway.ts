@@ -128,6 +128,11 @@ async function start(options: ArchwayOptions): Promise<number> {
   console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
   console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
   await printDeployed(archway, options, base);
+  const notEnforced = await archway.notEnforced();
+  if (notEnforced.length > 0) {
+    console.log('Not enforced yet (stored and answered as AWS does, but not acted on):');
+    for (const line of notEnforced) console.log(`  ${line}`);
+  }
   if (!isLoopback(options.host) && sameCredentials(options.adminCredentials, DEFAULT_OPTIONS.adminCredentials)) {
     console.warn(`Warning: listening on ${options.host} with the default admin credentials test:test: anyone who reaches this port can change your APIs and run code. Set --admin-credentials KEY:SECRET.`);
   }

@@ -3,9 +3,16 @@
 // `archway start` prints it after a restart so the user sees what is already deployed.
 import type { ClientOptions } from '../options/client-options.js';
 import { ControlPlaneClient } from './client.js';
+import { notEnforced, type ApiSettingsShape, type MethodShape, type StageShape } from '../control-plane/apigateway/not-enforced.js';
 
 export interface Inventory {
-  apis: { id: string; name: string; stages: { name: string; deploymentId: string; invokeUrl: string }[] }[];
+  apis: {
+    id: string;
+    name: string;
+    stages: { name: string; deploymentId: string; invokeUrl: string }[];
+    /** Settings stored but not acted on by Archway yet. */
+    notEnforced: string[];
+  }[];
   functions: { name: string; runtime: string; handler: string }[];
 }
 
@@ -19,16 +26,20 @@ export async function readInventory(options: ClientOptions, invokeBase: string):
   const apigateway = new ControlPlaneClient(options);
   const lambda = new ControlPlaneClient(options, 'lambda');
   const apis: Inventory['apis'] = [];
-  for (const api of await allPages<{ id: string; name: string }>(apigateway, '/restapis')) {
-    const stages = await apigateway.json<{ item?: { stageName: string; deploymentId: string }[] }>({ method: 'GET', path: `/restapis/${encodeURIComponent(api.id)}/stages` });
+  for (const api of await allPages<{ id: string; name: string } & ApiSettingsShape>(apigateway, '/restapis')) {
+    const apiPath = `/restapis/${encodeURIComponent(api.id)}`;
+    const stages = (await apigateway.json<{ item?: (StageShape & { deploymentId: string })[] }>({ method: 'GET', path: `${apiPath}/stages` })).item ?? [];
+    const resources = await allPages<{ path: string; resourceMethods?: Record<string, Omit<MethodShape, 'path'>> }>(apigateway, `${apiPath}/resources`, { embed: 'methods' });
+    const methods = resources.flatMap((resource) => Object.values(resource.resourceMethods ?? {}).map((method) => ({ ...method, path: resource.path })));
     apis.push({
       id: api.id,
       name: api.name,
-      stages: (stages.item ?? []).map((stage) => ({
+      stages: stages.map((stage) => ({
         name: stage.stageName,
         deploymentId: stage.deploymentId,
         invokeUrl: `${invokeBase}/_aws/execute-api/${api.id}/${stage.stageName}/`,
       })),
+      notEnforced: notEnforced(api, methods, stages),
     });
   }
   const functions: Inventory['functions'] = [];
@@ -43,11 +54,11 @@ export async function readInventory(options: ClientOptions, invokeBase: string):
   return { apis, functions };
 }
 
-async function allPages<T>(client: ControlPlaneClient, path: string): Promise<T[]> {
+async function allPages<T>(client: ControlPlaneClient, path: string, query: Record<string, string> = {}): Promise<T[]> {
   const items: T[] = [];
   let position: string | undefined;
   do {
-    const page = await client.json<Page<T>>({ method: 'GET', path, query: { limit: '500', ...(position === undefined ? {} : { position }) } });
+    const page = await client.json<Page<T>>({ method: 'GET', path, query: { ...query, limit: '500', ...(position === undefined ? {} : { position }) } });
     items.push(...(page.item ?? []));
     position = page.position;
   } while (position);
@@ -61,7 +72,9 @@ export function formatInventory(inventory: Inventory): string[] {
   for (const api of inventory.apis) {
     lines.push(`  ${api.id}  ${api.name}${api.stages.length === 0 ? '  (not deployed)' : ''}`);
     for (const stage of api.stages) lines.push(`    ${stage.name}  deployment ${stage.deploymentId}  ${stage.invokeUrl}`);
+    for (const line of api.notEnforced) lines.push(`    ! ${line}`);
   }
+  if (inventory.apis.some((api) => api.notEnforced.length > 0)) lines.push('  (! stored and answered as AWS does, but not enforced by Archway yet)');
   lines.push(inventory.functions.length === 0 ? 'Functions: none' : 'Functions:');
   for (const fn of inventory.functions) lines.push(`  ${fn.name}  ${fn.runtime}  ${fn.handler}`);
   return lines;

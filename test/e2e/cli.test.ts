@@ -124,3 +124,45 @@ describe('archway ls, and the banner after a restart', () => {
     }
   });
 });
+
+describe('nothing accepted silently', () => {
+  it('warns when a method asks for protection Archway does not enforce yet, and ls and the banner say so too', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'archway-unenforced-'));
+    const first = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
+    const apigateway = new APIGatewayClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      const api = await apigateway.send(new CreateRestApiCommand({ name: 'guarded', tags: { _custom_id_: 'guardedapi' } }));
+      await apigateway.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'AWS_IAM', apiKeyRequired: true }));
+      await apigateway.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'MOCK' }));
+      await apigateway.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', canarySettings: { percentTraffic: 10 } }));
+
+      const warned = async () => {
+        for (let i = 0; i < 100 && !first.output().includes('apiKeyRequired not enforced'); i++) await new Promise((r) => setTimeout(r, 20));
+        return first.output();
+      };
+      const log = await warned();
+      expect(log).toContain('"setting":"GET /: authorizationType AWS_IAM not enforced yet (anyone can call it)"');
+      expect(log).toContain('"setting":"GET /: apiKeyRequired not enforced yet (calls without a key are served)"');
+      // Reported once, not again on every later write.
+      expect(log.split('authorizationType AWS_IAM not enforced').length).toBe(2);
+      expect(log).toContain('"operation":"CreateDeployment","msg":"canarySettings are not supported by Archway yet and were ignored (no canary is served)"');
+
+      const listed = await run(['ls', '--endpoint', first.endpoint]);
+      expect(listed.stdout).toContain('    ! GET /: authorizationType AWS_IAM not enforced yet (anyone can call it)');
+
+      first.child.kill('SIGTERM');
+      await first.exited;
+      const second = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
+      try {
+        expect(second.output()).toContain('Not enforced yet (stored and answered as AWS does, but not acted on):\n  guarded (guardedapi): GET /: authorizationType AWS_IAM');
+      } finally {
+        second.child.kill('SIGKILL');
+        await second.exited;
+      }
+    } finally {
+      apigateway.destroy();
+      first.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,71 @@
+// Configuration Archway stores and answers exactly as AWS does, but does not act on yet
+// (authorizers, API keys, request validation, resource policies, private endpoints, response
+// compression, caching, throttling, access logs). Nothing is accepted silently: the control plane
+// logs these when they are written, `archway start` repeats them, and `archway ls` marks them.
+// Each later feature removes its entry. The shapes are the apigateway wire shapes, so the
+// server (from its definitions) and `archway ls` (from GET answers) share this one list.
+import type { RestApiDefinition, Stage } from '../../model/rest-api.js';
+
+export interface ApiSettingsShape {
+  policy?: string;
+  endpointConfiguration?: { types?: readonly string[] };
+  minimumCompressionSize?: number;
+}
+
+export interface MethodShape {
+  /** The resource path, e.g. /pets/{id}. */
+  path: string;
+  httpMethod: string;
+  authorizationType?: string;
+  apiKeyRequired?: boolean;
+  requestValidatorId?: string;
+}
+
+export interface StageShape {
+  stageName: string;
+  cacheClusterEnabled?: boolean;
+  methodSettings?: Readonly<Record<string, { cachingEnabled?: boolean; throttlingBurstLimit?: number; throttlingRateLimit?: number }>>;
+  accessLogSettings?: { destinationArn?: string };
+}
+
+/** AWS's defaults for a stage's method throttling (UpdateStage / MethodSetting reference). */
+const DEFAULT_BURST = 5000;
+const DEFAULT_RATE = 10000;
+
+/** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
+export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {
+  const lines: string[] = [];
+  if (api.policy !== undefined && api.policy !== '') lines.push('resource policy: not enforced yet (every caller is allowed)');
+  if (api.endpointConfiguration?.types?.includes('PRIVATE')) lines.push('PRIVATE endpoint: not enforced yet (reachable like a regional API)');
+  if (api.minimumCompressionSize !== undefined) lines.push('minimumCompressionSize: not applied yet (responses are not compressed)');
+  for (const method of methods) {
+    const where = `${method.httpMethod} ${method.path}`;
+    if (method.authorizationType !== undefined && method.authorizationType !== 'NONE') {
+      lines.push(`${where}: authorizationType ${method.authorizationType} not enforced yet (anyone can call it)`);
+    }
+    if (method.apiKeyRequired === true) lines.push(`${where}: apiKeyRequired not enforced yet (calls without a key are served)`);
+    if (method.requestValidatorId !== undefined) lines.push(`${where}: request validator not enforced yet (requests are not validated)`);
+  }
+  for (const stage of stages) {
+    const where = `stage ${stage.stageName}`;
+    if (stage.cacheClusterEnabled === true) lines.push(`${where}: cache cluster not enforced yet (nothing is cached)`);
+    for (const [key, setting] of Object.entries(stage.methodSettings ?? {})) {
+      if (setting.cachingEnabled === true) lines.push(`${where}: caching for ${key} not enforced yet (nothing is cached)`);
+      const throttled = (setting.throttlingBurstLimit ?? DEFAULT_BURST) !== DEFAULT_BURST || (setting.throttlingRateLimit ?? DEFAULT_RATE) !== DEFAULT_RATE;
+      if (throttled) lines.push(`${where}: throttling for ${key} not enforced yet (requests are not limited)`);
+    }
+    if (stage.accessLogSettings?.destinationArn !== undefined) lines.push(`${where}: access log settings not acted on yet (no access log is written)`);
+  }
+  return lines;
+}
+
+/** The same list for a stored API: its working copy's methods and its stages. */
+export function notEnforcedIn(definition: RestApiDefinition, stages: readonly Stage[]): string[] {
+  const methods: MethodShape[] = [];
+  for (const resource of Object.values(definition.resources)) {
+    for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {
+      if (method !== undefined) methods.push({ ...method, path: resource.path, httpMethod });
+    }
+  }
+  return notEnforced(definition.api, methods, stages);
+}
