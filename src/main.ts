@@ -12,6 +12,7 @@ import { RouteTable } from './control-plane/route-table.js';
 import { apigatewayOperations } from './control-plane/apigateway/index.js';
 import { NotEnforcedReporter } from './control-plane/apigateway/not-enforced-reporter.js';
 import { createArchwayServer, type TlsOptions } from './server.js';
+import { RequestBodies } from './request-body.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
@@ -48,11 +49,13 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
   const { store, release: releaseDataDirectory } = openStore(options);
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const functions = await startFunctions(options, store, logger);
+  const bodies = new RequestBodies(options.limits);
   const dataPlane = new DataPlane({
     env,
     store,
     functions: functions.runtime,
     log: logger,
+    bodies,
     onRequestLogged: hooks.onRequestLogged,
   });
   await dataPlane.start();
@@ -77,7 +80,8 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
     limits: options.limits,
     version: VERSION,
     startedAt: Date.now(),
-    onError: (err, where) => logger.error({ err, where }, 'unexpected error'),
+    bodies,
+    log: logger,
   });
 
   await new Promise<void>((resolve, reject) => {

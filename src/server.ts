@@ -13,7 +13,9 @@ import type { ControlPlane } from './control-plane/control-plane.js';
 import type { DataPlane } from './data-plane/data-plane.js';
 import type { Limits } from './options/limits.js';
 import { handleArchwayEndpoint } from './observability/archway-endpoints.js';
-import { readBody, PayloadTooLargeError } from './request-body.js';
+import { BodiesOverBudgetError, BodyTimeoutError, ClientAbortedError, PayloadTooLargeError, type RequestBodies } from './request-body.js';
+import { refusedRequestLine } from './request-line.js';
+import type { Logger } from './observability/logger.js';
 import { lambdaRequestLimit, lambdaRequestTooLarge } from './control-plane/lambda/request-limits.js';
 
 /** Where the data plane's targets come from: the deployments table's current snapshot. */
@@ -33,9 +35,11 @@ export interface ListenerDeps {
   targets: TargetResolver;
   tls?: TlsOptions;
   limits: Limits;
+  /** Reads request bodies within the process-wide limits (the data plane shares it). */
+  bodies: RequestBodies;
   version: string;
   startedAt: number;
-  onError: (error: unknown, where: string) => void;
+  log: Pick<Logger, 'warn' | 'error'>;
 }
 
 export interface ArchwayServer {
@@ -55,6 +59,8 @@ export function createArchwayServer(deps: ListenerDeps): ArchwayServer {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     res.once('close', finished);
+    const refused = refusedRequestLine(req);
+    if (refused !== undefined) return answer(res, refused.status, refused.message, true);
     try {
       const outcome = route(req, res, deps);
       if (outcome) outcome.catch((error: unknown) => failSafe(res, error, deps));
@@ -62,7 +68,15 @@ export function createArchwayServer(deps: ListenerDeps): ArchwayServer {
       failSafe(res, error, deps);
     }
   };
-  const options = { maxHeaderSize: deps.limits.maxHeaderBytes };
+  const options = {
+    maxHeaderSize: deps.limits.maxHeaderBytes,
+    headersTimeout: Math.min(deps.limits.headersTimeoutMs, deps.limits.requestTimeoutMs),
+    requestTimeout: deps.limits.requestTimeoutMs,
+    // How often Node checks those two timeouts (its default, 30 s, would let a slow client stay that much longer).
+    connectionsCheckingInterval: 1000,
+    // A request without Host is answered by refusedRequestLine, in JSON.
+    requireHostHeader: false,
+  };
   const server: Server = deps.tls === undefined ? createServer(options, onRequest) : createTlsServer({ ...options, ...deps.tls }, onRequest);
   server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => answerUpgrade(socket));
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -99,16 +113,27 @@ function route(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps): v
   if (url.startsWith('/_archway/')) return handleArchwayEndpoint(req, res, deps);
   // Lambda's code uploads and invocations have their own limits (and answers).
   const lambdaLimit = lambdaRequestLimit(req.method, url);
-  return Promise.resolve()
-    .then(() => readBody(req, lambdaLimit?.bytes ?? deps.limits.maxControlPlaneBodyBytes))
-    .then(
-      (body) => deps.controlPlane.handle(req, res, body),
-      (error: unknown) => {
-        if (!(error instanceof PayloadTooLargeError)) throw error;
-        if (lambdaLimit !== undefined) lambdaRequestTooLarge(res, lambdaLimit, error.closeConnection);
-        else controlPlaneTooLarge(res, error.closeConnection);
-      },
-    );
+  const limit = lambdaLimit?.bytes ?? deps.limits.maxControlPlaneBodyBytes;
+  const refusedBody = (error: unknown): void => {
+    if (error instanceof BodyTimeoutError) return answer(res, 408, 'Request Timeout', true);
+    if (error instanceof BodiesOverBudgetError) return answer(res, 503, 'Service Unavailable', true);
+    if (!(error instanceof PayloadTooLargeError)) throw error;
+    if (lambdaLimit !== undefined) lambdaRequestTooLarge(res, lambdaLimit, error.closeConnection);
+    else controlPlaneTooLarge(res, error.closeConnection);
+  };
+  // Too large is said first (as before any signature); then the signature as far as the headers
+  // tell, so that no unauthenticated body is buffered; then the body and the whole check.
+  try {
+    deps.bodies.refuseDeclaredOver(req, limit);
+  } catch (error) {
+    return refusedBody(error);
+  }
+  return deps.controlPlane.refuseBeforeBody(req, res).then((refused) => {
+    if (refused) return;
+    return Promise.resolve()
+      .then(() => deps.bodies.read(req, limit))
+      .then((body) => deps.controlPlane.handle(req, res, body), refusedBody);
+  });
 }
 
 function controlPlaneTooLarge(res: ServerResponse, closeConnection: boolean): void {
@@ -142,7 +167,13 @@ function rejectOversized(req: IncomingMessage, res: ServerResponse, deps: Listen
 
 /** Last resort: an unexpected error is logged and answered 500, never a crash. */
 function failSafe(res: ServerResponse, error: unknown, deps: ListenerDeps): void {
-  deps.onError(error, 'listener');
+  if (error instanceof ClientAbortedError) {
+    // An upload the client gave up on: nothing to answer, nothing broken.
+    deps.log.warn({ method: res.req.method, path: res.req.url }, error.message);
+    res.destroy();
+    return;
+  }
+  deps.log.error({ err: error, where: 'listener' }, 'unexpected error');
   if (res.headersSent) {
     res.destroy();
     return;
@@ -158,14 +189,28 @@ function answerUpgrade(socket: Duplex): void {
   socket.end(`HTTP/1.1 426 Upgrade Required\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-/** Malformed HTTP never reaches a handler: answer it like a front door would and hang up. */
+/** Malformed or too slow HTTP never reaches a handler: answer it like a front door would and hang up. */
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const body = JSON.stringify({ message: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request' });
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
+  const body = JSON.stringify({ message: reason });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  // Headers or the whole request not received within --header-timeout / --request-timeout.
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/** A JSON answer of the listener's own (no plane took the request). */
+function answer(res: ServerResponse, status: number, message: string, close: boolean): void {
+  const body = JSON.stringify({ message });
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+  if (close) headers.Connection = 'close';
+  res.writeHead(status, headers);
+  res.end(body);
 }

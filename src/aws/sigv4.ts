@@ -73,6 +73,30 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Ar
  * scoped to another region is refused, as AWS's regional endpoints do.
  */
 export async function verifySigV4(request: SignedRequest, lookup: CredentialLookup, now = Date.now(), region?: string): Promise<VerifiedCaller> {
+  const { parsed, secret } = checkCredential(request, lookup, now, region);
+  checkDeclaredPayloadHash(request);
+  await checkSignature(request, request.body, parsed, secret);
+  return { accessKeyId: parsed.accessKeyId, region: parsed.region, service: parsed.service };
+}
+
+/**
+ * What can be verified before the body is read, so an unauthenticated upload is refused before
+ * it is buffered: the signature's form, the key, the region and the clock, and — when the
+ * client signed a declared `X-Amz-Content-Sha256` (the AWS SDKs do) — the signature itself.
+ * The body is then checked against the declared hash by `verifySigV4`.
+ */
+export async function verifySigV4BeforeBody(request: Omit<SignedRequest, 'body'>, lookup: CredentialLookup, now = Date.now(), region?: string): Promise<void> {
+  const { parsed, secret } = checkCredential(request, lookup, now, region);
+  const declared = headerValue(request.headers['x-amz-content-sha256']);
+  if (declared === undefined) return; // botocore declares none: only the body can tell
+  if (!/^[0-9a-f]{64}$/i.test(declared)) throw signatureMismatch();
+  // The signer takes a declared hash from the signed headers instead of hashing the body.
+  if (parsed.signedHeaders.includes('x-amz-content-sha256')) await checkSignature(request, EMPTY, parsed, secret);
+}
+
+const EMPTY = new Uint8Array(0);
+
+function checkCredential(request: Omit<SignedRequest, 'body'>, lookup: CredentialLookup, now: number, region: string | undefined): { parsed: ParsedSignature; secret: string } {
   const parsed = parseSignature(request);
   if (region !== undefined && parsed.region !== region) {
     throw forbidden('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parsed.region}'. `);
@@ -84,8 +108,10 @@ export async function verifySigV4(request: SignedRequest, lookup: CredentialLook
   const credential = lookup(parsed.accessKeyId);
   if (!credential) throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
   checkClock(parsed, now);
-  checkDeclaredPayloadHash(request);
+  return { parsed, secret: credential.secretAccessKey };
+}
 
+async function checkSignature(request: Omit<SignedRequest, 'body'>, body: Uint8Array, parsed: ParsedSignature, secret: string): Promise<void> {
   const headers: Record<string, string> = {};
   for (const name of parsed.signedHeaders) {
     const value = request.headers[name];
@@ -93,7 +119,7 @@ export async function verifySigV4(request: SignedRequest, lookup: CredentialLook
   }
   const query = queryForSigning(request.rawQuery, parsed.presigned);
   const signer = new SignatureV4({
-    credentials: { accessKeyId: parsed.accessKeyId, secretAccessKey: credential.secretAccessKey },
+    credentials: { accessKeyId: parsed.accessKeyId, secretAccessKey: secret },
     region: parsed.region,
     service: parsed.service,
     sha256: NodeSha256,
@@ -102,25 +128,15 @@ export async function verifySigV4(request: SignedRequest, lookup: CredentialLook
     applyChecksum: false,
   });
   const signingDate = parseAmzDate(parsed.amzDate);
-  const unsigned = {
-    method: request.method,
-    protocol: 'http:',
-    hostname: headers.host ?? '',
-    path: request.path,
-    query,
-    headers,
-    body: request.body,
-  };
+  const unsigned = { method: request.method, protocol: 'http:', hostname: headers.host ?? '', path: request.path, query, headers, body };
   let expected: string;
   if (parsed.presigned) {
-    const stringToSign = await canonicalPresignedSignature(signer, unsigned, parsed, signingDate);
-    expected = stringToSign;
+    expected = await canonicalPresignedSignature(signer, unsigned, parsed, signingDate);
   } else {
     const signed = await signer.sign(unsigned, { signingDate, signableHeaders: new Set(parsed.signedHeaders) });
     expected = signed.headers.authorization?.match(/Signature=([0-9a-f]+)/)?.[1] ?? '';
   }
   if (!sameSignature(expected, parsed.signature)) throw signatureMismatch();
-  return { accessKeyId: parsed.accessKeyId, region: parsed.region, service: parsed.service };
 }
 
 async function canonicalPresignedSignature(
@@ -157,7 +173,7 @@ function checkDeclaredPayloadHash(request: SignedRequest): void {
   if (createHash('sha256').update(request.body).digest('hex') !== declared.toLowerCase()) throw signatureMismatch();
 }
 
-function parseSignature(request: SignedRequest): ParsedSignature {
+function parseSignature(request: Omit<SignedRequest, 'body'>): ParsedSignature {
   const authorization = headerValue(request.headers.authorization);
   if (authorization !== undefined) return parseAuthorizationHeader(authorization, request);
   const params = new URLSearchParams(request.rawQuery);
@@ -165,7 +181,7 @@ function parseSignature(request: SignedRequest): ParsedSignature {
   throw missingAuthenticationToken();
 }
 
-function parseAuthorizationHeader(authorization: string, request: SignedRequest): ParsedSignature {
+function parseAuthorizationHeader(authorization: string, request: Omit<SignedRequest, 'body'>): ParsedSignature {
   const credential = authorization.match(/Credential=([^,\s]+)/)?.[1];
   const signedHeaders = authorization.match(/SignedHeaders=([^,\s]+)/)?.[1];
   const signature = authorization.match(/Signature=([0-9a-fA-F]+)/)?.[1];

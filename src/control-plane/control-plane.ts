@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from '../aws/errors.js';
 import { newRequestId } from '../aws/ids.js';
-import { verifySigV4, type CredentialLookup } from '../aws/sigv4.js';
+import { verifySigV4, verifySigV4BeforeBody, type CredentialLookup } from '../aws/sigv4.js';
 import type { OperationResponse, RouteTable } from './route-table.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -30,14 +30,30 @@ export class ControlPlane {
     this.#log = log;
   }
 
+  /**
+   * Checks the signature as far as the headers allow before the body is read (see
+   * verifySigV4BeforeBody); a refused request is answered at once, its body left unread and its
+   * connection closed. True when it was refused.
+   */
+  async refuseBeforeBody(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const started = performance.now();
+    const { method, path, rawQuery } = requestLine(req);
+    try {
+      await verifySigV4BeforeBody({ method, path, rawQuery, headers: req.headers }, this.#credentials, Date.now(), this.#region);
+      return false;
+    } catch (error) {
+      const response = errorResponse(error);
+      res.shouldKeepAlive = false;
+      writeResponse(res, response, newRequestId());
+      this.#logAnswer(response, { operation: 'unknown', method, path, started });
+      return true;
+    }
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const started = performance.now();
     const requestId = newRequestId();
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
-    const method = req.method ?? 'GET';
+    const { method, path, rawQuery } = requestLine(req);
     let operation = 'unknown';
     let response: WireResponse;
     try {
@@ -61,11 +77,21 @@ export class ControlPlane {
       if (response.statusCode >= 500) this.#log.error({ err: error, operation }, 'control-plane operation failed');
     }
     writeResponse(res, response, requestId);
-    const line = { plane: 'control', operation, method, path, status: response.statusCode, latencyMs: Math.round(performance.now() - started) };
+    this.#logAnswer(response, { operation, method, path, started });
+  }
+
+  #logAnswer(response: WireResponse, call: { operation: string; method: string; path: string; started: number }): void {
+    const line = { plane: 'control', operation: call.operation, method: call.method, path: call.path, status: response.statusCode, latencyMs: Math.round(performance.now() - call.started) };
     // A refused signature says why (unknown key, mismatch, clock skew, region) in the log too.
     if (response.statusCode === 403) this.#log.warn({ ...line, reason: `${response.errorType}: ${(response.body as { message: string }).message}` }, 'request refused');
     else this.#log.info(line, 'request');
   }
+}
+
+function requestLine(req: IncomingMessage): { method: string; path: string; rawQuery: string } {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  return { method: req.method ?? 'GET', path: queryAt === -1 ? url : url.slice(0, queryAt), rawQuery: queryAt === -1 ? '' : url.slice(queryAt + 1) };
 }
 
 function parseJsonBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {

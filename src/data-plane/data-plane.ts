@@ -20,8 +20,8 @@ import type { StepList } from './pipeline/step.js';
 import type { GatewayOutput } from './pipeline/response.js';
 import { FORBIDDEN_STEPS, TOO_LARGE_STEPS, UNKNOWN_API_STEPS } from './steps/unresolved.js';
 import { requestLog, type RequestLogEntry } from './finalizers/request-log.js';
-import { ClientAbortedError } from '../request-body.js';
-import { InternalServerError, RequestTooLargeError } from './errors/gateway-error.js';
+import { ClientAbortedError, type RequestBodies } from '../request-body.js';
+import { InternalServerError } from './errors/gateway-error.js';
 
 export type { RequestLogEntry };
 
@@ -37,6 +37,8 @@ export interface DataPlaneDeps {
   onRequestLogged?: (entry: RequestLogEntry) => void;
   /** Runs Lambda functions for AWS/AWS_PROXY integrations. */
   functions?: FunctionInvoker;
+  /** The process's body reader (both planes share its budget). */
+  bodies: RequestBodies;
 }
 
 /** One keep-alive pool per origin, unbounded, shared by every HTTP integration. */
@@ -64,7 +66,7 @@ export class DataPlane {
   constructor(deps: DataPlaneDeps) {
     this.#connect = { timeout: deps.env.limits.maxIntegrationTimeoutMs };
     this.#agent = new Agent({ ...AGENT_OPTIONS, connect: this.#connect });
-    this.#services = Object.freeze({ env: deps.env, log: deps.log });
+    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies });
     this.#compileOptions = Object.freeze({
       defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs,
       integrations: createIntegrations({
@@ -155,7 +157,7 @@ export class DataPlane {
     if (res === undefined || out === undefined) return finish(ctx);
     const headers = out.headers;
     addIds(ctx, headers);
-    if (ctx.error instanceof RequestTooLargeError && ctx.error.closeConnection) headers.push('Connection', 'close');
+    if (ctx.error?.closeConnection === true) headers.push('Connection', 'close');
     const body = out.body;
     // 204 and 304 carry no body and no Content-Length (RFC 9110 §8.6).
     const bodiless = out.statusCode === 204 || out.statusCode === 304;

@@ -15,6 +15,14 @@ export const LIMITS = {
   maxStagesPerApi: 10,
   /** Resources per REST API. */
   maxResourcesPerApi: 300,
+  /** Longest wait for a request's headers (Archway's own: slow clients answered 408). */
+  headersTimeoutMs: 10_000,
+  /** Longest wait for the next bytes of a request body (408 past it). */
+  bodyIdleTimeoutMs: 10_000,
+  /** Longest time to receive a whole request, headers and body (408 past it). */
+  requestTimeoutMs: 60_000,
+  /** Request bodies buffered at once across every request (503 past it), so stalled uploads cannot take the memory. */
+  maxBufferedBodyBytes: 256 * 1024 * 1024,
   /** Control-plane request bodies (imports are capped at 6 MB by AWS; leave room). */
   maxControlPlaneBodyBytes: 10 * 1024 * 1024,
   /** How long shutdown waits for in-flight requests. */

@@ -51,6 +51,22 @@ const SETTINGS = {
   'max-function-workers': {
     env: 'ARCHWAY_MAX_FUNCTION_WORKERS', type: 'string', help: 'live function worker threads across all functions (default 256)', apply: (o, v) => (o.limits.maxFunctionWorkers = parsePositiveInt('max-function-workers', v)),
   },
+  'header-timeout': {
+    env: 'ARCHWAY_HEADER_TIMEOUT', type: 'string', help: 'seconds to wait for a request\'s headers, 408 past it (default 10)',
+    apply: (o, v) => (o.limits.headersTimeoutMs = parseSeconds('header-timeout', v) * 1000),
+  },
+  'body-timeout': {
+    env: 'ARCHWAY_BODY_TIMEOUT', type: 'string', help: 'seconds to wait for the next bytes of a request body, 408 past it (default 10)',
+    apply: (o, v) => (o.limits.bodyIdleTimeoutMs = parseSeconds('body-timeout', v) * 1000),
+  },
+  'request-timeout': {
+    env: 'ARCHWAY_REQUEST_TIMEOUT', type: 'string', help: 'seconds to receive a whole request, 408 past it (default 60)',
+    apply: (o, v) => (o.limits.requestTimeoutMs = parseSeconds('request-timeout', v) * 1000),
+  },
+  'max-buffered-body-bytes': {
+    env: 'ARCHWAY_MAX_BUFFERED_BODY_BYTES', type: 'string', help: 'request body bytes buffered at once across all requests, 503 past it (default 268435456)',
+    apply: (o, v) => (o.limits.maxBufferedBodyBytes = parsePositiveInt('max-buffered-body-bytes', v)),
+  },
   'function-concurrency': {
     env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', help: 'invocations one function may run at once, 429 beyond it (default 1000)', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
   },

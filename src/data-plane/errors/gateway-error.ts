@@ -17,6 +17,8 @@ export interface GatewayErrorOptions {
 
 export abstract class GatewayError extends Error {
   abstract readonly responseType: GatewayResponseType;
+  /** The connection cannot be reused after this answer (a body left unread): `Connection: close`. */
+  closeConnection = false;
   readonly reason: string | undefined;
   readonly validationError: string | undefined;
   readonly statusOverride: number | undefined;
@@ -102,8 +104,6 @@ export class QuotaExceededError extends GatewayError {
 export class RequestTooLargeError extends GatewayError {
   readonly responseType = 'REQUEST_TOO_LARGE';
   override readonly name = 'RequestTooLargeError';
-  /** The rest of the body is too big to drain: answer with `Connection: close`. */
-  closeConnection = false;
   constructor(message = msg('REQUEST_TOO_LARGE'), options?: GatewayErrorOptions) { super(message, options); }
 }
 export class ResourceNotFoundError extends GatewayError {
@@ -130,6 +130,23 @@ export class WafFilteredError extends GatewayError {
   readonly responseType = 'WAF_FILTERED';
   override readonly name = 'WafFilteredError';
   constructor(message = msg('WAF_FILTERED'), options?: GatewayErrorOptions) { super(message, options); }
+}
+/**
+ * A request body that stopped arriving (408) or that Archway has no room for right now (503):
+ * Archway's own limits on receiving requests, rendered through DEFAULT_4XX / DEFAULT_5XX with
+ * their own status; the rest of the body is not read, so the connection closes.
+ */
+export class RequestTimeoutError extends GatewayError {
+  readonly responseType = 'DEFAULT_4XX';
+  override readonly name = 'RequestTimeoutError';
+  override closeConnection = true;
+  constructor(reason: string) { super('Request Timeout', { reason, statusOverride: 408 }); }
+}
+export class ServiceBusyError extends GatewayError {
+  readonly responseType = 'DEFAULT_5XX';
+  override readonly name = 'ServiceBusyError';
+  override closeConnection = true;
+  constructor(reason: string) { super('Service Unavailable', { reason, statusOverride: 503 }); }
 }
 /**
  * An unexpected failure inside Archway (a bug, an unknown exception): a logged 500 with AWS's

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayEnvironment } from '../../options/gateway-environment.js';
 import type { Logger } from '../../observability/logger.js';
+import type { RequestBodies } from '../../request-body.js';
 import type { Cancellable, IntegrationSignal } from '../../integrations/types.js';
 import { mediaTypeOf } from '../../compiler/binary-media-types.js';
 import { newExtendedRequestId, newRequestId } from '../../aws/ids.js';
@@ -14,10 +15,12 @@ import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews }
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
 
-/** What every request shares: the process environment and the logger. */
+/** What every request shares: the process environment, the logger and the body reader. */
 export interface PipelineServices {
   readonly env: GatewayEnvironment;
   readonly log: Logger;
+  /** Reads request bodies within the process-wide limits (shared with the control plane). */
+  readonly bodies: RequestBodies;
 }
 
 /** The method request as the listener (or TestInvokeMethod) received it. */

@@ -2,8 +2,8 @@
 // the payload limit. Resolving the API and stage happens before the pipeline (DataPlane).
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { InvocationContext } from '../pipeline/context.js';
-import { PayloadTooLargeError, readBody } from '../../request-body.js';
-import { RequestTooLargeError } from '../errors/gateway-error.js';
+import { BodiesOverBudgetError, BodyTimeoutError, PayloadTooLargeError } from '../../request-body.js';
+import { RequestTimeoutError, RequestTooLargeError, ServiceBusyError } from '../errors/gateway-error.js';
 
 const VERBS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
 
@@ -21,9 +21,9 @@ export const parse: Step<InvocationContext> = {
     ctx.incoming = undefined;
     let body: Buffer | Promise<Buffer>;
     try {
-      body = readBody(incoming, ctx.services.env.limits.maxRequestBodyBytes);
+      body = ctx.services.bodies.read(incoming, ctx.services.env.limits.maxRequestBodyBytes);
     } catch (error) {
-      throw requestTooLarge(error);
+      throw bodyError(error);
     }
     if (Buffer.isBuffer(body)) {
       ctx.body = body;
@@ -34,14 +34,16 @@ export const parse: Step<InvocationContext> = {
         ctx.body = buffer;
       },
       (error: unknown) => {
-        throw requestTooLarge(error);
+        throw bodyError(error);
       },
     );
   },
 };
 
-/** The reader's limit error as the REQUEST_TOO_LARGE gateway response; anything else as is. */
-function requestTooLarge(error: unknown): unknown {
+/** The reader's refusals as gateway errors (413, 408, 503); anything else as is. */
+function bodyError(error: unknown): unknown {
+  if (error instanceof BodyTimeoutError) return new RequestTimeoutError(error.message);
+  if (error instanceof BodiesOverBudgetError) return new ServiceBusyError(error.message);
   if (!(error instanceof PayloadTooLargeError)) return error;
   const gatewayError = new RequestTooLargeError(error.message);
   gatewayError.closeConnection = error.closeConnection;

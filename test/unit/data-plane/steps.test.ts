@@ -13,11 +13,13 @@ import type { HttpEndpointRequest } from '../../../src/integrations/types.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { MissingAuthenticationTokenError } from '../../../src/data-plane/errors/index.js';
 import { LIMITS } from '../../../src/options/limits.js';
+import { RequestBodies } from '../../../src/request-body.js';
 import { buildApi } from '../../helpers/backend.js';
 
 const services: PipelineServices = {
   env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
   log: createLogger('silent'),
+  bodies: new RequestBodies(LIMITS),
 };
 
 const deployment = compileDeployment(buildApi({

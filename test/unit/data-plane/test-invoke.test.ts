@@ -3,6 +3,7 @@ import { testInvokeMethod } from '../../../src/data-plane/test-invoke.js';
 import { DataPlane } from '../../../src/data-plane/data-plane.js';
 import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
 import { LIMITS } from '../../../src/options/limits.js';
+import { RequestBodies } from '../../../src/request-body.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { buildApi, startBackend, type TestBackend } from '../../helpers/backend.js';
@@ -14,7 +15,7 @@ let backend: TestBackend;
 
 beforeAll(async () => {
   store = new SqliteConfigStore(':memory:');
-  dataPlane = new DataPlane({ env, store, log: createLogger('silent') });
+  dataPlane = new DataPlane({ env, store, log: createLogger('silent'), bodies: new RequestBodies(LIMITS) });
   await dataPlane.start();
   backend = await startBackend();
 });
