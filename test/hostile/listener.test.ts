@@ -111,6 +111,19 @@ describe('request bodies', () => {
   });
 });
 
+describe('dot segments in a path', () => {
+  it('are refused 400 before routing, however they are written', async () => {
+    for (const path of ['/files/../admin', '/files/%2e%2e/admin', '/files/..%2f..%2fadmin', '/files/%2E%2E%5Cadmin', '/./admin']) {
+      const answer = await raw(`GET /_aws/execute-api/hostileapi/dev${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer.status, path).toBe(400);
+      expect(JSON.parse(bodyOf(answer))).toEqual({ message: 'Bad Request' });
+    }
+    // Dots inside names are not segments: routed as usual (no such method here: 403).
+    const dotted = await raw('GET /_aws/execute-api/hostileapi/dev/files/v1.2/a..b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(dotted.status).toBe(403);
+  });
+});
+
 describe('unauthenticated control-plane uploads', () => {
   it('are refused from their headers, before the body is sent', async () => {
     // Only the headers are written: the answer cannot wait for a body that never comes.

@@ -142,6 +142,12 @@ export class RequestTimeoutError extends GatewayError {
   override closeConnection = true;
   constructor(reason: string) { super('Request Timeout', { reason, statusOverride: 408 }); }
 }
+/** A request path with `.` or `..` segments (routing/dot-segments.ts): 400, never routed. */
+export class MalformedPathError extends GatewayError {
+  readonly responseType = 'DEFAULT_4XX';
+  override readonly name = 'MalformedPathError';
+  constructor() { super('Bad Request', { statusOverride: 400 }); }
+}
 export class ServiceBusyError extends GatewayError {
   readonly responseType = 'DEFAULT_5XX';
   override readonly name = 'ServiceBusyError';

@@ -1,9 +1,11 @@
 // Route (data-plane.md §3): resource + method → the method's compiled plan, or 403 Missing
-// Authentication Token (unknown path and unsupported verb alike, AWS-recorded). The request
+// Authentication Token (unknown path and unsupported verb alike, AWS-recorded). A path with
+// dot segments is refused first (routing/dot-segments.ts). The request
 // then continues with the matched method's steps in this stage.
 import type { Step } from '../pipeline/step.js';
 import type { RestContext } from '../pipeline/rest-context.js';
-import { MissingAuthenticationTokenError } from '../errors/gateway-error.js';
+import { MalformedPathError, MissingAuthenticationTokenError } from '../errors/gateway-error.js';
+import { hasDotSegment } from '../../routing/dot-segments.js';
 import { record } from '../pipeline/request-views.js';
 
 export const route: Step<RestContext> = {
@@ -11,6 +13,7 @@ export const route: Step<RestContext> = {
   run(ctx) {
     // TestInvokeMethod names the method instead of routing to it.
     if (ctx.plan !== undefined) return;
+    if (hasDotSegment(ctx.path)) throw new MalformedPathError();
     const params = record<string>();
     const method = ctx.stage.deployment.router.match(ctx.httpMethod, ctx.path, params);
     if (method === undefined) throw new MissingAuthenticationTokenError();
