@@ -15,6 +15,13 @@ export const LIMITS = {
   maxStagesPerApi: 10,
   /** Resources per REST API. */
   maxResourcesPerApi: 300,
+  /** REST APIs (AWS: 600 Regional APIs per Region, "Amazon API Gateway quotas"). */
+  maxRestApis: 600,
+  /**
+   * One REST API's whole definition, as stored (Archway's own bound: AWS's import quota, 6 MB, so
+   * any API can be exported and imported again; every write re-serialises the definition).
+   */
+  maxApiDefinitionBytes: 6 * 1024 * 1024,
   /** Longest wait for a request's headers (Archway's own: slow clients answered 408). */
   headersTimeoutMs: 10_000,
   /** Longest wait for the next bytes of a request body (408 past it). */

@@ -34,6 +34,14 @@ const SETTINGS = {
   },
   'max-header-bytes': { env: 'ARCHWAY_MAX_HEADER_BYTES', type: 'string', help: 'request header limit, 431 beyond it (default 10240)', apply: (o, v) => (o.limits.maxHeaderBytes = parsePositiveInt('max-header-bytes', v)) },
   'max-resources-per-api': { env: 'ARCHWAY_MAX_RESOURCES_PER_API', type: 'string', help: 'resources per API (default 300, AWS\'s quota)', apply: (o, v) => (o.limits.maxResourcesPerApi = parsePositiveInt('max-resources-per-api', v)) },
+  'max-rest-apis': {
+    env: 'ARCHWAY_MAX_REST_APIS', type: 'string', help: 'REST APIs in all (default 600, AWS\'s quota)',
+    apply: (o, v) => (o.limits.maxRestApis = parsePositiveInt('max-rest-apis', v)),
+  },
+  'max-api-definition-bytes': {
+    env: 'ARCHWAY_MAX_API_DEFINITION_BYTES', type: 'string', help: 'bytes of one REST API\'s definition, templates included (default 6291456)',
+    apply: (o, v) => (o.limits.maxApiDefinitionBytes = parsePositiveInt('max-api-definition-bytes', v)),
+  },
   'max-integration-timeout': {
     env: 'ARCHWAY_MAX_INTEGRATION_TIMEOUT', type: 'string', help: 'highest timeoutInMillis accepted, ms (default 29000)', apply: (o, v) => (o.limits.maxIntegrationTimeoutMs = parsePositiveInt('max-integration-timeout', v)),
   },

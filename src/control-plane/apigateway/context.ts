@@ -1,7 +1,7 @@
 // What every apigateway operation module gets, and the lookups they share: the working
 // copy of an API, its resources, methods and integrations, each with AWS's NotFound text
 // (control-plane.md §5; recorded).
-import { AwsServiceError, notFound } from '../../aws/errors.js';
+import { AwsServiceError, badRequest, limitExceeded, notFound } from '../../aws/errors.js';
 import type { ConfigStore } from '../../store/config-store.js';
 import type { GatewayEnvironment } from '../../options/gateway-environment.js';
 import type { DataPlane } from '../../data-plane/data-plane.js';
@@ -40,9 +40,28 @@ export async function mutateDefinition<T>(
   mutate: (definition: RestApiDefinition) => T,
   missing: () => AwsServiceError = () => apiNotFound(ctx.env, restApiId),
 ): Promise<T> {
-  const outcome = await ctx.store.updateDefinition(restApiId, mutate);
+  const outcome = await ctx.store.updateDefinition(restApiId, (definition) => {
+    const result = mutate(definition);
+    checkDefinitionSize(ctx.env, definition);
+    return result;
+  });
   if (!outcome) throw missing();
   return outcome.result;
+}
+
+/** The definition fits `--max-api-definition-bytes` (a throw inside a store write writes nothing). */
+export function checkDefinitionSize(env: GatewayEnvironment, definition: RestApiDefinition): void {
+  const bytes = Buffer.byteLength(JSON.stringify(definition));
+  if (bytes > env.limits.maxApiDefinitionBytes) {
+    throw badRequest(`The REST API definition would be ${bytes} bytes, over the ${env.limits.maxApiDefinitionBytes}-byte limit`); // Archway's own limit
+  }
+}
+
+/** One more REST API fits `--max-rest-apis`. */
+export async function checkApiQuota(ctx: ApiGatewayContext): Promise<void> {
+  if ((await ctx.store.listRestApiIds()).length >= ctx.env.limits.maxRestApis) {
+    throw limitExceeded(`Exceeded the maximum number of REST APIs (${ctx.env.limits.maxRestApis}) for this account`); // unverified wording
+  }
 }
 
 export function resourceOf(definition: RestApiDefinition, resourceId: string): Resource {

@@ -6,7 +6,7 @@ import { epochSeconds, newRestApiId, newRootResourceId, shortId } from '../../aw
 import type { EndpointType, Model, RestApi, RestApiDefinition } from '../../model/rest-api.js';
 import type { ConfigStore } from '../../store/config-store.js';
 import type { OperationDefinition } from '../route-table.js';
-import { apiNotFound, mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
+import { apiNotFound, checkApiQuota, mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
 import { invalidPatchOp, invalidPatchPath, keyAfter, readPatchOperations, type PatchOperation } from './patch.js';
 import { restApiOut } from './serialize.js';
@@ -152,6 +152,7 @@ export async function insertDefinition(store: ConfigStore, definition: RestApiDe
 }
 
 async function createRestApi(ctx: ApiGatewayContext, body: Record<string, unknown>): Promise<RestApi> {
+  await checkApiQuota(ctx);
   return insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
 }
 
