@@ -1,6 +1,7 @@
 // Reads a request body into one Buffer, up to a limit (the data plane's 10 MB payload quota,
-// data-plane.md §8; the control plane's import limit). Rejects as soon as Content-Length or the
-// running size passes the limit.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html;
+// the control plane's import limit). Rejects as soon as Content-Length or the running size passes
+// the limit.
 // What follows a rejection: the rest of the body is drained (read and discarded, up to twice the
 // limit in all) so the connection stays usable for keep-alive. A declared Content-Length above
 // that gets `Connection: close` on the 413 instead; a chunked body that keeps coming past it has

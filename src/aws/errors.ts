@@ -1,5 +1,6 @@
 // AWS's error envelope for the control plane: status, `x-amzn-ErrorType`, `{"message": ...}`.
-// See ../shared/aws-reference/control-plane.md §5.
+// https://docs.aws.amazon.com/apigateway/latest/api/CommonErrors.html; messages as recorded in
+// LocalStack's AWS snapshots (tests/aws/services/apigateway/test_apigateway_api.snapshot.json).
 
 export class AwsServiceError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-// Identifier formats as AWS issues them (control-plane.md §2): lower-case alphanumerics of a
+// Identifier formats as AWS issues them (as in the AWS CLI examples): lower-case alphanumerics of a
 // fixed length per kind, and the data-plane request ids.
 import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 

@@ -1,6 +1,7 @@
 // Verifies AWS Signature Version 4 on incoming requests (header and presigned-query forms),
 // with AWS's 403 answers. The canonical request is rebuilt by @smithy/signature-v4, the
-// signer the AWS SDK itself uses. See ../shared/aws-reference/security.md §1.
+// signer the AWS SDK itself uses. AWS IAM User Guide, "Create a signed AWS API request":
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AwsServiceError } from './errors.js';

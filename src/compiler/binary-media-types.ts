@@ -1,6 +1,7 @@
-// `RestApi.binaryMediaTypes` (mapping-templates.md §7): which request Content-Types and which
-// response Accept types are binary. Entries may be exact (`image/png`), a subtype wildcard
-// (`image/*`) or `*/*`.
+// `RestApi.binaryMediaTypes`
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html):
+// which request Content-Types and which response Accept types are binary. Entries may be exact
+// (`image/png`), a subtype wildcard (`image/*`) or `*/*`.
 
 export class BinaryMediaTypes {
   readonly #exact: ReadonlySet<string>;

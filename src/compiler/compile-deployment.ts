@@ -80,7 +80,7 @@ function compileIntegration(method: Method, integration: Integration, options: C
     uri: integration.uri !== undefined && (integration.type === 'HTTP' || integration.type === 'HTTP_PROXY') ? UriTemplate.compile(integration.uri) : undefined,
     functionRef: lambdaFunctionOf(integration),
     requestParameters: Object.freeze(compileRequestParameters(integration.requestParameters)),
-    // Proxy integrations never use templates (mapping-templates.md intro).
+    // Proxy integrations never use templates.
     requestTemplates: proxy ? undefined : TemplateSet.compile(integration.requestTemplates),
     passthroughBehavior: integration.passthroughBehavior ?? 'WHEN_NO_MATCH',
     contentHandling: proxy ? undefined : integration.contentHandling,

@@ -1,10 +1,11 @@
-// Resolves the 21 gateway responses of a deployment once (data-plane.md §5 lookup order):
-// the type's own customised response → a customised DEFAULT_4XX/DEFAULT_5XX (by the type's
-// default status class) → the built-in default. The whole response is picked, as
-// GetGatewayResponse shows it: a type's own customisation takes nothing from DEFAULT_4XX/5XX;
-// a type still default takes DEFAULT_4XX/5XX's headers and templates, and its status code only
-// when DEFAULT_4XX/5XX sets one. Templates equal to AWS's default template render the built-in
-// body (the spaced 5xx bodies, the plain 413).
+// Resolves the 21 gateway responses of a deployment once
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html):
+// the type's own customised response → a customised DEFAULT_4XX/DEFAULT_5XX (by the type's default
+// status class) → the built-in default. The whole response is picked, as GetGatewayResponse shows
+// it: a type's own customisation takes nothing from DEFAULT_4XX/5XX; a type still default takes
+// DEFAULT_4XX/5XX's headers and templates, and its status code only when DEFAULT_4XX/5XX sets one.
+// Templates equal to AWS's default template render the built-in body (the spaced 5xx bodies, the
+// plain 413).
 import type { GatewayResponse, GatewayResponseType } from '../model/rest-api.js';
 import type { ParameterSource } from '../vtl/index.js';
 import { compileSource } from './parameter-mapping.js';

@@ -1,5 +1,6 @@
-// Parameter mappings resolved at compile time (mapping-templates.md §5): each
-// `integration.request.{location}.{name}` or `method.response.header.{name}` target with its
+// Parameter mappings resolved at compile time
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping-sources.html):
+// each `integration.request.{location}.{name}` or `method.response.header.{name}` target with its
 // source expression compiled by the VTL module.
 import { compileParameterSource, type ParameterSource } from '../vtl/index.js';
 

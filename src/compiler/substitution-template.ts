@@ -1,5 +1,6 @@
 // Gateway-response templates: simple `$context.*` / `$stageVariables.*` substitution, not VTL
-// (data-plane.md §5 "Customisation rules"; AWS Developer Guide "Set up gateway responses").
+// (AWS Developer Guide "Set up gateway responses",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html).
 // Forms accepted: `$context.error.messageString`, `${context.requestId}`, `$stageVariables.x`,
 // `$stageVariables['x']`, `${stageVariables.x}`. Unknown references render empty.
 

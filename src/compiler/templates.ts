@@ -1,7 +1,8 @@
-// Mapping templates compiled once per deployment (mapping-templates.md §6): the per-content-type
-// set of a request or response, with AWS's selection rules. A template with no `$` or `#` is
-// constant and never goes through the VTL engine; one that fails to compile is kept as a
-// template that fails at render time, so one bad template does not block a deployment.
+// Mapping templates compiled once per deployment
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html):
+// the per-content-type set of a request or response, with AWS's selection rules. A template with no
+// `$` or `#` is constant and never goes through the VTL engine; one that fails to compile is kept
+// as a template that fails at render time, so one bad template does not block a deployment.
 import { MappingTemplate, type TemplateInput, type TemplateResult } from '../vtl/index.js';
 
 export interface CompiledTemplate {

@@ -1,7 +1,7 @@
-// An HTTP integration `uri` split once into static text and slots (mapping-templates.md §4–§5):
-// `{name}` is filled from `integration.request.path.name` (or, for proxy resources, the method
-// path parameter of that name), `${stageVariables.name}` from the stage. When the scheme and
-// host hold no slot, the origin is precomputed so a request builds only its path.
+// An HTTP integration `uri` split once into static text and slots: `{name}` is filled from
+// `integration.request.path.name` (or, for proxy resources, the method path parameter of that
+// name), `${stageVariables.name}` from the stage. When the scheme and host hold no slot, the origin
+// is precomputed so a request builds only its path.
 
 type Slot = { kind: 'path'; name: string } | { kind: 'stage'; name: string };
 type Part = string | Slot;

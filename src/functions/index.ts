@@ -1,6 +1,6 @@
-// Functions for a running Archway (DESIGN.md §7): the registry over the store, the local
-// runtime that runs them, and `--functions` declarations; what main.ts wires into the data
-// plane (Lambda integrations) and the control plane (the `lambda` service).
+// Functions for a running Archway (docs/architecture.md, "Functions"): the registry over the store,
+// the local runtime that runs them, and `--functions` declarations; what main.ts wires into the
+// data plane (Lambda integrations) and the control plane (the `lambda` service).
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import type { ArchwayOptions } from '../options/options.js';

@@ -15,7 +15,7 @@ export interface BodyStream {
   destroy(error?: Error): void;
 }
 
-/** An endpoint response body past the response payload limit (data-plane.md §8). */
+/** An endpoint response body past the response payload limit (10 MB on AWS). */
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
   readonly code = 'ARCHWAY_BODY_TOO_LARGE';

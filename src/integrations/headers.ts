@@ -1,5 +1,7 @@
-// Header rules between client, API Gateway and the endpoint (data-plane.md §6, from
-// AWS-recorded LocalStack tests). Each list says why it exists.
+// Header rules between client, API Gateway and the endpoint
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html; the
+// exact lists as recorded in LocalStack's AWS snapshots, tests/aws/services/apigateway/…). Each
+// list says why it exists.
 
 /**
  * Client request headers never forwarded to an integration (AWS-recorded): hop-by-hop headers

@@ -5,10 +5,10 @@
 // connect + headers + the whole body (HTTP) → 504 INTEGRATION_TIMEOUT; an HTTP_PROXY body then
 // streams with `timeoutInMillis` as an idle limit between chunks. A body past
 // maxResponseBodyBytes → INTEGRATION_FAILURE, or a cut connection once the answer has started.
-// A backend that cannot be reached → INTEGRATION_FAILURE (data-plane.md
-// §5: default status 504, "Internal server error" — the status is what AWS's gateway-response
-// table documents, as the reference records it; AWS's exact body for this case is not
-// recorded, we use its spaced 5xx body).
+// A backend that cannot be reached → INTEGRATION_FAILURE (default status 504, "Internal server
+// error" — the status AWS documents in
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html;
+// AWS's exact body for this case is not recorded, we use its spaced 5xx body).
 import type { Dispatcher } from 'undici';
 import type { EndpointResponse, HttpEndpointRequest, Integration } from './types.js';
 import { ApiConfigurationError, IntegrationFailureError, IntegrationTimeoutError, type GatewayError } from '../data-plane/errors/gateway-error.js';

@@ -1,6 +1,9 @@
-// The Lambda proxy (AWS_PROXY, payload 1.0) event and response, field by field as
-// ../shared/aws-reference/lambda-events.md §1 and §3 describe them (AWS-recorded where that
-// page says so). The event is built straight from the method request, once, as JSON text.
+// The Lambda proxy (AWS_PROXY, payload 1.0) event and response, field by field as AWS documents
+// them
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html)
+// and as recorded in LocalStack's AWS snapshots
+// (tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json). The event is built straight
+// from the method request, once, as JSON text.
 import type { RestRoutedContext } from '../data-plane/pipeline/rest-context.js';
 import { clfTime } from '../data-plane/pipeline/context-variables.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
@@ -8,7 +11,7 @@ import { REMAPPED_RESPONSE_HEADERS } from './headers.js';
 import { traceId } from './headers.js';
 import { record } from '../data-plane/pipeline/request-views.js';
 
-/** Request headers the event never shows (lambda-events.md §1: not forwarded). */
+/** Request headers the event never shows: API Gateway does not forward them. */
 const NOT_FORWARDED: ReadonlySet<string> = new Set(['content-length', 'connection']);
 
 /** The AWS_PROXY event as JSON text. */
@@ -41,7 +44,7 @@ export function buildProxyEvent(ctx: RestRoutedContext): string {
     else values.push(value);
   }
   // What API Gateway's front door adds: the caller appended to X-Forwarded-For, its port and
-  // scheme, and a trace id (lambda-events.md §1 "all APIs add").
+  // scheme, and a trace id (every API gets them).
   const client = forwardedFor === undefined ? ctx.sourceIp : `${forwardedFor}, ${ctx.sourceIp}`;
   headers[forwardedForName] = client;
   multiValueHeaders[forwardedForName] = [client];
@@ -151,11 +154,11 @@ export type ProxyParse = ProxyResponse | { malformed: string };
 const ALLOWED_KEYS: ReadonlySet<string> = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
 
 /**
- * The function's answer as API Gateway reads it (lambda-events.md §3, AWS-recorded): statusCode
- * a number or numeric string (absent → 200); headers values stringified; multiValueHeaders
- * arrays, merged with headers (multi values first, multiValueHeaders' casing wins); body a
- * string, base64-decoded only when isBase64Encoded and the first Accept type is binary; any
- * other key, or any other shape, is malformed.
+ * The function's answer as API Gateway reads it (recorded in LocalStack's AWS snapshots):
+ * statusCode a number or numeric string (absent → 200); headers values stringified;
+ * multiValueHeaders arrays, merged with headers (multi values first, multiValueHeaders' casing
+ * wins); body a string, base64-decoded only when isBase64Encoded and the first Accept type is
+ * binary; any other key, or any other shape, is malformed.
  */
 export function parseProxyResponse(payload: string, ctx: RestRoutedContext): ProxyParse {
   let parsed: unknown;

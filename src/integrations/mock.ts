@@ -1,9 +1,10 @@
-// MOCK integration (mapping-templates.md §6; AWS Developer Guide "Set up mock integrations"):
-// the request template outputs `{"statusCode": N}`; that status selects the integration
-// response, whose template alone makes the body. Without a request template, the default
-// integration response is used (AWS docs: "return the default integration response without
-// defining the integration request mapping template") — we treat that as status 200. A template
-// whose output has no integer statusCode → 500 (LocalStack's message, from AWS).
+// MOCK integration (AWS Developer Guide "Set up mock integrations",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html): the
+// request template outputs `{"statusCode": N}`; that status selects the integration response, whose
+// template alone makes the body. Without a request template, the default integration response is
+// used (AWS docs: "return the default integration response without defining the integration request
+// mapping template") — we treat that as status 200. A template whose output has no integer
+// statusCode → 500 (LocalStack's message, from AWS).
 import type { EndpointResponse, Integration, MockRequest } from './types.js';
 import { ApiConfigurationError } from '../data-plane/errors/gateway-error.js';
 import { EMPTY_BODY } from '../data-plane/pipeline/response.js';

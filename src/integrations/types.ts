@@ -73,7 +73,8 @@ export interface EndpointResponse {
   body: Buffer | BodyStream;
   /**
    * What integration-response selection patterns match instead of the status code: a Lambda
-   * function error's `errorMessage` ('' when the function succeeded). mapping-templates.md §6.
+   * function error's `errorMessage` ('' when the function succeeded).
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html
    */
   selectionValue?: string;
 }

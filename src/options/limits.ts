@@ -1,4 +1,6 @@
-// Every limit Archway enforces, with AWS's default (data-plane.md §8). Each is an option.
+// Every limit Archway enforces, with AWS's default
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html).
+// Each is an option.
 
 export const LIMITS = {
   /** REST payload limit: 10 MB; larger → 413 (REQUEST_TOO_LARGE). */

@@ -1,10 +1,12 @@
-// REST API resource and method matching (data-plane.md §3; AWS Developer Guide "Set up a proxy
-// integration with a proxy resource"). Rules checked against AWS-recorded LocalStack tests:
-// static > {param} > {param+} with backtracking, method-aware fall-through to a less specific
-// resource, ANY as a fallback for the seven verbs, trailing slashes ignored, greedy values raw.
-// Unverified and chosen here: `{param}` values are also raw (not percent-decoded) and never empty.
+// REST API resource and method matching (AWS Developer Guide "Set up a proxy integration with a
+// proxy resource",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html).
+// Rules checked against AWS-recorded LocalStack tests: static > {param} > {param+} with
+// backtracking, method-aware fall-through to a less specific resource, ANY as a fallback for the
+// seven verbs, trailing slashes ignored, greedy values raw. Unverified and chosen here: `{param}`
+// values are also raw (not percent-decoded) and never empty.
 
-/** The verbs `ANY` stands for (data-plane.md §3). Anything else never matches a route. */
+/** The verbs `ANY` stands for. Anything else never matches a route. */
 const ANY_VERBS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
 
 /** Static children are scanned linearly up to this count (no string slice), then hashed. */
@@ -99,7 +101,7 @@ function finish<T>(node: RouteNode<T>): void {
 function methodOf<T>(node: RouteNode<T>, method: string): T | undefined {
   const methods = node.methods;
   if (methods === undefined) return undefined;
-  // An exact verb on the resource wins over its ANY (data-plane.md §3, AWS-recorded).
+  // An exact verb on the resource wins over its ANY (recorded in LocalStack's AWS snapshots).
   return methods[method] ?? methods.ANY;
 }
 

@@ -1,9 +1,10 @@
 // The Java side of API Gateway's Velocity: methods templates call on values and how values print
-// (AWS Developer Guide "API Gateway mapping template and access logging variable reference";
-// mapping-templates.md §1). AWS runs Apache Velocity on Java objects: JSON objects are maps,
-// JSON arrays are lists, and templates call java.lang.String / java.util.List / java.util.Map
-// methods on them. velocityjs works on JS values, so every method call is routed here through
-// its `customMethodHandlers` hook (one catch-all handler; velocityjs's built-ins never run).
+// (AWS Developer Guide "Variables for data transformations for API Gateway",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html).
+// AWS runs Apache Velocity on Java objects: JSON objects are maps, JSON arrays are lists, and
+// templates call java.lang.String / java.util.List / java.util.Map methods on them. velocityjs
+// works on JS values, so every method call is routed here through its `customMethodHandlers` hook
+// (one catch-all handler; velocityjs's built-ins never run).
 //
 // A method Java does not have answers undefined, which prints as nothing (see printValue): what
 // AWS does for `$util.unknown()` (reference §1). Methods of our own host objects (`$input`,

@@ -1,5 +1,6 @@
 // Gateway errors over real HTTP: unknown API/stage, missing routes, 413 and the server staying
-// up, disabled default endpoint, customised gateway responses (data-plane.md §2, §3, §5).
+// up, disabled default endpoint, customised gateway responses
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import { connect } from 'node:net';

@@ -1,6 +1,6 @@
-// HTTP (non-proxy) integrations over real HTTP (mapping-templates.md §5–§7, data-plane.md §6):
-// parameter mapping into uri/query/headers, request templates and passthrough, overrides,
-// status-code selection, response parameters and templates, header remapping.
+// HTTP (non-proxy) integrations over real HTTP: parameter mapping into uri/query/headers, request
+// templates and passthrough, overrides, status-code selection, response parameters and templates,
+// header remapping.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import { startBackend, buildApi, type TestBackend, type EchoBody } from '../helpers/backend.js';
@@ -189,7 +189,7 @@ describe('HTTP integration request', () => {
     expect(JSON.parse(body).path).toBe('/backend/pets/7');
   });
 
-  it('looks method request headers up case-sensitively, by the name the client sent (data-plane.md §3)', async () => {
+  it('looks method request headers up case-sensitively, by the name the client sent', async () => {
     await call('/header-case', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'X-Case': 'A' } });
     expect(lastRequest().headers['x-mapped']).toBe('A');
     expect(JSON.parse(lastRequest().body)).toEqual({ exact: 'A', lower: '', map: 'A' });
@@ -224,7 +224,7 @@ describe('HTTP integration request', () => {
   });
 });
 
-describe('binary payloads (mapping-templates.md §7)', () => {
+describe('binary payloads', () => {
   const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
   it('passes a binary body through when Accept is a binary media type', async () => {

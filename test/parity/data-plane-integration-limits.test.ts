@@ -1,7 +1,8 @@
 // HTTP and HTTP_PROXY integrations at their edges, over real HTTP: a client that leaves before
 // the answer, `timeoutInMillis` as a deadline (connect, headers, a trickled body), the 10 MB
-// response payload limit (data-plane.md §8; decompression bombs included) and compressed
-// backends answering without a body (HEAD, 304).
+// response payload limit
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html;
+// decompression bombs included) and compressed backends answering without a body (HEAD, 304).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';

@@ -1,6 +1,7 @@
 // AWS_PROXY end to end: functions created with @aws-sdk/client-lambda, wired with
 // @aws-sdk/client-api-gateway, called over loopback. Asserts the exact event the function
-// received (lambda-events.md §1) and the exact answer the caller got (§3).
+// received and the exact answer the caller got
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import {
@@ -79,7 +80,7 @@ function reply(value: unknown, headers: Record<string, string> = {}) {
   return call('/pets', { method: 'POST', body: JSON.stringify({ reply: value }), headers: { 'content-type': 'application/json', ...headers } });
 }
 
-describe('AWS_PROXY event (lambda-events.md §1)', () => {
+describe('AWS_PROXY event', () => {
   it('hands the function the event AWS sends, field by field', async () => {
     const { status, text, headers } = await call('/pets/42?category=electronics&category=books&price=10&q=a+b%2Bc', {
       method: 'POST',
@@ -180,7 +181,7 @@ describe('AWS_PROXY event (lambda-events.md §1)', () => {
   });
 });
 
-describe('AWS_PROXY response (lambda-events.md §3)', () => {
+describe('AWS_PROXY response', () => {
   it('answers 200 with an empty body and application/json for {"statusCode": 200}', async () => {
     const { status, text, headers } = await reply({ statusCode: 200 });
     expect(status).toBe(200);

@@ -1,7 +1,8 @@
-// AWS (non-proxy) Lambda integrations end to end (lambda-events.md §7; mapping-templates.md §6):
+// AWS (non-proxy) Lambda integrations end to end
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html):
 // request templates build the payload, integration responses are chosen by `selectionPattern`
-// against the function error's `errorMessage`, unmatched errors fall to the default response
-// (200) with the error JSON, response templates and parameters shape the answer.
+// against the function error's `errorMessage`, unmatched errors fall to the default response (200)
+// with the error JSON, response templates and parameters shape the answer.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import type { LambdaClient } from '@aws-sdk/client-lambda';

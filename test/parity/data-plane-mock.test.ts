@@ -1,6 +1,7 @@
-// MOCK integrations over real HTTP (mapping-templates.md §4, §6): request template → statusCode,
-// integration response selection, response templates chosen by Accept, response parameters,
-// overrides, $context.
+// MOCK integrations over real HTTP
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html):
+// request template → statusCode, integration response selection, response templates chosen by
+// Accept, response parameters, overrides, $context.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import { buildApi } from '../helpers/backend.js';

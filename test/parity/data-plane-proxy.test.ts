@@ -1,5 +1,5 @@
-// HTTP_PROXY over real HTTP: the data plane in front of a local echo backend (data-plane.md §3,
-// §5, §6). Driven through the DataPlane directly (no control plane).
+// HTTP_PROXY over real HTTP: the data plane in front of a local echo backend. Driven through the
+// DataPlane directly (no control plane).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'undici';

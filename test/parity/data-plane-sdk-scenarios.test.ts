@@ -1,7 +1,7 @@
 // Whole scenarios with the AWS SDK: built through the control plane, deployed, called over HTTP
 // on the same in-memory Archway. An HTTP integration with parameter mapping, templates and
 // status selection; passthrough behaviours; a gzip HEAD through HTTP_PROXY; and gateway
-// responses served exactly as GetGatewayResponse describes them (data-plane.md §5).
+// responses served exactly as GetGatewayResponse describes them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import {

@@ -1,6 +1,7 @@
 // What every apigateway operation module gets, and the lookups they share: the working
 // copy of an API, its resources, methods and integrations, each with AWS's NotFound text
-// (control-plane.md §5; recorded).
+// (recorded in LocalStack's AWS snapshots,
+// tests/aws/services/apigateway/test_apigateway_api.snapshot.json).
 import { AwsServiceError, badRequest, limitExceeded, notFound } from '../../aws/errors.js';
 import type { ConfigStore } from '../../store/config-store.js';
 import type { GatewayEnvironment } from '../../options/gateway-environment.js';

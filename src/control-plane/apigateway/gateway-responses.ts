@@ -1,8 +1,9 @@
 // GatewayResponses: Put/Get/Update/DeleteGatewayResponse, GetGatewayResponses — the
 // customised error answers of an API. Only customised types are stored; GETs fill in the
-// defaults (data-plane.md §5), with a still-default type inheriting a customised
-// DEFAULT_4XX/DEFAULT_5XX by its status class (recorded).
-// https://docs.aws.amazon.com/apigateway/latest/api/API_PutGatewayResponse.html
+// defaults
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html),
+// with a still-default type inheriting a customised DEFAULT_4XX/DEFAULT_5XX by its status class
+// (recorded). https://docs.aws.amazon.com/apigateway/latest/api/API_PutGatewayResponse.html
 import { badRequest, notFound } from '../../aws/errors.js';
 import { DEFAULT_GATEWAY_RESPONSES } from '../../data-plane/errors/index.js';
 import type { GatewayResponse, GatewayResponseType, RestApiDefinition } from '../../model/rest-api.js';

@@ -1,5 +1,6 @@
 // The apigateway (2015-07-09) REST-JSON operations Archway serves, one module per resource
-// family (control-plane.md §3). The dispatcher (../control-plane.ts) verifies SigV4 first.
+// family (https://docs.aws.amazon.com/apigateway/latest/api/). The dispatcher (../control-plane.ts)
+// verifies SigV4 first.
 import type { OperationDefinition } from '../route-table.js';
 import type { ApiGatewayContext } from './context.js';
 import { deploymentOperations } from './deployments.js';

@@ -1,5 +1,6 @@
 // v1 list paging: `limit` (default 25, max 500) and an opaque `position` token; the page is
-// written as `{"item": [...], "position": "..."}` (control-plane.md §1).
+// written as `{"item": [...], "position": "..."}`
+// (https://docs.aws.amazon.com/apigateway/latest/api/API_GetRestApis.html).
 import { badRequest } from '../../aws/errors.js';
 
 export const DEFAULT_LIMIT = 25;

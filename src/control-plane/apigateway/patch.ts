@@ -1,5 +1,6 @@
-// v1 PATCH bodies (`patchOperations`), control-plane.md §6: the op enum check (a Coral
-// ValidationException listing every bad op, recorded), JSON-Pointer segments with `~1`
+// v1 PATCH bodies (`patchOperations`,
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PatchOperation.html): the op enum check (a
+// Coral ValidationException listing every bad op, recorded), JSON-Pointer segments with `~1`
 // escaping, and AWS's messages for unsupported paths/ops (recorded, incl. the double space).
 import { badRequest } from '../../aws/errors.js';
 import { optString } from './validation.js';

@@ -156,7 +156,10 @@ async function createRestApi(ctx: ApiGatewayContext, body: Record<string, unknow
   return insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
 }
 
-/** Applies one UpdateRestApi operation (control-plane.md §6; recorded where noted). */
+/**
+ * Applies one UpdateRestApi operation (recorded where noted).
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateRestApi.html
+ */
 function patchRestApi(api: RestApi, operation: PatchOperation): void {
   const { op, path, value } = operation;
   if (path === undefined) throw invalidPatchPath(path);

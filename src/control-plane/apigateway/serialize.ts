@@ -1,5 +1,5 @@
 // What each GET returns: the stored AWS-shaped documents minus internal fields, with AWS's
-// omissions (control-plane.md §1, §3 shape notes; recorded snapshots).
+// omissions (recorded in LocalStack's AWS snapshots, tests/aws/services/apigateway/…).
 import type {
   DeploymentRecord, Integration, Method, Resource, RestApi, RestApiDefinition, StageRecord,
 } from '../../model/rest-api.js';
@@ -11,7 +11,10 @@ export function restApiOut(api: RestApi): Record<string, unknown> {
   return out;
 }
 
-/** Without `embed=methods`, `resourceMethods` maps each verb to `{}` (control-plane.md §1). */
+/**
+ * Without `embed=methods`, `resourceMethods` maps each verb to `{}`.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_GetResources.html
+ */
 export function resourceOut(resource: Resource, embedMethods = false): Record<string, unknown> {
   const out: Record<string, unknown> = { id: resource.id };
   if (resource.parentId !== undefined) out.parentId = resource.parentId;

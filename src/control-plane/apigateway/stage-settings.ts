@@ -1,6 +1,7 @@
-// Stage patch paths for method settings and variables (control-plane.md §6): the
-// `methodSettings` map keyed `*/*` or `{~1escaped resource path}/{METHOD}`, each entry
-// created with AWS's defaults. Value-error texts are unverified.
+// Stage patch paths for method settings and variables
+// (https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateStage.html): the `methodSettings`
+// map keyed `*/*` or `{~1escaped resource path}/{METHOD}`, each entry created with AWS's defaults.
+// Value-error texts are unverified.
 import { badRequest } from '../../aws/errors.js';
 import type { MethodSetting } from '../../model/rest-api.js';
 import { HTTP_METHODS } from '../../model/rest-api.js';
@@ -62,7 +63,7 @@ export function patchMethodSettings(settings: Record<string, MethodSetting>, ope
   const key = `${parts[0]}/${parts[1]}`;
   if (parts.length === 2) {
     if (operation.op !== 'remove') throw invalidPatchPath(path);
-    // Text from control-plane.md §6 (note the trailing space).
+    // AWS's text, as recorded in LocalStack's AWS snapshots (note the trailing space).
     if (!Object.hasOwn(settings, key)) throw badRequest(`Cannot remove method setting ${key} because there is no method setting for this method `);
     delete settings[key];
     return;

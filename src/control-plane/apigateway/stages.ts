@@ -183,7 +183,8 @@ export function stageOperations(ctx: ApiGatewayContext): OperationDefinition[] {
         await readDefinition(ctx, params.restapi_id);
         const deploymentId = query.get('deploymentId');
         const stages = (await ctx.store.listStages(params.restapi_id)).filter((s) => !deploymentId || s.deploymentId === deploymentId);
-        // GetStages is not paginated: `{"item": [...]}` (control-plane.md §1; recorded)
+        // GetStages is not paginated: `{"item": [...]}`
+        // (https://docs.aws.amazon.com/apigateway/latest/api/API_GetStages.html; recorded)
         return { statusCode: 200, body: { item: stages.map(stageOut) } };
       },
     },

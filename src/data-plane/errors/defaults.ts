@@ -1,6 +1,7 @@
-// The built-in REST gateway responses (data-plane.md §5; AWS Developer Guide "Gateway response
-// types"). Status codes and the default template are AWS-recorded (GetGatewayResponses);
-// error types and messages marked "unverified" in the reference are our best guess.
+// The built-in REST gateway responses (AWS Developer Guide "Gateway response types",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+// Status codes and the default template are as recorded in LocalStack's AWS snapshots
+// (GetGatewayResponses); error types and messages AWS does not document are our best guess.
 import type { GatewayResponseType } from '../../model/rest-api.js';
 
 export interface DefaultGatewayResponse {
@@ -55,8 +56,8 @@ export const GATEWAY_RESPONSE_TYPES = Object.keys(DEFAULT_GATEWAY_RESPONSES) as 
 
 /**
  * Types whose uncustomised body is AWS's spaced `{"message": "..."}` rather than the compact
- * template output: the integration-side 5xx bodies AWS-recorded in data-plane.md §5's second
- * table (Internal server error, Endpoint request timed out).
+ * template output: the integration-side 5xx bodies AWS sends outside gateway-response templates
+ * (Internal server error, Endpoint request timed out; recorded in LocalStack's AWS snapshots).
  */
 export const SPACED_BODY_TYPES: ReadonlySet<GatewayResponseType> = new Set<GatewayResponseType>([
   'API_CONFIGURATION_ERROR', 'INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT', 'DEFAULT_5XX',

@@ -1,5 +1,6 @@
-// Gateway errors as typed values: one class per GatewayResponseType (data-plane.md §5), thrown
-// by steps and rendered in one place (render.ts) through the compiled gateway responses.
+// Gateway errors as typed values: one class per GatewayResponseType
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html),
+// thrown by steps and rendered in one place (render.ts) through the compiled gateway responses.
 import type { GatewayResponseType } from '../../model/rest-api.js';
 import { DEFAULT_GATEWAY_RESPONSES } from './defaults.js';
 

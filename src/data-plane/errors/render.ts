@@ -1,6 +1,7 @@
-// The one renderer of gateway responses (data-plane.md §5): every error a stage throws and every
-// error before a stage is known ends here. Default bodies are AWS's: compact
-// `{"message":"..."}`, the spaced 5xx bodies, and the plain-text 413.
+// The one renderer of gateway responses
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html):
+// every error a stage throws and every error before a stage is known ends here. Default bodies are
+// AWS's: compact `{"message":"..."}`, the spaced 5xx bodies, and the plain-text 413.
 import type { MappingSources } from '../../vtl/index.js';
 import type { CompiledGatewayResponses } from '../../compiler/gateway-responses.js';
 import { BUILT_IN_GATEWAY_RESPONSES } from '../../compiler/gateway-responses.js';
@@ -16,7 +17,10 @@ export interface GatewayResponseSources {
   readonly accept: string | undefined;
 }
 
-/** `$context.error` as templates and access logs see it (mapping-templates.md §4). */
+/**
+ * `$context.error` as templates and access logs see it.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
+ */
 export function errorContext(error: GatewayError): Record<string, unknown> {
   return {
     message: error.errorMessage,

@@ -1,4 +1,5 @@
-// `$context` for templates, parameter mapping and gateway responses (mapping-templates.md §4),
+// `$context` for templates, parameter mapping and gateway responses
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html),
 // built once per request, only when something reads it.
 import { clfTime } from './dates.js';
 

@@ -143,7 +143,10 @@ export class InvocationContext implements IntegrationSignal {
     return undefined;
   }
 
-  /** `$context` (mapping-templates.md §4), built on first use. */
+  /**
+   * `$context`, built on first use.
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
+   */
   get contextVariables(): Record<string, unknown> {
     if (this.#contextVariables !== undefined) return this.#contextVariables;
     const resource = this.resource;

@@ -1,8 +1,8 @@
-// Views of the method request built on demand (data-plane.md §3 "Query strings", "Header
-// names"): query strings decoded (`+` → space, percent-decoding, last value wins in the
-// single-value map, `;` also separates pairs), headers keyed by the name the client sent.
-// Every map keyed by a client-supplied name has no prototype (`record()`): `constructor`,
-// `toString` or `__proto__` are then names like any other, never Object.prototype members.
+// Views of the method request built on demand, as API Gateway presents it: query strings decoded
+// (`+` → space, percent-decoding, last value wins in the single-value map, `;` also separates
+// pairs), headers keyed by the name the client sent. Every map keyed by a client-supplied name has
+// no prototype (`record()`): `constructor`, `toString` or `__proto__` are then names like any
+// other, never Object.prototype members.
 
 /** A map without a prototype, for keys the client chooses (JSON-serialises as a plain object). */
 export function record<T>(): Record<string, T> {
@@ -83,7 +83,7 @@ export function headerViews(rawHeaders: readonly string[]): HeaderViews {
 /**
  * A header record whose lookups fall back to a case-insensitive match, for the endpoint's
  * headers (`integration.response.header.Content-Type` finds a backend's `content-type`).
- * Method request headers are not wrapped: their mapping is case-sensitive (data-plane.md §3).
+ * Method request headers are not wrapped: their mapping is case-sensitive in API Gateway.
  * Enumeration still shows the names as sent.
  */
 export function caseInsensitive<T>(record: Record<string, T>): Record<string, T> {

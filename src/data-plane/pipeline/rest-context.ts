@@ -80,7 +80,7 @@ export class RestContext extends InvocationContext implements GatewayResponseSou
   templateInput(body: string): TemplateInput {
     return {
       body,
-      // Header names as the client sent them, case-sensitively (data-plane.md §3 "Header names").
+      // Header names as the client sent them: API Gateway maps headers case-sensitively.
       params: { path: this.pathParams ?? EMPTY_RECORD, querystring: this.query.single, header: this.headers.single },
       context: this.contextVariables,
       stageVariables: this.stage.variables,
@@ -113,7 +113,7 @@ function lazySources(ctx: RestContext): MappingSources {
   };
 }
 
-/** `method.request.header.X` looks X up case-sensitively, as the client spelled it (data-plane.md §3). */
+/** `method.request.header.X` looks X up case-sensitively, as the client spelled it, as AWS does. */
 function lazyMethodRequest(ctx: RestContext): NonNullable<MappingSources['methodRequest']> {
   let body: string | undefined;
   return {

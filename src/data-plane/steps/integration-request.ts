@@ -1,7 +1,10 @@
-// Integration request (data-plane.md §2 step 10; mapping-templates.md §5–§7): parameter
+// Integration request (the pipeline's steps: docs/architecture.md; AWS Developer Guide pages
+// rest-api-parameter-mapping.html, integration-passthrough-behaviors.html and
+// api-gateway-payload-encodings-workflow.html under
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/): parameter
 // mapping, template selection / passthrough (415), content conversion, then the request the
-// endpoint receives. Each piece is its own step so a method without mappings or templates
-// carries none of them.
+// endpoint receives. Each piece is its own step so a method without mappings or templates carries
+// none of them.
 import type { Step } from '../pipeline/step.js';
 import type { MappedParameters, RestRoutedContext } from '../pipeline/rest-context.js';
 import type { UriTemplate } from '../../compiler/uri-template.js';
@@ -53,8 +56,9 @@ export const requestParameters: Step<RestRoutedContext> = {
 };
 
 /**
- * Template selection and passthrough (mapping-templates.md §6 table): the key is the request
- * Content-Type's media type (absent → application/json).
+ * Template selection and passthrough
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html):
+ * the key is the request Content-Type's media type (absent → application/json).
  */
 export const requestTemplate: Step<RestRoutedContext> = {
   name: 'integration-request.template',
@@ -108,7 +112,11 @@ export function selectRequestTemplate(
   throw new UnsupportedMediaTypeError();
 }
 
-/** Request conversions (mapping-templates.md §7): binary = Content-Type in binaryMediaTypes. */
+/**
+ * Request conversions
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html):
+ * binary = Content-Type in binaryMediaTypes.
+ */
 function convertRequestBody(ctx: RestRoutedContext, handling: ContentHandling | undefined): Buffer {
   if (handling === undefined || ctx.body.length === 0) return ctx.body;
   const binary = ctx.stage.deployment.binaryMediaTypes.matches(mediaTypeOf(ctx.header('content-type')));
@@ -192,9 +200,9 @@ export const httpRequest: Step<HttpRoutedContext> = {
 };
 
 /**
- * HTTP_PROXY: the method request forwarded as AWS does (data-plane.md §6): hop-by-hop headers
- * dropped, `{proxy}`/`{param}` filled from path parameters (raw), query string forwarded as
- * sent, mapped parameters added on top.
+ * HTTP_PROXY: the method request forwarded as AWS does (recorded in LocalStack's AWS snapshots):
+ * hop-by-hop headers dropped, `{proxy}`/`{param}` filled from path parameters (raw), query string
+ * forwarded as sent, mapped parameters added on top.
  */
 export const httpProxyRequest: Step<HttpRoutedContext> = {
   name: 'integration-request.http-proxy',

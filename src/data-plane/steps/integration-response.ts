@@ -1,6 +1,8 @@
-// Integration response (data-plane.md §2 step 12; mapping-templates.md §5–§7). Proxy types pass
-// the endpoint response through with AWS's header remapping; non-proxy types select an
-// integration response by status code, map headers, convert the body and apply the template.
+// Integration response
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-integration-settings-integration-response.html).
+// Proxy types pass the endpoint response through with AWS's header remapping; non-proxy types
+// select an integration response by status code, map headers, convert the body and apply the
+// template.
 import { brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { BodyTooLargeError, ReadableBody, toReadable } from '../../integrations/body-stream.js';
@@ -90,7 +92,8 @@ export const proxyIntegrationResponse: Step<RestRoutedContext> = {
         body = decodeBuffered(Buffer.isBuffer(body) ? body : body.completeBody!, encoding!, ctx.services.env.limits.maxResponseBodyBytes);
       } else {
         const limit = new ByteLimit(ctx.services.env.limits.maxResponseBodyBytes);
-        // stream.pipeline destroys every stream on a failure: a cap or a corrupt body also stops the backend.
+        // stream.pipeline destroys every stream on a failure: a cap or a corrupt body also stops
+        // the backend.
         body = new ReadableBody(pipeline(toReadable(body), decoder(), limit, ignore));
       }
     }
@@ -194,9 +197,10 @@ export const integrationResponse: Step<RestRoutedContext> = {
 };
 
 /**
- * Response conversions (mapping-templates.md §7 table). "Binary payload" = the endpoint's
- * Content-Type is in binaryMediaTypes; "binary accept" = the first Accept type is.
- * Returns a Buffer for bytes and a string for text.
+ * Response conversions
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html).
+ * "Binary payload" = the endpoint's Content-Type is in binaryMediaTypes; "binary accept" = the
+ * first Accept type is. Returns a Buffer for bytes and a string for text.
  */
 function convertResponseBody(ctx: RestRoutedContext, endpoint: EndpointResponse, body: Buffer, selected: CompiledIntegrationResponse): Buffer | string {
   const binaryTypes = ctx.stage.deployment.binaryMediaTypes;

@@ -1,11 +1,13 @@
-// Integration request and response for Lambda (lambda-events.md §1, §3, §7;
-// mapping-templates.md §6). AWS_PROXY: the event built from the method request, the function's
-// answer parsed as a proxy response, and 502 {"message": "Internal server error"} for a function
-// error or a malformed answer. AWS (non-proxy): the template output or the passed-through body
-// is the payload, invoked asynchronously when `X-Amz-Invocation-Type: Event` is mapped in; the
-// function's answer (or its error object) is the endpoint response that integration responses
-// select from by `errorMessage`. API Gateway calls as `apigateway.amazonaws.com` with the
-// method's ARN as source, for the function's resource policy.
+// Integration request and response for Lambda
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html,
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html).
+// AWS_PROXY: the event built from the method request, the function's answer parsed as a proxy
+// response, and 502 {"message": "Internal server error"} for a function error or a malformed
+// answer. AWS (non-proxy): the template output or the passed-through body is the payload, invoked
+// asynchronously when `X-Amz-Invocation-Type: Event` is mapped in; the function's answer (or its
+// error object) is the endpoint response that integration responses select from by `errorMessage`.
+// API Gateway calls as `apigateway.amazonaws.com` with the method's ARN as source, for the
+// function's resource policy.
 import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import type { FunctionReference } from '../../functions/arn.js';

@@ -1,6 +1,8 @@
-// Method response (data-plane.md §2 step 12, §5–§6): the selected integration response's status
-// must be a declared MethodResponse (else 500); Content-Type defaults to application/json;
-// non-proxy header remapping; the response is then final.
+// Method response
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-response.html):
+// the selected integration response's status must be a declared MethodResponse (else 500);
+// Content-Type defaults to application/json; non-proxy header remapping; the response is then
+// final.
 import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';

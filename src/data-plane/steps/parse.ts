@@ -1,5 +1,6 @@
-// Parse (data-plane.md §2 step 1): the method as the client means it and the body, read up to
-// the payload limit. Resolving the API and stage happens before the pipeline (DataPlane).
+// Parse (the first pipeline step, docs/architecture.md): the method as the client means it and the
+// body, read up to the payload limit. Resolving the API and stage happens before the pipeline
+// (DataPlane).
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { InvocationContext } from '../pipeline/context.js';
 import { BodiesOverBudgetError, BodyTimeoutError, PayloadTooLargeError } from '../../request-body.js';
@@ -10,7 +11,7 @@ const VERBS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT
 export const parse: Step<InvocationContext> = {
   name: 'parse',
   run(ctx): StepResult {
-    // X-HTTP-Method-Override replaces the method for routing (data-plane.md §6).
+    // X-HTTP-Method-Override replaces the method for routing, as in API Gateway.
     const override = ctx.header('x-http-method-override');
     if (override !== undefined) {
       const verb = override.trim().toUpperCase();

@@ -1,7 +1,9 @@
-// Route (data-plane.md §3): resource + method → the method's compiled plan, or 403 Missing
-// Authentication Token (unknown path and unsupported verb alike, AWS-recorded). A path with
-// dot segments is refused first (routing/dot-segments.ts). The request
-// then continues with the matched method's steps in this stage.
+// Route
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html):
+// resource + method → the method's compiled plan, or 403 Missing Authentication Token (unknown path
+// and unsupported verb alike, recorded in LocalStack's AWS snapshots). A path with dot segments is
+// refused first (routing/dot-segments.ts). The request then continues with the matched method's
+// steps in this stage.
 import type { Step } from '../pipeline/step.js';
 import type { RestContext } from '../pipeline/rest-context.js';
 import { MalformedPathError, MissingAuthenticationTokenError } from '../errors/gateway-error.js';

@@ -24,7 +24,7 @@ const sources = (stageVariables: Record<string, string> = {}, header: Record<str
   },
 });
 
-describe('DEFAULT_GATEWAY_RESPONSES (data-plane.md §5)', () => {
+describe('DEFAULT_GATEWAY_RESPONSES', () => {
   it('lists all 21 types with the AWS default template', () => {
     expect(GATEWAY_RESPONSE_TYPES).toHaveLength(21);
     for (const type of GATEWAY_RESPONSE_TYPES) {

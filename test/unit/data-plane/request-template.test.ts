@@ -4,7 +4,7 @@ import { TemplateSet } from '../../../src/compiler/templates.js';
 import { UnsupportedMediaTypeError, ApiConfigurationError } from '../../../src/data-plane/errors/index.js';
 import type { PassthroughBehavior } from '../../../src/model/rest-api.js';
 
-// mapping-templates.md §6 passthrough table.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html
 const templates = TemplateSet.compile({ 'application/json': '{"t":1}' });
 type Outcome = 'transform' | 'passthrough' | '415';
 function outcome(set: TemplateSet | undefined, contentType: string, behavior: PassthroughBehavior): Outcome {

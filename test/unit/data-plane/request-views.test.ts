@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { caseInsensitive, headerViews, parseQuery, rawHeader } from '../../../src/data-plane/pipeline/request-views.js';
 import { clfTime, buildContextVariables } from '../../../src/data-plane/pipeline/context-variables.js';
 
-describe('query strings (data-plane.md §3)', () => {
+describe('query strings', () => {
   it('decodes + and percent escapes; last value wins in the single map', () => {
     const q = parseQuery('a=1&b=x+y&c=%2B&a=2&flag');
     expect(q.single).toEqual({ a: '2', b: 'x y', c: '+', flag: '' });

@@ -15,7 +15,7 @@ function match(r: RestRouter<string>, method: string, path: string): [string | u
   return [r.match(method, path, params), params];
 }
 
-describe('RestRouter (data-plane.md §3)', () => {
+describe('RestRouter', () => {
   it('matches static resources and the root', () => {
     const r = router([['/', ['GET']], ['/pets', ['GET', 'POST']], ['/pets/dogs', ['GET']]]);
     expect(match(r, 'GET', '/')).toEqual(['GET /', {}]);
