@@ -42,6 +42,7 @@ export async function readInventory(options: ClientOptions, invokeBase: string):
       notEnforced: notEnforced(api, methods, stages),
     });
   }
+  apis.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const functions: Inventory['functions'] = [];
   let marker: string | undefined;
   do {

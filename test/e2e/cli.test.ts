@@ -2,28 +2,15 @@
 // meaning and default, unknown commands, and what `export` says when the API or the credentials
 // are wrong (run `npm run build` first).
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
+import { runArchway as run, spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
 import { createFunction } from '../helpers/lambda.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/archway.js', import.meta.url));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('archway help and unknown commands', () => {
   it('names an unknown command and lists the real ones', async () => {

@@ -3,15 +3,13 @@
 // deployment and prints why), and `archway import` / `archway export` against a running Archway.
 // Run `npm run build` first.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APIGatewayClient, GetDeploymentsCommand, GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
+import { runArchway as run, spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/archway.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/openapi/', import.meta.url));
 
 const running: ArchwayProcess[] = [];
@@ -33,17 +31,6 @@ async function start(args: string[]): Promise<ArchwayProcess> {
   return p;
 }
 
-/** Runs `archway ...` to completion. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 8000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -32,3 +32,15 @@ export async function spawnArchway(args: string[], env: Record<string, string> =
   });
   return { child, endpoint: `http://127.0.0.1:${port}`, port, output: () => out, exited };
 }
+
+/** Runs `archway ARGS` (any command) to completion, as a user would from a shell. */
+export function runArchway(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

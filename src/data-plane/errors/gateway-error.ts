@@ -133,27 +133,19 @@ export class WafFilteredError extends GatewayError {
   constructor(message = msg('WAF_FILTERED'), options?: GatewayErrorOptions) { super(message, options); }
 }
 /**
- * A request body that stopped arriving (408) or that Archway has no room for right now (503):
- * Archway's own limits on receiving requests, rendered through DEFAULT_4XX / DEFAULT_5XX with
- * their own status; the rest of the body is not read, so the connection closes.
+ * A request refused for how it arrived rather than for what it asks, by Archway's own limits: a
+ * body that stopped arriving (408) or that there is no room for right now (503), a path with dot
+ * segments (400). Rendered through DEFAULT_4XX / DEFAULT_5XX with its own status; when the body
+ * is left unread, the connection closes.
  */
-export class RequestTimeoutError extends GatewayError {
-  readonly responseType = 'DEFAULT_4XX';
-  override readonly name = 'RequestTimeoutError';
-  override closeConnection = true;
-  constructor(reason: string) { super('Request Timeout', { reason, statusOverride: 408 }); }
-}
-/** A request path with `.` or `..` segments (routing/dot-segments.ts): 400, never routed. */
-export class MalformedPathError extends GatewayError {
-  readonly responseType = 'DEFAULT_4XX';
-  override readonly name = 'MalformedPathError';
-  constructor() { super('Bad Request', { statusOverride: 400 }); }
-}
-export class ServiceBusyError extends GatewayError {
-  readonly responseType = 'DEFAULT_5XX';
-  override readonly name = 'ServiceBusyError';
-  override closeConnection = true;
-  constructor(reason: string) { super('Service Unavailable', { reason, statusOverride: 503 }); }
+export class RequestRefusedError extends GatewayError {
+  readonly responseType: 'DEFAULT_4XX' | 'DEFAULT_5XX';
+  override readonly name = 'RequestRefusedError';
+  constructor(status: 400 | 408 | 503, message: string, options: { reason?: string; closeConnection?: boolean } = {}) {
+    super(message, { reason: options.reason, statusOverride: status });
+    this.responseType = status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
+    this.closeConnection = options.closeConnection ?? false;
+  }
 }
 /**
  * An unexpected failure inside Archway (a bug, an unknown exception): a logged 500 with AWS's

@@ -4,7 +4,7 @@
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { InvocationContext } from '../pipeline/context.js';
 import { BodiesOverBudgetError, BodyTimeoutError, PayloadTooLargeError } from '../../request-body.js';
-import { RequestTimeoutError, RequestTooLargeError, ServiceBusyError } from '../errors/gateway-error.js';
+import { RequestRefusedError, RequestTooLargeError } from '../errors/gateway-error.js';
 
 const VERBS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
 
@@ -43,8 +43,8 @@ export const parse: Step<InvocationContext> = {
 
 /** The reader's refusals as gateway errors (413, 408, 503); anything else as is. */
 function bodyError(error: unknown): unknown {
-  if (error instanceof BodyTimeoutError) return new RequestTimeoutError(error.message);
-  if (error instanceof BodiesOverBudgetError) return new ServiceBusyError(error.message);
+  if (error instanceof BodyTimeoutError) return new RequestRefusedError(408, 'Request Timeout', { reason: error.message, closeConnection: true });
+  if (error instanceof BodiesOverBudgetError) return new RequestRefusedError(503, 'Service Unavailable', { reason: error.message, closeConnection: true });
   if (!(error instanceof PayloadTooLargeError)) return error;
   const gatewayError = new RequestTooLargeError(error.message);
   gatewayError.closeConnection = error.closeConnection;

@@ -6,7 +6,7 @@
 // steps in this stage.
 import type { Step } from '../pipeline/step.js';
 import type { RestContext } from '../pipeline/rest-context.js';
-import { MalformedPathError, MissingAuthenticationTokenError } from '../errors/gateway-error.js';
+import { MissingAuthenticationTokenError, RequestRefusedError } from '../errors/gateway-error.js';
 import { hasDotSegment } from '../../routing/dot-segments.js';
 import { record } from '../pipeline/request-views.js';
 
@@ -15,7 +15,7 @@ export const route: Step<RestContext> = {
   run(ctx) {
     // TestInvokeMethod names the method instead of routing to it.
     if (ctx.plan !== undefined) return;
-    if (hasDotSegment(ctx.path)) throw new MalformedPathError();
+    if (hasDotSegment(ctx.path)) throw new RequestRefusedError(400, 'Bad Request', { reason: 'dot segments in the path' });
     const params = record<string>();
     const method = ctx.stage.deployment.router.match(ctx.httpMethod, ctx.path, params);
     if (method === undefined) throw new MissingAuthenticationTokenError();
