@@ -12,7 +12,7 @@ import { ControlPlane } from './control-plane/control-plane.js';
 import { RouteTable } from './control-plane/route-table.js';
 import { apigatewayOperations } from './control-plane/apigateway/index.js';
 import { createArchwayServer } from './server.js';
-import { createLogger, logDataPlaneRequest, type Logger } from './observability/logger.js';
+import { createLogger, flushLogger, logDataPlaneRequest, type Logger } from './observability/logger.js';
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
 import { lambdaOperations } from './control-plane/lambda/index.js';
@@ -28,7 +28,7 @@ export interface RunningArchway {
   importFile(request: FileImportRequest): Promise<FileImportResult>;
   /** The local Lambda runtime (worker pools), for diagnostics and tests. */
   functions: LocalFunctionRuntime;
-  /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends. */
+  /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends, writes out the log. */
   stop(drainMs?: number): Promise<void>;
 }
 
@@ -82,6 +82,7 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
         await functions.close();
         await dataPlane.close();
         await store.close();
+        await flushLogger(logger);
       })();
       return stopping;
     },
