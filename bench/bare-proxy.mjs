@@ -1,23 +1,30 @@
 // The practical Node ceiling: a bare reverse proxy on an undici Pool, no routing, no
-// mapping, no logging. Archway's HTTP_PROXY route is measured against this.
+// mapping, no logging. `pool.stream` hands the response body straight to the ServerResponse
+// (no intermediate Readable, no pipe): the fastest way undici offers. Archway's HTTP_PROXY
+// route is measured against this.
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 
 const upstream = new Pool(process.env.UPSTREAM, { connections: 128, pipelining: 1 });
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host']);
 
-const server = createServer((req, res) => {
+function copyHeaders(from) {
   const headers = {};
-  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
-  upstream.request({ method: req.method, path: req.url, headers, body: req.method === 'GET' || req.method === 'HEAD' ? null : req }).then(
-    ({ statusCode, headers: upstreamHeaders, body }) => {
-      for (const name of HOP_BY_HOP) delete upstreamHeaders[name];
-      res.writeHead(statusCode, upstreamHeaders);
-      body.pipe(res);
+  for (const name in from) if (!HOP_BY_HOP.has(name)) headers[name] = from[name];
+  return headers;
+}
+
+const server = createServer((req, res) => {
+  upstream.stream(
+    { method: req.method, path: req.url, headers: copyHeaders(req.headers), body: req.method === 'GET' || req.method === 'HEAD' ? null : req, opaque: res },
+    ({ statusCode, headers, opaque }) => {
+      opaque.writeHead(statusCode, copyHeaders(headers));
+      return opaque;
     },
-    () => {
-      res.writeHead(502);
-      res.end();
+    (error) => {
+      if (error === null) return;
+      if (res.headersSent) res.destroy(error);
+      else res.writeHead(502).end();
     },
   );
 });

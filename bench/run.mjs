@@ -1,9 +1,10 @@
 // `npm run bench`: rps, p50/p99 and CPU per request for the backend direct, a bare undici
-// proxy, Archway's HTTP_PROXY, MOCK and Lambda proxy routes, and serverless-offline serving the
-// same Lambda handler (default worker mode and --useInProcess; `npm install --prefix bench`
-// installs it), in one run; then an RSS soak of the Lambda routes. The server under test is
-// pinned to core 1; the load generator (wrk, or autocannon when wrk is absent) and the
-// backend share core 0. See bench/README.md for the recorded figures.
+// proxy (`pool.stream`), Archway's HTTP_PROXY route (at log level warn and at info, one line per
+// request), its MOCK and Lambda proxy routes, and serverless-offline serving the same Lambda
+// handler (default worker mode and --useInProcess; `npm install --prefix bench` installs it), in
+// one run; then each target with met / not met, and an RSS soak of the Lambda routes. The server
+// under test is pinned to core 1; the load generator (wrk, or autocannon when wrk is absent) and
+// the backend share core 0. See bench/README.md for the knobs and the recorded figures.
 import { spawn, execFileSync } from 'node:child_process';
 import { setInterval, clearInterval } from 'node:timers';
 import { readFileSync, existsSync } from 'node:fs';
@@ -23,6 +24,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const LOAD_CORE = process.env.BENCH_LOAD_CORE ?? '0';
 const SERVER_CORE = process.env.BENCH_SERVER_CORE ?? '1';
 const SOAK_S = Number(process.env.BENCH_SOAK ?? 120);
+const SERVERLESS = process.env.BENCH_SERVERLESS !== '0';
 const CLK_TCK = 100;
 const PAGE_BYTES = 4096;
 const hasWrk = (() => { try { execFileSync('wrk', ['--version'], { stdio: 'ignore' }); return true; } catch (e) { return e.status === 1; } })();
@@ -38,17 +40,23 @@ function pinned(core, command, args, env = {}) {
   return child;
 }
 
-async function readLine(child, pattern) {
-  let buffered = '';
-  for await (const chunk of child.stdout) {
-    buffered += chunk;
-    const m = buffered.match(pattern);
-    if (m) {
+/** Waits for `pattern` on the child's stdout; everything it prints after that is read and dropped. */
+function readLine(child, pattern) {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk) => {
+      buffered += chunk;
+      const m = buffered.match(pattern);
+      if (!m) return;
+      child.stdout.off('data', onData);
+      child.off('exit', onExit);
       child.stdout.resume();
-      return m;
-    }
-  }
-  throw new Error(`process exited before printing ${pattern}`);
+      resolve(m);
+    };
+    const onExit = () => reject(new Error(`process exited before printing ${pattern}:\n${buffered}`));
+    child.stdout.on('data', onData);
+    child.once('exit', onExit);
+  });
 }
 
 async function startPinned(core, script, env) {
@@ -194,29 +202,63 @@ async function setUpArchwayApi(endpoint, backendPort) {
   return { apiId: api.id, rootId: api.rootResourceId };
 }
 
+async function startArchway(logLevel) {
+  const child = pinned(SERVER_CORE, process.execPath, ['dist/cli/archway.js', 'start', '--port', '0', '--in-memory', '--log-level', logLevel]);
+  const [, port] = await readLine(child, /listening on http:\/\/[^:]+:(\d+)/);
+  return { child, endpoint: `http://127.0.0.1:${port}` };
+}
+
+/** Each issue target with its figure and whether this run met it. */
+function targets(rows) {
+  const row = (name) => rows.find((r) => r.name === name);
+  const bare = row('bare undici proxy (pool.stream)');
+  const proxy = row('Archway HTTP_PROXY /{proxy+}');
+  const proxyInfo = row('Archway HTTP_PROXY /{proxy+}, log level info');
+  const mock = row('Archway MOCK');
+  const lambda = row('Archway Lambda proxy (worker thread)');
+  const inProcess = row('serverless-offline --useInProcess');
+  const list = [
+    [`HTTP_PROXY ≥ 0.85× the bare proxy's rps`, `${(proxy.rps / bare.rps).toFixed(2)}×`, proxy.rps >= 0.85 * bare.rps],
+    ['HTTP_PROXY ≤ 43 µs CPU per request', `${proxy.cpuUsPerRequest.toFixed(1)} µs`, proxy.cpuUsPerRequest <= 43],
+    [`MOCK ≥ 2× the bare proxy's rps`, `${(mock.rps / bare.rps).toFixed(2)}×`, mock.rps >= 2 * bare.rps],
+    ...[proxy, proxyInfo, mock, lambda].map((r) => [`${r.name}: p99 ≤ 3× p50`, `${(r.p99 / r.p50).toFixed(2)}×`, r.p99 <= 3 * r.p50]),
+    ['HTTP_PROXY at log level info loses ≤ 10 % against warn', `${((1 - proxyInfo.rps / proxy.rps) * 100).toFixed(1)} % (${proxyInfo.cpuUsPerRequest.toFixed(1)} vs ${proxy.cpuUsPerRequest.toFixed(1)} µs/req)`, proxyInfo.rps >= 0.9 * proxy.rps],
+    ['Lambda p50 − MOCK p50 < 1 ms', `${(lambda.p50 - mock.p50).toFixed(2)} ms`, lambda.p50 - mock.p50 < 1],
+  ];
+  if (inProcess) list.push(['Lambda ≥ 2.5× serverless-offline --useInProcess', `${(lambda.rps / inProcess.rps).toFixed(2)}×`, lambda.rps >= 2.5 * inProcess.rps]);
+  return list;
+}
+
 async function main() {
   if (!existsSync(join(root, 'dist/cli/archway.js'))) throw new Error('run `npm run build` first');
   console.log(`load: ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION_S}s per run (after an equal warm-up); server on core ${SERVER_CORE}, load + backend on core ${LOAD_CORE}${hasTaskset ? '' : ' (taskset missing: not pinned)'}`);
   const backend = await startPinned(LOAD_CORE, join(here, 'backend.mjs'));
   const bare = await startPinned(SERVER_CORE, join(here, 'bare-proxy.mjs'), { UPSTREAM: `http://127.0.0.1:${backend.port}` });
-  const archway = pinned(SERVER_CORE, process.execPath, ['dist/cli/archway.js', 'start', '--port', '0', '--in-memory', '--log-level', process.env.BENCH_LOG_LEVEL ?? 'warn']);
-  const [, archwayPort] = await readLine(archway, /listening on http:\/\/[^:]+:(\d+)/);
-  const endpoint = `http://127.0.0.1:${archwayPort}`;
-  const { apiId, rootId } = await setUpArchwayApi(endpoint, backend.port);
-  await setUpArchwayLambda(endpoint, apiId, rootId);
-  const lambdaUrl = `${endpoint}/_aws/execute-api/${apiId}/bench/lambda`;
+  // Two Archways, idle but for the one under load: `warn` logs nothing per request, `info`
+  // (the default) writes the one-line-per-request log to its stdout (a pipe this runner drains).
+  const archway = await startArchway('warn');
+  const archwayInfo = await startArchway('info');
+  const { apiId, rootId } = await setUpArchwayApi(archway.endpoint, backend.port);
+  await setUpArchwayLambda(archway.endpoint, apiId, rootId);
+  const infoApi = await setUpArchwayApi(archwayInfo.endpoint, backend.port);
+  const stageUrl = (endpoint, id) => `${endpoint}/_aws/execute-api/${id}/bench`;
+  const lambdaUrl = `${stageUrl(archway.endpoint, apiId)}/lambda`;
 
   const rows = [];
   rows.push(await measure('backend direct', backend.child.pid, `http://127.0.0.1:${backend.port}/items/1`));
-  rows.push(await measure('bare undici proxy', bare.child.pid, `http://127.0.0.1:${bare.port}/items/1`));
-  rows.push(await measure('Archway HTTP_PROXY /{proxy+}', archway.pid, `${endpoint}/_aws/execute-api/${apiId}/bench/items/1`));
-  rows.push(await measure('Archway MOCK', archway.pid, `${endpoint}/_aws/execute-api/${apiId}/bench/mock`));
-  rows.push(await measure('Archway Lambda proxy (worker thread)', archway.pid, lambdaUrl));
+  rows.push(await measure('bare undici proxy (pool.stream)', bare.child.pid, `http://127.0.0.1:${bare.port}/items/1`));
+  rows.push(await measure('Archway HTTP_PROXY /{proxy+}', archway.child.pid, `${stageUrl(archway.endpoint, apiId)}/items/1`));
+  rows.push(await measure('Archway HTTP_PROXY /{proxy+}, log level info', archwayInfo.child.pid, `${stageUrl(archwayInfo.endpoint, infoApi.apiId)}/items/1`));
+  rows.push(await measure('Archway MOCK', archway.child.pid, `${stageUrl(archway.endpoint, apiId)}/mock`));
+  rows.push(await measure('Archway Lambda proxy (worker thread)', archway.child.pid, lambdaUrl));
   bare.child.kill();
   backend.child.kill();
+  archwayInfo.child.kill();
 
   const offline = [];
-  if (hasServerlessOffline) {
+  if (!SERVERLESS) {
+    console.log('BENCH_SERVERLESS=0: serverless-offline rows skipped');
+  } else if (hasServerlessOffline) {
     for (const [name, inProcess, port] of [['serverless-offline (worker threads)', false, 43100], ['serverless-offline --useInProcess', true, 43200]]) {
       const child = await startServerlessOffline(port, inProcess);
       rows.push(await measure(name, child.pid, `http://127.0.0.1:${port}/hello`));
@@ -232,14 +274,11 @@ async function main() {
   for (const r of rows) {
     console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUsPerRequest.toFixed(1)} | ${Math.round((r.rps / ceiling) * 100)} % | ${r.errors} |`);
   }
-  const lambdaRow = rows.find((r) => r.name.startsWith('Archway Lambda'));
-  const mockRow = rows.find((r) => r.name === 'Archway MOCK');
-  const inProcessRow = rows.find((r) => r.name.endsWith('--useInProcess'));
-  console.log(`\nLambda p50 − MOCK p50: ${(lambdaRow.p50 - mockRow.p50).toFixed(2)} ms (target < 1 ms)`);
-  if (inProcessRow) console.log(`Archway Lambda / serverless-offline --useInProcess: ${(lambdaRow.rps / inProcessRow.rps).toFixed(2)}× (target ≥ 2.5×)`);
+  console.log('\n| target | this run | |\n|---|---:|---|');
+  for (const [what, figure, met] of targets(rows)) console.log(`| ${what} | ${figure} | ${met ? 'met' : '**not met**'} |`);
 
   if (SOAK_S > 0) {
-    const soaks = [await soak('Archway Lambda proxy', archway.pid, lambdaUrl, SOAK_S)];
+    const soaks = [await soak('Archway Lambda proxy', archway.child.pid, lambdaUrl, SOAK_S)];
     const workerMode = offline.find((o) => !o.name.endsWith('--useInProcess'));
     for (const o of offline) if (o !== workerMode) o.child.kill();
     if (workerMode) soaks.push(await soak(workerMode.name, workerMode.child.pid, workerMode.url, SOAK_S));

@@ -13,7 +13,7 @@ import { apigatewayOperations } from './control-plane/apigateway/index.js';
 import { NotEnforcedReporter } from './control-plane/apigateway/not-enforced-reporter.js';
 import { createArchwayServer, type TlsOptions } from './server.js';
 import { RequestBodies } from './request-body.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, flushLogger, type Logger } from './observability/logger.js';
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
 import { lambdaOperations } from './control-plane/lambda/index.js';
@@ -33,7 +33,7 @@ export interface RunningArchway {
   functions: LocalFunctionRuntime;
   /** The data plane (its deployments table), for diagnostics and tests. */
   dataPlane: DataPlane;
-  /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends. */
+  /** Stops accepting, drains in-flight requests (up to `drainMs`), closes backends, writes out the log. */
   stop(drainMs?: number): Promise<void>;
 }
 
@@ -114,6 +114,7 @@ export async function startArchway(options: ArchwayOptions, logger: Logger = cre
         await dataPlane.close();
         await store.close();
         releaseDataDirectory();
+        await flushLogger(logger);
       })();
       return stopping;
     },

@@ -1,6 +1,8 @@
-// Structured logs (pino). `Logger` is the one logging interface of the project: pino's
+// Structured logs (pino) on stdout, written in blocks without blocking the event loop on every
+// line (stdout-log-stream.ts). `Logger` is the one logging interface of the project: pino's
 // loggers satisfy it, and every component takes it (or the part of it it calls).
 import pino from 'pino';
+import { stdoutLogStream } from './stdout-log-stream.js';
 
 /** The pino methods Archway uses: `(details, message)` lines, levels, child loggers. */
 export interface Logger {
@@ -10,8 +12,30 @@ export interface Logger {
   debug(details: object, message: string): void;
   isLevelEnabled(level: string): boolean;
   child(bindings: Record<string, unknown>): Logger;
+  /** Calls back once every line logged so far is written. */
+  flush(callback?: (error?: Error) => void): void;
 }
 
 export function createLogger(level: string): Logger {
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ level, base: undefined, timestamp: isoTime }, stdoutLogStream());
+}
+
+/** Resolves once every line logged so far is written (graceful shutdown). */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
+}
+
+// pino's isoTime, with the text up to the second made once a second: `toISOString` on every
+// line was 30 % of the cost of a request line.
+let second = -1;
+let upToSecond = '';
+
+function isoTime(): string {
+  const now = Date.now();
+  const ms = now % 1000;
+  if (now - ms !== second) {
+    second = now - ms;
+    upToSecond = `,"time":"${new Date(second).toISOString().slice(0, -4)}`;
+  }
+  return `${upToSecond}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z"`;
 }
