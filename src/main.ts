@@ -45,7 +45,11 @@ export interface ArchwayHooks {
   onRequestLogged?: (entry: RequestLogEntry) => void;
 }
 
-export async function startArchway(options: ArchwayOptions, logger: Logger = createLogger(options.logLevel), hooks: ArchwayHooks = {}): Promise<RunningArchway> {
+export async function startArchway(
+  options: ArchwayOptions,
+  logger: Logger = createLogger(options.logLevel, options.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')),
+  hooks: ArchwayHooks = {},
+): Promise<RunningArchway> {
   const { store, release: releaseDataDirectory } = openStore(options);
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const functions = await startFunctions(options, store, logger);

@@ -2,6 +2,7 @@
 // line (stdout-log-stream.ts). `Logger` is the one logging interface of the project: pino's
 // loggers satisfy it, and every component takes it (or the part of it it calls).
 import pino from 'pino';
+import pinoPretty from 'pino-pretty';
 import { stdoutLogStream } from './stdout-log-stream.js';
 
 /** The pino methods Archway uses: `(details, message)` lines, levels, child loggers. */
@@ -16,8 +17,26 @@ export interface Logger {
   flush(callback?: (error?: Error) => void): void;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: undefined, timestamp: isoTime }, stdoutLogStream());
+/** `json`: one JSON object per line (for machines); `pretty`: coloured single lines (for a terminal). */
+export type LogFormat = 'json' | 'pretty';
+
+export function createLogger(level: string, format: LogFormat = 'json'): Logger {
+  return pino({ level, base: undefined, timestamp: isoTime }, format === 'pretty' ? prettyStream() : stdoutLogStream());
+}
+
+/**
+ * One line per entry as a person reads it: time, level, the message, then the other fields; a
+ * function's output as it wrote it, after the function's name.
+ */
+function prettyStream(): NodeJS.WritableStream {
+  return pinoPretty({
+    colorize: true,
+    singleLine: true,
+    translateTime: 'HH:MM:ss.l',
+    ignore: 'function',
+    messageFormat: '{if function}[{function}] {end}{msg}',
+    sync: false,
+  });
 }
 
 /** Resolves once every line logged so far is written (graceful shutdown). */

@@ -1,5 +1,6 @@
 // Process configuration for `archway start`: defaults, then environment variables, then
 // flags (a flag beats its variable). Validated once at startup.
+import type { LogFormat } from '../observability/logger.js';
 import { LIMITS, type Limits } from './limits.js';
 
 export interface ArchwayOptions {
@@ -11,6 +12,8 @@ export interface ArchwayOptions {
   accountId: string;
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `--log-format`: pretty when stdout is a terminal, JSON otherwise, unless given. */
+  logFormat?: LogFormat;
   limits: Limits;
   /** `--import FILE`: an OpenAPI file imported and deployed to `importStage` at startup. */
   importFile?: string;

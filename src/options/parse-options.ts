@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type ArchwayOptions } from './options.js';
+import type { LogFormat } from '../observability/logger.js';
 
 export class OptionsError extends Error {}
 
@@ -25,6 +26,10 @@ const SETTINGS = {
   region: { env: 'ARCHWAY_REGION', type: 'string', help: 'region in ARNs and signatures (default us-east-1)', apply: (o, v) => (o.region = parseRegion(v)) },
   'account-id': { env: 'ARCHWAY_ACCOUNT_ID', type: 'string', help: 'account id in ARNs and $context.accountId (default 000000000000)', apply: (o, v) => (o.accountId = parseAccountId(v)) },
   'admin-credentials': { env: 'ARCHWAY_ADMIN_CREDENTIALS', type: 'string', help: 'KEY:SECRET the control plane accepts (default test:test)', apply: (o, v) => (o.adminCredentials = parseCredentials(v)) },
+  'log-format': {
+    env: 'ARCHWAY_LOG_FORMAT', type: 'string', help: 'pretty or json (default: pretty on a terminal, json otherwise)',
+    apply: (o, v) => (o.logFormat = parseLogFormat(v)),
+  },
   'log-level': { env: 'ARCHWAY_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info, debug, trace or silent (default info)', apply: (o, v) => (o.logLevel = parseLogLevel(v)) },
   'drain-timeout': { env: 'ARCHWAY_DRAIN_TIMEOUT', type: 'string', help: 'seconds SIGTERM/SIGINT waits for in-flight requests (default 10)', apply: (o, v) => (o.limits.shutdownDrainMs = parseSeconds('drain-timeout', v) * 1000) },
   'max-stages-per-api': { env: 'ARCHWAY_MAX_STAGES_PER_API', type: 'string', help: 'stages per API (default 10, AWS\'s quota)', apply: (o, v) => (o.limits.maxStagesPerApi = parsePositiveInt('max-stages-per-api', v)) },
@@ -182,6 +187,11 @@ export function parseCredentials(value: string): ArchwayOptions['adminCredential
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseLogFormat(value: string): LogFormat {
+  if (value !== 'pretty' && value !== 'json') throw new OptionsError(`--log-format must be pretty or json, got '${value}'`);
+  return value;
+}
 
 function parseLogLevel(value: string): ArchwayOptions['logLevel'] {
   const level = LOG_LEVELS.find((l) => l === value.toLowerCase());

@@ -2,11 +2,11 @@
 // meaning and default, unknown commands, and what `export` says when the API or the credentials
 // are wrong (run `npm run build` first).
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { runArchway as run, spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
 import { createFunction } from '../helpers/lambda.js';
 
@@ -150,6 +150,41 @@ describe('nothing accepted silently', () => {
       apigateway.destroy();
       first.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('logs a person can read', () => {
+  it('--log-format pretty prints single coloured lines, function output after the function name', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'archway-pretty-'));
+    mkdirSync(join(root, 'hello'));
+    writeFileSync(join(root, 'hello', 'index.mjs'), 'export const handler = async () => { console.log("hi from hello"); return 1; };');
+    const archway = await spawnArchway(['--in-memory', '--functions', root, '--log-format', 'pretty']);
+    const lambda = new LambdaClient({ endpoint: archway.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      await lambda.send(new InvokeCommand({ FunctionName: 'hello' }));
+      for (let i = 0; i < 100 && !archway.output().includes('hi from hello'); i++) await new Promise((r) => setTimeout(r, 20));
+      // eslint-disable-next-line no-control-regex
+      const plain = archway.output().replace(/\u001b\[[0-9;]*m/g, '');
+      expect(plain).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: \[hello\] .*hi from hello/m);
+      expect(plain).not.toMatch(/^\{"level"/m);
+    } finally {
+      lambda.destroy();
+      archway.child.kill('SIGKILL');
+      await archway.exited;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('writes JSON lines when stdout is not a terminal', async () => {
+    const archway = await spawnArchway(['--in-memory']);
+    try {
+      await fetch(`${archway.endpoint}/_aws/execute-api/nosuchapi/dev/`);
+      for (let i = 0; i < 100 && !archway.output().includes('"plane":"data"'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(archway.output()).toMatch(/^\{"level":30,"time":"[^"]+","plane":"data","method":"GET"/m);
+    } finally {
+      archway.child.kill('SIGKILL');
+      await archway.exited;
     }
   });
 });
