@@ -24,6 +24,15 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** An endpoint status a client cannot be given (HTTP has 100–599): refused before anything is sent on. */
+export class InvalidEndpointStatusError extends Error {
+  override readonly name = 'InvalidEndpointStatusError';
+  readonly code = 'ARCHWAY_INVALID_ENDPOINT_STATUS';
+  constructor(readonly status: number) {
+    super(`endpoint answered status ${status}, outside 100-599`);
+  }
+}
+
 /** The error a body piped into a sink that is already gone ends with. */
 export function sinkGone(sink: Writable): Error | undefined {
   return sink.destroyed || (sink as { closed?: boolean }).closed === true ? new Error('client closed the connection') : undefined;

@@ -5,7 +5,7 @@
 // whole body when buffered); `cancel` ends it from outside (deadline, client gone), also while
 // undici is still connecting. Bodies are capped at `maxBodyBytes`.
 import type { Writable } from 'node:stream';
-import { BodyTooLargeError, sinkGone, type BodyStream } from './body-stream.js';
+import { BodyTooLargeError, InvalidEndpointStatusError, sinkGone, type BodyStream } from './body-stream.js';
 
 type Settle = (error: Error | undefined, exchange: HttpExchange) => void;
 
@@ -112,6 +112,10 @@ export class HttpExchange implements BodyStream {
     }
     this.headers = headers;
     this.#resume = resume;
+    if (statusCode > 599) {
+      this.cancel(new InvalidEndpointStatusError(statusCode));
+      return false;
+    }
     // A declared body past the cap is refused before anything is sent on (HEAD, 204, 304 carry none).
     if (declared > this.#maxBodyBytes && !this.#head && statusCode !== 204 && statusCode !== 304) {
       this.cancel(new BodyTooLargeError(this.#maxBodyBytes));

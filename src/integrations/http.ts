@@ -41,7 +41,9 @@ export function integrationError(error: unknown, timeoutMs: number): GatewayErro
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new IntegrationTimeoutError(undefined, { reason: `endpoint request timed out after ${timeoutMs} ms`, cause: error });
   }
-  if (code === 'ARCHWAY_BODY_TOO_LARGE') return new IntegrationFailureError(undefined, { reason: (error as Error).message, cause: error });
+  if (code === 'ARCHWAY_BODY_TOO_LARGE' || code === 'ARCHWAY_INVALID_ENDPOINT_STATUS') {
+    return new IntegrationFailureError(undefined, { reason: (error as Error).message, cause: error });
+  }
   if (code !== undefined && CONFIGURATION_CODES.has(code)) {
     return new ApiConfigurationError(undefined, { reason: 'configuration error: invalid endpoint address', cause: error });
   }

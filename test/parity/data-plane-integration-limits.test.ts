@@ -154,6 +154,17 @@ describe('timeoutInMillis is a deadline from dispatch', () => {
   });
 });
 
+describe('endpoint statuses a client cannot be given', () => {
+  it('HTTP and HTTP_PROXY: a status past 599 → 504 before anything is sent', async () => {
+    for (const route of ['/http', '/proxy']) {
+      const { status, body } = await call(`${route}/__status/600`);
+      expect(status).toBe(504);
+      expect(body.toString()).toBe('{"message": "Internal server error"}');
+      expect(await logOf(`${route}/__status/600`)).toMatchObject({ status: 504, error: 'endpoint answered status 600, outside 100-599' });
+    }
+  });
+});
+
 describe('endpoint response bodies are capped at 10 MB', () => {
   it('HTTP: a declared body over the limit → 504, before it is read', async () => {
     const { status, body } = await call(`/http/__bytes/${OVER}`);
