@@ -15,7 +15,8 @@ export const MAX_RENDER_ITERATIONS = 25_000;
 export const MAX_RENDER_MS = 1000;
 /** Characters all the strings a render builds may add up to, as a multiple of the output cap. */
 const PRODUCED_FACTOR = 8;
-/** Budget calls between two clock readings (reading the clock costs more than a count). */
+/** Loop iterations and appends between two clock readings (reading the clock costs more than a
+ * count); a method call (a regex over a large string can take milliseconds) reads it every time. */
 const CLOCK_EVERY = 256;
 
 export class TemplateBudgetError extends TemplateError {
@@ -52,10 +53,8 @@ export class RenderBudget {
 
   /** A method's result: a string counts as built (concat, replaceAll, $util.base64Encode...). */
   result(value: unknown): unknown {
-    if (typeof value !== 'string') {
-      this.#tick();
-      return value;
-    }
+    this.#checkClock();
+    if (typeof value !== 'string') return value;
     if (value.length > this.#maxOutput) {
       throw new TemplateBudgetError(`a string of ${value.length} characters, over the ${this.#maxOutput}-byte payload limit`);
     }
@@ -80,8 +79,10 @@ export class RenderBudget {
   }
 
   #tick(): void {
-    if (++this.#calls % CLOCK_EVERY === 0 && performance.now() > this.#deadline) {
-      throw new TemplateBudgetError(`render took more than ${MAX_RENDER_MS} ms`);
-    }
+    if (++this.#calls % CLOCK_EVERY === 0) this.#checkClock();
+  }
+
+  #checkClock(): void {
+    if (performance.now() > this.#deadline) throw new TemplateBudgetError(`render took more than ${MAX_RENDER_MS} ms`);
   }
 }

@@ -48,6 +48,12 @@ describe('budget', () => {
     expect(small.render(input()).output).toBe(' ok');
     expect(small.render(input()).output).toBe(' ok');
   });
+
+  it('a render that runs past its time fails, checked between method calls', () => {
+    const body = 'ab'.repeat(100_000);
+    const source = "#foreach($i in [1..1000])#set($x = $input.body.replaceAll('(a+)+b', 'x'))#end done";
+    expect(() => renderWith(source, {}, body)).toThrow(/^template budget exceeded: render took more than 1000 ms/);
+  });
 });
 
 describe('regular expressions', () => {
