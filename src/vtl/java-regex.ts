@@ -5,7 +5,9 @@
 // Java's syntax and replacement rules). The rest (backreferences, lookaround, possessive
 // quantifiers) runs on JavaScript's RegExp, whose cost is only bounded by refusing subjects over
 // BACKTRACKING_SUBJECT_MAX characters: such a pattern does not match a longer selection value,
-// and a template method applying it to a longer string fails.
+// and a template method applying it to a longer string fails. A literal pattern (`"`, `,`, `\n`)
+// cannot backtrack: it runs on RegExp at any length, many times faster than re2js on large
+// bodies with many matches.
 import { RE2JS } from 're2js';
 
 /** Subject length a backtracking (non-RE2) pattern is applied to at most. */
@@ -52,7 +54,7 @@ class BacktrackingPattern implements JavaPattern {
   readonly #first: RegExp;
   readonly #whole: RegExp;
 
-  constructor(readonly source: string) {
+  constructor(readonly source: string, readonly maxSubject = BACKTRACKING_SUBJECT_MAX) {
     const inline = INLINE_FLAGS.exec(source);
     const body = inline ? source.slice(inline[0].length) : source;
     const flags = inline?.[1] ?? '';
@@ -64,7 +66,7 @@ class BacktrackingPattern implements JavaPattern {
 
   /** The subject, when short enough to bound the backtracking. */
   #bounded(s: string): string {
-    if (s.length > BACKTRACKING_SUBJECT_MAX) throw new RegexSubjectTooLongError(this.source, s.length);
+    if (s.length > this.maxSubject) throw new RegexSubjectTooLongError(this.source, s.length);
     return s;
   }
 
@@ -83,6 +85,8 @@ class BacktrackingPattern implements JavaPattern {
 }
 
 const INLINE_FLAGS = /^\(\?([ism]+)\)/;
+/** Characters and escapes both engines read as literals: no quantifier, group, class or anchor. */
+const LITERAL = /^(?:[^\\.*+?{}()|[\]^$]|\\[^A-Za-z0-9]|\\[nrt])+$/;
 const cache = new Map<string, JavaPattern>();
 const CACHE_MAX = 256;
 
@@ -90,10 +94,13 @@ const CACHE_MAX = 256;
 export function javaPattern(source: string): JavaPattern {
   let pattern = cache.get(source);
   if (pattern === undefined) {
-    try {
-      pattern = new Re2Pattern(RE2JS.compile(source));
-    } catch {
-      pattern = new BacktrackingPattern(source);
+    if (LITERAL.test(source)) pattern = new BacktrackingPattern(source, Infinity);
+    else {
+      try {
+        pattern = new Re2Pattern(RE2JS.compile(source));
+      } catch {
+        pattern = new BacktrackingPattern(source);
+      }
     }
     if (cache.size >= CACHE_MAX) cache.clear();
     cache.set(source, pattern);

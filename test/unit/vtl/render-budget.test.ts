@@ -70,3 +70,12 @@ describe('regular expressions', () => {
     expect(() => renderWith("$input.body.replaceAll('(a+)+\\1', 'x')", {}, 'a'.repeat(2000))).toThrow(/applied to at most 1024 characters/);
   });
 });
+
+describe('literal patterns', () => {
+  it('run at any length, with Java semantics', () => {
+    const body = '"a"'.repeat(1000);
+    expect(renderWith("$input.body.replaceAll('\"', '\\\\\"').length()", {}, body)).toBe('5000');
+    expect(renderWith("$input.body.split(',').size()", {}, 'x,'.repeat(2000))).toBe('2000');
+    expect(render("#set($s = 'a.b')$s.replaceAll('\\.', '-') $s.replaceAll('.', '-')")).toBe('a-b ---');
+  });
+});
