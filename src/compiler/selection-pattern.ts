@@ -1,14 +1,33 @@
 // Integration-response selection patterns (AWS Developer Guide "Set up an integration response",
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-integration-settings-integration-response.html):
 // Java regular expressions matched against the whole selection value (the backend status code, or a
-// Lambda errorMessage). Java and JavaScript agree on the syntax people write here (`2\d{2}`,
-// `4\d{2}|500`, `.*Not Found.*`, `(\n|.)+`); full-match semantics come from the AWS docs ("must
-// match the entire string"), not from LocalStack's prefix match.
+// Lambda errorMessage). Full-match semantics come from the AWS docs ("must match the entire
+// string"), not from LocalStack's prefix match. The cost of a match is bounded
+// (src/vtl/java-regex.ts): linear time where RE2 accepts the pattern; otherwise a value longer
+// than BACKTRACKING_SUBJECT_MAX characters does not match.
+import { javaPattern, RegexSubjectTooLongError, type JavaPattern } from '../vtl/java-regex.js';
 
-/** Compiles a pattern to a full-match RegExp; undefined when it is not a valid expression. */
-export function compileSelectionPattern(pattern: string): RegExp | undefined {
+export interface SelectionPattern {
+  /** Whether the pattern matches the whole selection value. */
+  test(value: string): boolean;
+}
+
+class CompiledSelectionPattern implements SelectionPattern {
+  constructor(readonly pattern: JavaPattern) {}
+  test(value: string): boolean {
+    try {
+      return this.pattern.matches(value);
+    } catch (error) {
+      if (error instanceof RegexSubjectTooLongError) return false;
+      throw error;
+    }
+  }
+}
+
+/** Compiles a full-match pattern; undefined when it is not a valid expression. */
+export function compileSelectionPattern(pattern: string): SelectionPattern | undefined {
   try {
-    return new RegExp(`^(?:${pattern})$`);
+    return new CompiledSelectionPattern(javaPattern(pattern));
   } catch {
     return undefined;
   }

@@ -6,7 +6,8 @@
 import { MappingTemplate, type TemplateInput, type TemplateResult } from '../vtl/index.js';
 
 export interface CompiledTemplate {
-  render(input: TemplateInput): TemplateResult;
+  /** Renders within the render budget, its output capped at `maxOutputBytes` (the payload limit). */
+  render(input: TemplateInput, maxOutputBytes?: number): TemplateResult;
   /** The output when the template is constant (no VTL), else undefined. */
   readonly constantOutput: string | undefined;
   /** The same as bytes (shared by every request; never mutated). */
@@ -35,8 +36,8 @@ class VtlTemplate implements CompiledTemplate {
   readonly constantOutput = undefined;
   readonly constantBuffer = undefined;
   constructor(readonly template: MappingTemplate) {}
-  render(input: TemplateInput): TemplateResult {
-    return this.template.render(input);
+  render(input: TemplateInput, maxOutputBytes?: number): TemplateResult {
+    return this.template.render(input, maxOutputBytes);
   }
 }
 

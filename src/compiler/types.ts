@@ -13,12 +13,13 @@ import type { CompiledGatewayResponses } from './gateway-responses.js';
 import type { CompiledHeaderParameter, CompiledRequestParameter } from './parameter-mapping.js';
 import type { TemplateSet } from './templates.js';
 import type { UriTemplate } from './uri-template.js';
+import type { SelectionPattern } from './selection-pattern.js';
 import type { FunctionReference } from '../functions/arn.js';
 
 export interface CompiledIntegrationResponse {
   readonly statusCode: string;
   /** Full-match selection pattern; undefined for the default response. */
-  readonly pattern: RegExp | undefined;
+  readonly pattern: SelectionPattern | undefined;
   readonly headers: readonly CompiledHeaderParameter[];
   readonly templates: TemplateSet | undefined;
   readonly contentHandling: ContentHandling | undefined;

@@ -8,6 +8,7 @@ export {
   type TemplateInput,
   type TemplateResult,
 } from './mapping-template.js';
+export { TemplateBudgetError, MAX_RENDER_ITERATIONS, MAX_RENDER_MS } from './render-budget.js';
 export type { RequestParams } from './input-variables.js';
 export {
   compileParameterSource,

@@ -12,6 +12,8 @@
 // Java exceptions (index out of range, bad regex, ...) are thrown and become a TemplateError.
 // Leniency, chosen here: arguments Java would reject by type are converted to strings.
 
+import { javaPattern } from './java-regex.js';
+
 export type JavaMap = Record<string, unknown>;
 
 /** Plain data maps: JSON objects, VTL `{}` literals, the $context tree. */
@@ -90,65 +92,6 @@ function index(value: unknown, max: number): number {
   return n;
 }
 
-// ---- java.util.regex ----
-
-/** Java regex → JS RegExp. Leading inline flags `(?i)`, `(?s)`, `(?m)` become JS flags; other
- * Java-only syntax (possessive quantifiers, \Q..\E, POSIX \p{Alpha}) is not translated. */
-const regexCache = new Map<string, RegExp>();
-const REGEX_CACHE_MAX = 256;
-const INLINE_FLAGS = /^\(\?([ism]+)\)/;
-
-function javaRegex(source: string, flags: '' | 'g', anchored = false): RegExp {
-  const key = `${flags}${anchored ? 'a' : ''}/${source}`;
-  let regex = regexCache.get(key);
-  if (regex === undefined) {
-    const inline = INLINE_FLAGS.exec(source);
-    const body = inline ? source.slice(inline[0].length) : source;
-    // Anchors that ignore the m flag: nothing before, nothing after (Java's matches() is whole-input).
-    regex = new RegExp(anchored ? `(?<![\\s\\S])(?:${body})(?![\\s\\S])` : body, flags + (inline?.[1] ?? ''));
-    if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
-    regexCache.set(key, regex);
-  }
-  return regex;
-}
-
-/** Java replacement syntax (`$1`, `${name}`, `\$` escapes) → JS replacement syntax (`$1`, `$<name>`, `$$`). */
-function javaReplacement(replacement: string): string {
-  let out = '';
-  for (let i = 0; i < replacement.length; i++) {
-    const c = replacement[i];
-    if (c === '\\') {
-      if (++i === replacement.length) throw new SyntaxError('character to be escaped is missing');
-      out += replacement[i] === '$' ? '$$' : replacement[i];
-    } else if (c === '$') {
-      const named = /^\{([A-Za-z][A-Za-z0-9]*)\}/.exec(replacement.slice(i + 1));
-      if (named) {
-        out += `$<${named[1]}>`;
-        i += named[0].length;
-      } else if (/[0-9]/.test(replacement[i + 1] ?? '')) out += '$';
-      else throw new SyntaxError(`illegal group reference in "${replacement}"`);
-    } else out += c;
-  }
-  return out;
-}
-
-/** String.split(regex, limit): no leading empty string for a zero-width match at 0, and with
- * limit 0 trailing empty strings are dropped; no match gives the whole input. */
-function javaSplit(s: string, regex: RegExp, limit: number): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  for (const m of s.matchAll(regex)) {
-    if (limit > 0 && parts.length === limit - 1) break;
-    if (m[0].length === 0 && m.index === 0) continue;
-    parts.push(s.slice(start, m.index));
-    start = m.index + m[0].length;
-  }
-  if (parts.length === 0) return [s];
-  parts.push(s.slice(start));
-  if (limit === 0) while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  return parts;
-}
-
 // ---- method tables ----
 
 type JavaMethod<T> = (self: T, args: unknown[]) => unknown;
@@ -175,10 +118,11 @@ const stringMethods = {
   // eslint-disable-next-line no-control-regex
   trim: (s) => s.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, ''),
   replace: (s, [a, b]) => s.replaceAll(str(a), () => str(b)), // literal, every occurrence
-  replaceAll: (s, [regex, rep]) => s.replace(javaRegex(str(regex), 'g'), javaReplacement(str(rep))),
-  replaceFirst: (s, [regex, rep]) => s.replace(javaRegex(str(regex), ''), javaReplacement(str(rep))),
-  matches: (s, [regex]) => javaRegex(str(regex), '', true).test(s),
-  split: (s, [regex, limit]) => javaSplit(s, javaRegex(str(regex), 'g'), Number(limit ?? 0)),
+  // Regular expressions with a bounded cost (java-regex.ts).
+  replaceAll: (s, [regex, rep]) => javaPattern(str(regex)).replaceAll(s, str(rep)),
+  replaceFirst: (s, [regex, rep]) => javaPattern(str(regex)).replaceFirst(s, str(rep)),
+  matches: (s, [regex]) => javaPattern(str(regex)).matches(s),
+  split: (s, [regex, limit]) => javaPattern(str(regex)).split(s, Number(limit ?? 0)),
   hashCode: (s) => {
     let h = 0;
     for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;

@@ -7,13 +7,19 @@ import { Compile, parse } from 'velocityjs';
 import { InputVariables, type RequestParams } from './input-variables.js';
 import { copyData, isJavaMap, javaMethodHandler, newJavaMap, printValue, type JavaMap } from './java-compat.js';
 import { util } from './util-functions.js';
+import { RenderBudget, TemplateBudgetError } from './render-budget.js';
+import { TemplateError } from './template-error.js';
+import { LIMITS } from '../options/limits.js';
+
+export { TemplateError };
 
 /** AWS quota "mapping template size": 300 KB, counted here in UTF-8 bytes of the source. */
 export const MAX_TEMPLATE_BYTES = 300 * 1024;
 /**
  * AWS quota "#foreach iterations": 1000. Past it the loop stops silently, as Velocity does with its
  * `directive.foreach.maxloops` setting (how AWS enforces the quota is unverified); `$foreach.hasNext`
- * still reports the remaining items, as Java's iterator would.
+ * still reports the remaining items, as Java's iterator would. Every loop of a render also counts
+ * toward its budget (render-budget.ts).
  */
 export const MAX_FOREACH_ITERATIONS = 1000;
 
@@ -33,15 +39,6 @@ export interface TemplateResult {
   responseOverride: { header: Record<string, string>; status?: number };
 }
 
-export class TemplateError extends Error {
-  readonly line: number | undefined;
-  constructor(detail: string, line?: number) {
-    super(line === undefined ? `template error: ${detail}` : `template error at line ${line}: ${detail}`);
-    this.name = 'TemplateError';
-    this.line = line;
-  }
-}
-
 // velocityjs's parse output: its types say flat nodes, but blocks (#if, #foreach...) are arrays.
 type Ast = ReturnType<typeof parse>[number];
 interface AstNode {
@@ -53,6 +50,10 @@ interface AstNode {
 interface ForeachNode {
   from: Ast;
   to: string;
+}
+interface ArrayNode {
+  isRange?: boolean;
+  value: unknown[];
 }
 
 function lineOf(node: unknown): number | undefined {
@@ -156,10 +157,13 @@ class TemplateEngine extends Compile {
   /** Line of the statement being evaluated, for error messages. */
   line: number | undefined;
   readonly #strings: ReadonlyMap<string, Ast[]>;
+  readonly budget: RenderBudget;
 
-  constructor(asts: Ast[], strings: ReadonlyMap<string, Ast[]>) {
-    super(asts, { customMethodHandlers: [javaMethodHandler] });
+  constructor(asts: Ast[], strings: ReadonlyMap<string, Ast[]>, budget: RenderBudget) {
+    // Every string a method returns counts toward the budget (concat, replaceAll, $util...).
+    super(asts, { customMethodHandlers: [{ ...javaMethodHandler, resolve: (call) => budget.result(javaMethodHandler.resolve(call)) }] });
     this.#strings = strings;
+    this.budget = budget;
   }
 
   /** Renders with `variables` as the root; resets what a previous render (or its exception) left. */
@@ -183,21 +187,44 @@ class TemplateEngine extends Compile {
       this.contextId = contextId;
     } else this.contextId = '';
     let output = '';
+    const budget = this.budget;
     for (const ast of asts) {
       if (this.runState.break) break;
-      if (typeof ast === 'string') {
-        output += ast;
-        continue;
+      // What a block added was counted inside it; the rest is new text.
+      let piece: string;
+      if (typeof ast === 'string') piece = ast;
+      else {
+        this.line = lineOf(Array.isArray(ast) ? ast[0] : ast) ?? this.line;
+        if (Array.isArray(ast)) {
+          output += this.getBlock(ast);
+          budget.grow(0, output.length);
+          continue;
+        }
+        if (ast.type === 'references') piece = this.getReferences(ast, true);
+        else if (ast.type === 'macro_call') piece = this.getMacro(ast);
+        else if (ast.type === 'raw') piece = String(ast.value);
+        else {
+          if (ast.type === 'set') this.setValue(ast);
+          else if (ast.type === 'break') this.runState.break = true;
+          continue;
+        }
       }
-      this.line = lineOf(Array.isArray(ast) ? ast[0] : ast) ?? this.line;
-      if (Array.isArray(ast)) output += this.getBlock(ast);
-      else if (ast.type === 'references') output += this.getReferences(ast, true);
-      else if (ast.type === 'set') this.setValue(ast);
-      else if (ast.type === 'break') this.runState.break = true;
-      else if (ast.type === 'macro_call') output += this.getMacro(ast);
-      else if (ast.type === 'raw') output += String(ast.value);
+      output += piece;
+      budget.grow(piece.length, output.length);
     }
     return output;
+  }
+
+  /** velocityjs builds a range `[a..b]` whole, so `[1..$n]` with a large n aborted the process. A
+   * range is only iterated, and #foreach stops at MAX_FOREACH_ITERATIONS: it holds its first
+   * MAX_FOREACH_ITERATIONS + 1 numbers, so that `$foreach.hasNext` still says more follow. */
+  getArray(literal: ArrayNode): unknown[] {
+    if (literal.isRange !== true) return literal.value.map((exp) => this.getLiteral(exp as Ast) as unknown);
+    const [begin, end] = literal.value.map((exp) => Math.trunc(Number(typeof exp === 'object' ? this.getReferences(exp as Ast) : exp)));
+    if (!Number.isFinite(begin) || !Number.isFinite(end)) return [];
+    const step = begin <= end ? 1 : -1;
+    const size = Math.min(Math.abs(end - begin) + 1, MAX_FOREACH_ITERATIONS + 1);
+    return Array.from({ length: size }, (_, i) => begin + i * step);
   }
 
   // velocityjs types a reference's value as string; it is any value until it is printed (isVal).
@@ -223,6 +250,7 @@ class TemplateEngine extends Compile {
     const count = Math.min(items.length, MAX_FOREACH_ITERATIONS);
     let output = '';
     for (let i = 0; i < count && !this.runState.break; i++) {
+      this.budget.iterate();
       local[head.to] = items[i];
       local.foreach = { index: i, count: i + 1, hasNext: i + 1 < items.length, first: i === 0, last: i + 1 === items.length };
       local.velocityCount = i + 1;
@@ -278,6 +306,8 @@ function overrides(context: unknown): Omit<TemplateResult, 'output'> {
 
 export class MappingTemplate {
   readonly #engine: TemplateEngine;
+  /** Characters of output the 10 MB payload limit allows at most (a UTF-8 byte is at most one). */
+  static readonly DEFAULT_MAX_OUTPUT = LIMITS.maxResponseBodyBytes;
 
   private constructor(engine: TemplateEngine) {
     this.#engine = engine;
@@ -292,11 +322,15 @@ export class MappingTemplate {
     const asts = parseChecked(source, 0);
     const strings = new Map<string, Ast[]>();
     parseStrings(asts, strings, 1, 0);
-    return new MappingTemplate(new TemplateEngine(asts, strings));
+    return new MappingTemplate(new TemplateEngine(asts, strings, new RenderBudget()));
   }
 
-  /** Renders; a runtime failure (a Java exception, invalid JSON in $util.parseJson...) throws a TemplateError. */
-  render(input: TemplateInput): TemplateResult {
+  /**
+   * Renders; a runtime failure (a Java exception, invalid JSON in $util.parseJson...) throws a
+   * TemplateError, and a render past its budget (render-budget.ts; output over `maxOutputBytes`)
+   * a TemplateBudgetError.
+   */
+  render(input: TemplateInput, maxOutputBytes: number = MappingTemplate.DEFAULT_MAX_OUTPUT): TemplateResult {
     const variables: Record<string, unknown> = {
       input: new InputVariables(input.body, input.params),
       util,
@@ -305,7 +339,12 @@ export class MappingTemplate {
     };
     let output: string;
     try {
+      this.#engine.budget.start(maxOutputBytes);
       output = this.#engine.render(variables);
+      // The budget counts characters; a character is up to 3 bytes of UTF-8.
+      if (output.length * 3 > maxOutputBytes && Buffer.byteLength(output) > maxOutputBytes) {
+        throw new TemplateBudgetError(`output over the ${maxOutputBytes}-byte payload limit`);
+      }
     } catch (error) {
       if (error instanceof TemplateError) throw error;
       throw new TemplateError(error instanceof Error ? error.message : String(error), this.#engine.line);

@@ -9,7 +9,7 @@ export const payloadText = (payload: Uint8Array | undefined): string => Buffer.f
 
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 
-export function lambdaClient(archway: TestArchway): LambdaClient {
+export function lambdaClient(archway: Pick<TestArchway, 'endpoint'>): LambdaClient {
   return new LambdaClient({ endpoint: archway.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 }
 

@@ -82,7 +82,7 @@ export const requestTemplate: Step<RestRoutedContext> = {
 
 function renderRequestTemplate(ctx: RestRoutedContext, template: CompiledTemplate): string {
   try {
-    const result = template.render(ctx.templateInput(ctx.bodyText));
+    const result = template.render(ctx.templateInput(ctx.bodyText), ctx.services.env.limits.maxRequestBodyBytes);
     const override = result.requestOverride;
     if (hasKeys(override.header) || hasKeys(override.path) || hasKeys(override.querystring)) {
       const mapped = mappedOf(ctx);

@@ -177,7 +177,7 @@ export const integrationResponse: Step<RestRoutedContext> = {
           const text = Buffer.isBuffer(body)
             ? deployment.binaryMediaTypes.matches(mediaTypeOf(headerValue(endpoint.headers, 'content-type'))) ? body.toString('base64') : body.toString('utf8')
             : body;
-          const result = template.render(ctx.templateInput(text));
+          const result = template.render(ctx.templateInput(text), ctx.services.env.limits.maxResponseBodyBytes);
           body = result.output;
           const override = result.responseOverride;
           // AWS ignores a status override outside 100–599 (LocalStack, from AWS).
