@@ -65,6 +65,9 @@ export class FunctionPool implements BudgetedPool {
       log: logSink === undefined ? () => {} : (text) => logSink(functionName, text),
       answered: (worker, pending, outcome, measuredMs, reusable) => this.#answered(worker, pending, outcome, measuredMs, reusable),
       ended: (worker, failed, unstarted) => this.#ended(worker, failed, unstarted),
+      // Scaling up waits for the newest worker to be online (the pool's view of load is wrong
+      // until then); work still queued must not wait for an answer to be looked at again.
+      online: () => this.#pump(),
     };
     budget.register(this);
   }

@@ -43,6 +43,8 @@ export interface WorkerEvents {
   answered(worker: FunctionWorker, pending: PendingInvocation, outcome: InvocationOutcome, measuredMs: number | undefined, reusable: boolean): void;
   /** The worker failed and is stopped: `failed` settle with their outcomes, `unstarted` (in order) run elsewhere. */
   ended(worker: FunctionWorker, failed: [PendingInvocation, InvocationOutcome][], unstarted: PendingInvocation[]): void;
+  /** The thread is up: the pool may start another for work still waiting. */
+  online(worker: FunctionWorker): void;
 }
 
 export class FunctionWorker {
@@ -102,6 +104,7 @@ export class FunctionWorker {
     port1.unref();
     this.#worker.on('online', () => {
       this.online = true;
+      events.online(this);
     });
     this.#worker.on('error', (error: Error) => this.#fail((requestId) => crashPayload(error, requestId), this.#initBlame()));
     this.#worker.on('exit', (code) => this.#fail((requestId) => exitPayload(code, requestId), this.#initBlame()));

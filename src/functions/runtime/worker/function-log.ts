@@ -7,8 +7,19 @@ import { format } from 'node:util';
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerMessage } from '../worker-protocol.js';
 
+/**
+ * What one invocation's output may cost the gateway (Archway's own bound, in characters): past
+ * it the rest is dropped with one notice, so a function printing without end can take neither
+ * the gateway's log nor its memory. CloudWatch Logs, where Lambda delivers logs, takes events of
+ * at most 256 KB; four of those is far more than any Tail or terminal shows.
+ */
+export const MAX_LOG_CHARS_PER_INVOCATION = 1024 * 1024;
+
 export class FunctionLog {
   readonly #port: MessagePort;
+  /** Characters of output the current invocation has written, and whether the rest is dropped. */
+  #written = 0;
+  #dropping = false;
   /** The invocation that output belongs to now (-1: none). */
   #id = -1;
   #requestId: string | undefined;
@@ -25,6 +36,8 @@ export class FunctionLog {
   attribute(id: number, requestId: string | undefined): void {
     this.#id = id;
     this.#requestId = requestId;
+    this.#written = 0;
+    this.#dropping = false;
   }
 
   /** A console line at `level`. */
@@ -92,7 +105,14 @@ export class FunctionLog {
     process.on('uncaughtExceptionMonitor', () => this.flush());
   }
 
-  #append(text: string): void {
+  #append(output: string): void {
+    if (this.#dropping) return;
+    let text = output;
+    this.#written += text.length;
+    if (this.#written > MAX_LOG_CHARS_PER_INVOCATION) {
+      this.#dropping = true;
+      text = `${text.slice(0, Math.max(0, text.length - (this.#written - MAX_LOG_CHARS_PER_INVOCATION)))}\n[Archway] this invocation's output passed ${MAX_LOG_CHARS_PER_INVOCATION} characters; the rest is dropped\n`;
+    }
     if (this.#pending !== '' && this.#pendingId !== this.#id) this.flush();
     this.#pendingId = this.#id;
     this.#pending += text;

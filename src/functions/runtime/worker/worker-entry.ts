@@ -12,6 +12,7 @@ import { FunctionLog } from './function-log.js';
 import { invokeHandler } from './invoke-handler.js';
 import { loadHandler, type Handler } from './load-handler.js';
 import { MemoryLimit } from './memory-limit.js';
+import { jsonLengthPast } from './result-size.js';
 import { useWorkingDirectory } from './working-directory.js';
 
 /** After an invocation, memory is checked when no other waits, else once a millisecond at most (a burst of quick invocations shares a check). */
@@ -27,6 +28,9 @@ const memory = new MemoryLimit(init.memoryMb);
 // In this order: the fs functions the log takes over are published to ES imports with the rest.
 log.capture();
 useWorkingDirectory(init.codeDir);
+/** The code folder as it appears in JSON text (stack traces), and what Lambda shows instead. */
+const codeDirInJson = JSON.stringify(init.codeDir).slice(1, -1);
+const asTaskRoot = (json: string): string => json.replaceAll(codeDirInJson, '/var/task');
 
 // --- the Init phase: loading the handler, timed from the worker's start.
 let loaded: Handler | undefined;
@@ -101,9 +105,12 @@ const runOne = async (item: WorkerInvocation): Promise<void> => {
     });
     interrupt = call.interrupt;
     const result = await call.result;
-    const payload = result === undefined ? 'null' : JSON.stringify(result) ?? 'null';
+    // A result that cannot fit is refused before it is serialised: serialising 50 MB in a 128 MB
+    // heap fails inside V8's native code, which ends the whole process, not just this worker.
+    const atLeast = jsonLengthPast(result, init.maxResponseBytes);
+    const payload = atLeast !== undefined ? '' : result === undefined ? 'null' : JSON.stringify(result) ?? 'null';
     // Lambda's response limit (Invoke: 200 with X-Amz-Function-Error: Unhandled).
-    const bytes = payload.length * 3 <= init.maxResponseBytes ? 0 : Buffer.byteLength(payload);
+    const bytes = atLeast ?? (payload.length * 3 <= init.maxResponseBytes ? 0 : Buffer.byteLength(payload));
     outcome = bytes > init.maxResponseBytes
       ? { ok: false, payload: JSON.stringify({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${init.maxResponseBytes} bytes).` }) }
       : { ok: true, payload };
@@ -111,9 +118,10 @@ const runOne = async (item: WorkerInvocation): Promise<void> => {
     if (error === OUT_OF_MEMORY) {
       outcome = { ok: false, payload: '', end: 'recycle' };
     } else {
-      const payload = errorPayload(error);
+      // Paths in the code folder read as Lambda shows them, under /var/task (LAMBDA_TASK_ROOT).
+      const payload = asTaskRoot(errorPayload(error));
       const logged = error instanceof Error
-        ? JSON.stringify({ errorType: error.name, errorMessage: error.message, stack: typeof error.stack === 'string' ? error.stack.split('\n') : [] })
+        ? asTaskRoot(JSON.stringify({ errorType: error.name, errorMessage: error.message, stack: typeof error.stack === 'string' ? error.stack.split('\n') : [] }))
         : payload;
       log.line('ERROR', [`Invoke Error \t${logged}`]);
       outcome = { ok: false, payload };
