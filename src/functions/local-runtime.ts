@@ -169,8 +169,9 @@ export class LocalFunctionRuntime implements FunctionInvoker {
     if ((this.#active.get(name) ?? 0) >= this.#options.concurrency) throw tooManyRequests();
     const running = this.#run(resolved, request);
     const waitMs = input.waitMs;
-    // A timer only when the caller would give up before the function's own Timeout.
-    const outcome = waitMs !== undefined && waitMs < resolved.version.Timeout * 1000 ? await within(running, waitMs) : await running;
+    // The caller's deadline holds whatever happens before the handler starts (a wait for a
+    // worker counts too), not only when it is shorter than the function's own Timeout.
+    const outcome = waitMs !== undefined ? await within(running, waitMs) : await running;
     this.#report(resolved.version, requestId, outcome);
     const output: InvokeOutput = { statusCode: 200, payload: outcome.payload, executedVersion, requestId };
     if (!outcome.ok) output.functionError = 'Unhandled';

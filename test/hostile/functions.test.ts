@@ -3,6 +3,8 @@
 // behind each other), and show where its code lives. None of it may take the gateway down.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateDeploymentCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
+import { DEFAULT_OPTIONS } from '../../src/options/options.js';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 import { spawnArchway } from '../helpers/archway-process.js';
 import { createFunction, lambdaClient, payloadText } from '../helpers/lambda.js';
@@ -75,6 +77,32 @@ describe('a function that prints without end', () => {
       client.destroy();
       process.child.kill('SIGKILL');
       await process.exited;
+    }
+  });
+});
+
+describe('the integration timeout', () => {
+  it('holds for a call still waiting for a worker', async () => {
+    const small = await startArchway({ limits: { ...DEFAULT_OPTIONS.limits, maxFunctionWorkers: 1 } });
+    const client = lambdaClient(small);
+    try {
+      const arn = await createFunction(client, 'hang2', 'export const handler = async () => { for (;;) {} };', { Timeout: 2 });
+      const gw = small.apigateway;
+      const api = await gw.send(new CreateRestApiCommand({ name: 'waits' }));
+      await gw.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+      await gw.send(new PutIntegrationCommand({
+        restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', timeoutInMillis: 3000,
+        uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${arn}/invocations`,
+      }));
+      await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+      // One worker in all: the first call runs (and times out after 2 s), the others wait for it.
+      const statuses = await Promise.all(Array.from({ length: 3 }, () => fetch(small.invokeUrl(api.id!, 'dev', '/')).then((r) => r.status)));
+      expect(statuses[0]).toBe(502);
+      // The third would start only after 4 s: its 3 s integration timeout answers first.
+      expect(statuses).toContain(504);
+    } finally {
+      client.destroy();
+      await small.stop();
     }
   });
 });
