@@ -3,7 +3,7 @@
 // loggers satisfy it, and every component takes it (or the part of it it calls).
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
-import { stdoutLogStream } from './stdout-log-stream.js';
+import { stdoutLogStream, type StdoutLogStream } from './stdout-log-stream.js';
 
 /** The pino methods Archway uses: `(details, message)` lines, levels, child loggers. */
 export interface Logger {
@@ -20,8 +20,28 @@ export interface Logger {
 /** `json`: one JSON object per line (for machines); `pretty`: coloured single lines (for a terminal). */
 export type LogFormat = 'json' | 'pretty';
 
+/** JSON loggers and the stream they write to: `lineWriter` writes pino's exact lines without pino. */
+const jsonStreams = new WeakMap<Logger, StdoutLogStream>();
+
 export function createLogger(level: string, format: LogFormat = 'json'): Logger {
-  return pino({ level, base: undefined, timestamp: isoTime }, format === 'pretty' ? prettyStream() : stdoutLogStream());
+  if (format === 'pretty') return pino({ level, base: undefined, timestamp: isoTime }, prettyStream());
+  const stream = stdoutLogStream();
+  const logger = pino({ level, base: undefined, timestamp: isoTime }, stream);
+  jsonStreams.set(logger, stream);
+  return logger;
+}
+
+const LEVEL_NUMBERS = { info: 30, error: 50 } as const;
+
+/**
+ * For the hottest line (one per request): writes `{"level":N,"time":…,FIELDS,"msg":MESSAGE}` as
+ * pino would, from `fields` already in JSON (`"name":value,…`), skipping pino's serialiser (a
+ * third of the line's cost). Undefined for loggers that are not JSON on stdout (pretty, tests).
+ */
+export function lineWriter(logger: Logger): ((level: keyof typeof LEVEL_NUMBERS, fields: string, message: string) => void) | undefined {
+  const stream = jsonStreams.get(logger);
+  if (stream === undefined) return undefined;
+  return (level, fields, message) => stream.write(`{"level":${LEVEL_NUMBERS[level]}${isoTime()},${fields},"msg":${JSON.stringify(message)}}\n`);
 }
 
 /**

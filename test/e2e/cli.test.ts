@@ -182,6 +182,10 @@ describe('logs a person can read', () => {
       await fetch(`${archway.endpoint}/_aws/execute-api/nosuchapi/dev/`);
       for (let i = 0; i < 100 && !archway.output().includes('"plane":"data"'); i++) await new Promise((r) => setTimeout(r, 20));
       expect(archway.output()).toMatch(/^\{"level":30,"time":"[^"]+","plane":"data","method":"GET"/m);
+      const line = archway.output().split('\n').find((text) => text.includes('"plane":"data"'))!;
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      expect(Object.keys(parsed)).toEqual(['level', 'time', 'plane', 'method', 'path', 'api', 'stage', 'status', 'latencyMs', 'requestId', 'msg']);
+      expect(parsed).toMatchObject({ plane: 'data', method: 'GET', path: '/', api: 'nosuchapi', stage: 'dev', status: 404, msg: 'request' });
     } finally {
       archway.child.kill('SIGKILL');
       await archway.exited;

@@ -1,7 +1,7 @@
 // The request log: one structured line per data-plane request (method, path, api, stage,
 // status, latency, request id, and for every 5xx or unanswered request the reason), written
 // once by the pipeline's finalizers whatever happened, through the project's logger.
-import type { Logger } from '../../observability/logger.js';
+import { lineWriter, type Logger } from '../../observability/logger.js';
 import type { InvocationContext } from '../pipeline/context.js';
 import type { Finalizer } from '../pipeline/step.js';
 
@@ -22,6 +22,7 @@ export interface RequestLogEntry {
 export const CLIENT_CLOSED = 499;
 
 export function requestLog(log: Logger, onLogged?: (entry: RequestLogEntry) => void): Finalizer<InvocationContext> {
+  const write = lineWriter(log);
   return {
     name: 'request-log',
     run(ctx) {
@@ -39,7 +40,9 @@ export function requestLog(log: Logger, onLogged?: (entry: RequestLogEntry) => v
         requestId: ctx.requestId,
       };
       if (ctx.failureReason !== undefined) entry.error = ctx.failureReason;
-      if (enabled) {
+      if (enabled && write !== undefined) {
+        write(level, requestLine(entry), 'request');
+      } else if (enabled) {
         const line = {
           plane: 'data',
           method: entry.method,
@@ -61,4 +64,13 @@ export function requestLog(log: Logger, onLogged?: (entry: RequestLogEntry) => v
       }
     },
   };
+}
+
+/** The line's fields in JSON, in the order (and with the omissions) pino's serialiser gives them. */
+function requestLine(entry: RequestLogEntry): string {
+  let line = `"plane":"data","method":${JSON.stringify(entry.method)},"path":${JSON.stringify(entry.path)},"api":${JSON.stringify(entry.apiId)}`;
+  if (entry.stage !== undefined) line += `,"stage":${JSON.stringify(entry.stage)}`;
+  line += `,"status":${entry.status},"latencyMs":${entry.latencyMs},"requestId":${JSON.stringify(entry.requestId)}`;
+  if (entry.error !== undefined) line += `,"reason":${JSON.stringify(entry.error)}`;
+  return line;
 }
