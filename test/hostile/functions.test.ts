@@ -6,6 +6,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateDeploymentCommand, CreateRestApiCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
 import { DEFAULT_OPTIONS } from '../../src/options/options.js';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
+import { probeHealthWhile } from './health-during.js';
 import { spawnArchway } from '../helpers/archway-process.js';
 import { createFunction, lambdaClient, payloadText } from '../helpers/lambda.js';
 
@@ -30,7 +31,8 @@ describe('a hostile function', () => {
     await createFunction(lambda, 'huge-object', 'export const handler = async () => ({ rows: Array.from({ length: 8 }, () => "y".repeat(4 * 1024 * 1024)) });', { MemorySize: 128 });
     await createFunction(lambda, 'fine', 'export const handler = async () => "fine";');
     for (const name of ['huge-result', 'huge-object']) {
-      const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
+      const { result: out, slowestHealthMs } = await probeHealthWhile(archway.endpoint, lambda.send(new InvokeCommand({ FunctionName: name })));
+      expect(slowestHealthMs).toBeLessThan(100);
       expect(out.FunctionError).toBe('Unhandled');
       expect(JSON.parse(payloadText(out.Payload))).toMatchObject({ errorType: 'Function.ResponseSizeTooLarge' });
     }
@@ -44,10 +46,15 @@ describe('a hostile function', () => {
     let most = 0;
     let settled = false;
     void calls.finally(() => (settled = true));
-    while (!settled) {
-      most = Math.max(most, ...Object.entries(archway.running.functions.workerCounts()).filter(([key]) => key.startsWith('hang')).map(([, count]) => count), 0);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const watched = (async () => {
+      while (!settled) {
+        most = Math.max(most, ...Object.entries(archway.running.functions.workerCounts()).filter(([key]) => key.startsWith('hang')).map(([, count]) => count), 0);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const { slowestHealthMs } = await probeHealthWhile(archway.endpoint, calls);
+    await watched;
+    expect(slowestHealthMs).toBeLessThan(100);
     for (const out of await calls) expect(JSON.parse(payloadText(out.Payload)).errorMessage).toMatch(/Task timed out after 2\.00 seconds/);
     expect(most).toBe(4);
   });

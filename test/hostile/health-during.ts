@@ -19,17 +19,22 @@ async function healthMs(endpoint: string): Promise<number> {
   return performance.now() - start;
 }
 
-/** Sends the attack and probes health, one probe after another, until the attack is answered. */
-export async function attackWithHealthProbes(endpoint: string, url: string, init: { method?: 'GET' | 'POST'; body?: string } = {}): Promise<AttackOutcome> {
-  let answered = false;
-  const attack = request(url, { method: init.method ?? 'GET', body: init.body, headersTimeout: 30_000, bodyTimeout: 30_000 })
-    .then(async (response) => ({ status: response.statusCode, body: await response.body.text() }))
-    .finally(() => {
-      answered = true;
-    });
+/** Probes health, one probe after another, until `work` settles; at least one probe is sent. */
+export async function probeHealthWhile<T>(endpoint: string, work: Promise<T>): Promise<{ result: T; slowestHealthMs: number }> {
+  let settled = false;
+  const done = work.finally(() => {
+    settled = true;
+  });
   let slowestHealthMs = 0;
-  // At least one probe is sent while the attack is being served.
   do slowestHealthMs = Math.max(slowestHealthMs, await healthMs(endpoint));
-  while (!answered);
-  return { ...(await attack), slowestHealthMs };
+  while (!settled);
+  return { result: await done, slowestHealthMs };
+}
+
+/** Sends the attack and probes health until the attack is answered. */
+export async function attackWithHealthProbes(endpoint: string, url: string, init: { method?: 'GET' | 'POST'; body?: string } = {}): Promise<AttackOutcome> {
+  const attack = request(url, { method: init.method ?? 'GET', body: init.body, headersTimeout: 30_000, bodyTimeout: 30_000 })
+    .then(async (response) => ({ status: response.statusCode, body: await response.body.text() }));
+  const { result, slowestHealthMs } = await probeHealthWhile(endpoint, attack);
+  return { ...result, slowestHealthMs };
 }

@@ -11,6 +11,7 @@ import {
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 import { spawnArchway } from '../helpers/archway-process.js';
 import { NodeSha256 } from '../../src/aws/sigv4.js';
+import { probeHealthWhile } from './health-during.js';
 import { DEFAULT_OPTIONS } from '../../src/options/options.js';
 
 let archway: TestArchway;
@@ -91,8 +92,10 @@ describe('request lines and headers', () => {
 });
 
 describe('request bodies', () => {
-  it('answers a body that stalls 408 and closes the connection (data plane)', async () => {
-    const answer = await raw(`POST /_aws/execute-api/hostileapi/dev/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`);
+  it('answers a body that stalls 408 and closes the connection (data plane), health answering meanwhile', async () => {
+    const stalled = raw(`POST /_aws/execute-api/hostileapi/dev/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`);
+    const { result: answer, slowestHealthMs } = await probeHealthWhile(archway.endpoint, stalled);
+    expect(slowestHealthMs).toBeLessThan(100);
     expect(answer.status).toBe(408);
     expect(answer.text).toMatch(/connection: close/i);
     expect(JSON.parse(bodyOf(answer))).toEqual({ message: 'Request Timeout' });
