@@ -1,7 +1,7 @@
 // The request log: one structured line per data-plane request (method, path, api, stage,
 // status, latency, request id, and for every 5xx or unanswered request the reason), written
 // once by the pipeline's finalizers whatever happened, through the project's logger.
-import type { Logger } from '../../observability/logger.js';
+import { jsonLineWriter, type Logger } from '../../observability/logger.js';
 import type { InvocationContext } from '../pipeline/context.js';
 import type { Finalizer } from '../pipeline/step.js';
 
@@ -22,6 +22,7 @@ export interface RequestLogEntry {
 export const CLIENT_CLOSED = 499;
 
 export function requestLog(log: Logger, onLogged?: (entry: RequestLogEntry) => void): Finalizer<InvocationContext> {
+  const writeLine = jsonLineWriter(log);
   return {
     name: 'request-log',
     run(ctx) {
@@ -39,7 +40,12 @@ export function requestLog(log: Logger, onLogged?: (entry: RequestLogEntry) => v
         requestId: ctx.requestId,
       };
       if (ctx.failureReason !== undefined) entry.error = ctx.failureReason;
-      if (enabled) {
+      if (enabled && writeLine !== undefined) {
+        // The same line as below, its members written directly (same fields, same order).
+        writeLine(level, `"plane":"data","method":${JSON.stringify(entry.method)},"path":${JSON.stringify(entry.path)},"api":${JSON.stringify(entry.apiId)}${
+          entry.stage === undefined ? '' : `,"stage":${JSON.stringify(entry.stage)}`},"status":${status},"latencyMs":${entry.latencyMs},"requestId":${JSON.stringify(entry.requestId)}${
+          entry.error === undefined ? '' : `,"reason":${JSON.stringify(entry.error)}`}`, 'request');
+      } else if (enabled) {
         const line = {
           plane: 'data',
           method: entry.method,
