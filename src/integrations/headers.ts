@@ -54,6 +54,10 @@ export function isSigV4Authorization(value: string): boolean {
 
 /** `X-Amzn-Trace-Id` for the endpoint: `Root=1-{epoch hex}-{24 hex}`, derived from the request id (no extra randomness). */
 export function traceId(requestId: string, epochMs: number): string {
-  const hex = requestId.replaceAll('-', '').slice(0, 24);
+  // A request id is a UUID (8-4-4-4-12): its first 24 hex digits are cut around the dashes
+  // (`replaceAll` was ≈ 1 % of the HTTP_PROXY route's CPU).
+  const hex = requestId.length === 36
+    ? requestId.slice(0, 8) + requestId.slice(9, 13) + requestId.slice(14, 18) + requestId.slice(19, 23) + requestId.slice(24, 28)
+    : requestId.replaceAll('-', '').slice(0, 24);
   return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${hex}`;
 }
