@@ -195,7 +195,8 @@ function describeError(error: unknown): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error('archway: failed to start:', error instanceof Error ? error.message : error);
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another program listens there: stop it, or choose another --port)' : '';
+    console.error(`archway: failed to start: ${error instanceof Error ? error.message : String(error)}${inUse}`);
     process.exit(1);
   },
 );

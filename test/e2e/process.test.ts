@@ -128,6 +128,11 @@ describe('archway start (the built command)', () => {
     for (const quiet of [guarded, local]) expect(quiet.output()).not.toContain('Warning: listening');
   });
 
+  it('says what to do when its port is taken', async () => {
+    const first = await start(['--in-memory']);
+    await expect(start(['--in-memory', '--port', String(first.port)])).rejects.toThrow(/EADDRINUSE.*choose another --port/);
+  });
+
   it('stops with a clear message on a bad flag', async () => {
     await expect(spawnArchway(['--port', 'abc'])).rejects.toThrow(/--port must be 0-65535/);
   });
