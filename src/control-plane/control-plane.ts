@@ -18,12 +18,12 @@ export class ControlPlane {
   readonly #services: ReadonlyMap<string, RouteTable>;
   readonly #credentials: CredentialLookup;
   /** One line per call, refused signatures, and unexpected failures. */
-  readonly #log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly #log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
   readonly #region: string;
 
   /** `region`: the only region a request's credential scope may name. */
-  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: Pick<Logger, 'info' | 'warn' | 'error'>, region: string) {
+  constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>, region: string) {
     this.#services = services;
     this.#region = region;
     this.#credentials = credentials;
@@ -84,6 +84,8 @@ export class ControlPlane {
     const line = { plane: 'control', operation: call.operation, method: call.method, path: call.path, status: response.statusCode, latencyMs: Math.round(performance.now() - call.started) };
     // A refused signature says why (unknown key, mismatch, clock skew, region) in the log too.
     if (response.statusCode === 403) this.#log.warn({ ...line, reason: `${response.errorType}: ${(response.body as { message: string }).message}` }, 'request refused');
+    // Reads (the startup banner's listing, SDK polling) at debug: the info log shows what changed.
+    else if (call.method === 'GET') this.#log.debug(line, 'request');
     else this.#log.info(line, 'request');
   }
 }

@@ -186,6 +186,11 @@ describe('logs a person can read', () => {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       expect(Object.keys(parsed)).toEqual(['level', 'time', 'plane', 'method', 'path', 'api', 'stage', 'status', 'latencyMs', 'requestId', 'msg']);
       expect(parsed).toMatchObject({ plane: 'data', method: 'GET', path: '/', api: 'nosuchapi', stage: 'dev', status: 404, msg: 'request' });
+      // Control-plane reads (the banner's listing, `archway ls`) stay out of the info log; changes do not.
+      await run(['ls', '--endpoint', archway.endpoint]);
+      await run(['export', 'nosuchapi', '--endpoint', archway.endpoint]);
+      expect(archway.output()).not.toContain('"operation":"GetRestApis"');
+      expect(archway.output()).not.toContain('"operation":"GetExport"');
     } finally {
       archway.child.kill('SIGKILL');
       await archway.exited;
