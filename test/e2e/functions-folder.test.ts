@@ -121,11 +121,14 @@ describe('--functions reload as editors save', () => {
         replaceSave(source(`"${version}"`));
         expect(await eventually(invoke, (out) => out === `"${version}"`)).toBe(`"${version}"`);
       }
+      // A plain write after replace-saves: the file is a new inode by now.
+      writeFileSync(file, source('"v3b"'));
+      expect(await eventually(invoke, (out) => out === '"v3b"')).toBe('"v3b"');
 
       replaceSave(source('"v4" +'));
       const reported = await eventually(async () => archwayProcess.output(), (out) => out.includes('SyntaxError'));
       expect(reported).toMatch(/index\.mjs:1: SyntaxError: .*still serving the last good code/);
-      expect(await invoke()).toBe('"v3"');
+      expect(await invoke()).toBe('"v3b"');
 
       replaceSave(source('"v5"'));
       expect(await eventually(invoke, (out) => out === '"v5"')).toBe('"v5"');
