@@ -25,6 +25,7 @@ const LOAD_CORE = process.env.BENCH_LOAD_CORE ?? '0';
 const SERVER_CORE = process.env.BENCH_SERVER_CORE ?? '1';
 const SOAK_S = Number(process.env.BENCH_SOAK ?? 120);
 const SERVERLESS = process.env.BENCH_SERVERLESS !== '0';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLK_TCK = 100;
 const PAGE_BYTES = 4096;
 const hasWrk = (() => { try { execFileSync('wrk', ['--version'], { stdio: 'ignore' }); return true; } catch (e) { return e.status === 1; } })();
@@ -92,12 +93,37 @@ function latency(out, percentile) {
   return Number(m[1]) * scale;
 }
 
-async function measure(name, pid, url) {
-  await load(url); // warm-up pass (JIT, keep-alive pools), same length as the run
+/** One measured pass: the load's figures and the server's CPU per request over it. */
+async function pass(pid, url) {
   const before = cpuTicks(pid);
   const result = await load(url);
   const cpuMs = ((cpuTicks(pid) - before) / CLK_TCK) * 1000;
-  return { name, ...result, cpuUsPerRequest: (cpuMs * 1000) / result.requests };
+  return { ...result, cpuUsPerRequest: (cpuMs * 1000) / result.requests };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Every target gets a warm-up pass (JIT, keep-alive pools), then ROUNDS rounds each measure
+ * every target once, in turn: a shared machine's speed drifts over minutes, so targets measured
+ * back to back in the same round see the same machine. Each row is the median of its passes;
+ * `passes` keeps them for the per-round ratios.
+ */
+async function measureAll(targets) {
+  for (const t of targets) await load(t.url);
+  const passes = targets.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, t] of targets.entries()) passes[i].push(await pass(t.pid, t.url));
+  }
+  return targets.map((t, i) => {
+    const runs = passes[i];
+    const of = (key) => median(runs.map((r) => r[key]));
+    return { name: t.name, rps: of('rps'), p50: of('p50'), p99: of('p99'), cpuUsPerRequest: of('cpuUsPerRequest'), errors: runs.reduce((sum, r) => sum + r.errors, 0), passes: runs };
+  });
 }
 
 function rssMb(pid) {
@@ -217,12 +243,14 @@ function targets(rows) {
   const mock = row('Archway MOCK');
   const lambda = row('Archway Lambda proxy (worker thread)');
   const inProcess = row('serverless-offline --useInProcess');
+  // Rows measured in the same rounds compare round by round (same machine speed); the median ratio.
+  const ratio = (a, b) => median(a.passes.map((p, i) => p.rps / b.passes[i].rps));
   const list = [
-    [`HTTP_PROXY ≥ 0.85× the bare proxy's rps`, `${(proxy.rps / bare.rps).toFixed(2)}×`, proxy.rps >= 0.85 * bare.rps],
+    [`HTTP_PROXY ≥ 0.85× the bare proxy's rps`, `${ratio(proxy, bare).toFixed(2)}×`, ratio(proxy, bare) >= 0.85],
     ['HTTP_PROXY ≤ 43 µs CPU per request', `${proxy.cpuUsPerRequest.toFixed(1)} µs`, proxy.cpuUsPerRequest <= 43],
-    [`MOCK ≥ 2× the bare proxy's rps`, `${(mock.rps / bare.rps).toFixed(2)}×`, mock.rps >= 2 * bare.rps],
+    [`MOCK ≥ 2× the bare proxy's rps`, `${ratio(mock, bare).toFixed(2)}×`, ratio(mock, bare) >= 2],
     ...[proxy, proxyInfo, mock, lambda].map((r) => [`${r.name}: p99 ≤ 3× p50`, `${(r.p99 / r.p50).toFixed(2)}×`, r.p99 <= 3 * r.p50]),
-    ['HTTP_PROXY at log level info loses ≤ 10 % against warn', `${((1 - proxyInfo.rps / proxy.rps) * 100).toFixed(1)} % (${proxyInfo.cpuUsPerRequest.toFixed(1)} vs ${proxy.cpuUsPerRequest.toFixed(1)} µs/req)`, proxyInfo.rps >= 0.9 * proxy.rps],
+    ['HTTP_PROXY at log level info loses ≤ 10 % against warn', `${((1 - ratio(proxyInfo, proxy)) * 100).toFixed(1)} % (${proxyInfo.cpuUsPerRequest.toFixed(1)} vs ${proxy.cpuUsPerRequest.toFixed(1)} µs/req)`, ratio(proxyInfo, proxy) >= 0.9],
     ['Lambda p50 − MOCK p50 < 1 ms', `${(lambda.p50 - mock.p50).toFixed(2)} ms`, lambda.p50 - mock.p50 < 1],
   ];
   if (inProcess) list.push(['Lambda ≥ 2.5× serverless-offline --useInProcess', `${(lambda.rps / inProcess.rps).toFixed(2)}×`, lambda.rps >= 2.5 * inProcess.rps]);
@@ -231,7 +259,7 @@ function targets(rows) {
 
 async function main() {
   if (!existsSync(join(root, 'dist/cli/archway.js'))) throw new Error('run `npm run build` first');
-  console.log(`load: ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION_S}s per run (after an equal warm-up); server on core ${SERVER_CORE}, load + backend on core ${LOAD_CORE}${hasTaskset ? '' : ' (taskset missing: not pinned)'}`);
+  console.log(`load: ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION_S}s per pass, a warm-up pass then ${ROUNDS} rounds over all targets, medians; server on core ${SERVER_CORE}, load + backend on core ${LOAD_CORE}${hasTaskset ? '' : ' (taskset missing: not pinned)'}`);
   const backend = await startPinned(LOAD_CORE, join(here, 'backend.mjs'));
   const bare = await startPinned(SERVER_CORE, join(here, 'bare-proxy.mjs'), { UPSTREAM: `http://127.0.0.1:${backend.port}` });
   // Two Archways, idle but for the one under load: `warn` logs nothing per request, `info`
@@ -244,13 +272,14 @@ async function main() {
   const stageUrl = (endpoint, id) => `${endpoint}/_aws/execute-api/${id}/bench`;
   const lambdaUrl = `${stageUrl(archway.endpoint, apiId)}/lambda`;
 
-  const rows = [];
-  rows.push(await measure('backend direct', backend.child.pid, `http://127.0.0.1:${backend.port}/items/1`));
-  rows.push(await measure('bare undici proxy (pool.stream)', bare.child.pid, `http://127.0.0.1:${bare.port}/items/1`));
-  rows.push(await measure('Archway HTTP_PROXY /{proxy+}', archway.child.pid, `${stageUrl(archway.endpoint, apiId)}/items/1`));
-  rows.push(await measure('Archway HTTP_PROXY /{proxy+}, log level info', archwayInfo.child.pid, `${stageUrl(archwayInfo.endpoint, infoApi.apiId)}/items/1`));
-  rows.push(await measure('Archway MOCK', archway.child.pid, `${stageUrl(archway.endpoint, apiId)}/mock`));
-  rows.push(await measure('Archway Lambda proxy (worker thread)', archway.child.pid, lambdaUrl));
+  const rows = await measureAll([
+    { name: 'backend direct', pid: backend.child.pid, url: `http://127.0.0.1:${backend.port}/items/1` },
+    { name: 'bare undici proxy (pool.stream)', pid: bare.child.pid, url: `http://127.0.0.1:${bare.port}/items/1` },
+    { name: 'Archway HTTP_PROXY /{proxy+}', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/items/1` },
+    { name: 'Archway HTTP_PROXY /{proxy+}, log level info', pid: archwayInfo.child.pid, url: `${stageUrl(archwayInfo.endpoint, infoApi.apiId)}/items/1` },
+    { name: 'Archway MOCK', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/mock` },
+    { name: 'Archway Lambda proxy (worker thread)', pid: archway.child.pid, url: lambdaUrl },
+  ]);
   bare.child.kill();
   backend.child.kill();
   archwayInfo.child.kill();
@@ -261,7 +290,7 @@ async function main() {
   } else if (hasServerlessOffline) {
     for (const [name, inProcess, port] of [['serverless-offline (worker threads)', false, 43100], ['serverless-offline --useInProcess', true, 43200]]) {
       const child = await startServerlessOffline(port, inProcess);
-      rows.push(await measure(name, child.pid, `http://127.0.0.1:${port}/hello`));
+      rows.push(...(await measureAll([{ name, pid: child.pid, url: `http://127.0.0.1:${port}/hello` }])));
       offline.push({ name, child, url: `http://127.0.0.1:${port}/hello` });
     }
   } else {
@@ -274,6 +303,8 @@ async function main() {
   for (const r of rows) {
     console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUsPerRequest.toFixed(1)} | ${Math.round((r.rps / ceiling) * 100)} % | ${r.errors} |`);
   }
+  console.log('\nrps per round:');
+  for (const r of rows) console.log(`  ${r.name}: ${r.passes.map((p) => Math.round(p.rps)).join(' / ')}`);
   console.log('\n| target | this run | |\n|---|---:|---|');
   for (const [what, figure, met] of targets(rows)) console.log(`| ${what} | ${figure} | ${met ? 'met' : '**not met**'} |`);
 
