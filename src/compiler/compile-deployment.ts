@@ -15,6 +15,8 @@ import { compileSelectionPattern } from './selection-pattern.js';
 import { TemplateSet } from './templates.js';
 import { UriTemplate } from './uri-template.js';
 import { FunctionReference, functionOfIntegrationUri } from '../functions/arn.js';
+import { ModelSchemas } from './model-schemas.js';
+import { compileRequestValidation, type RequestValidation } from './request-validation.js';
 import type { CompiledDeployment, CompiledIntegrationResponse, CompiledMethod, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
 
 export interface CompileOptions {
@@ -28,11 +30,15 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
   const routes: RouteDefinition<CompiledMethod>[] = [];
   const methods = new Map<string, Readonly<Record<string, CompiledMethod>>>();
   let methodCount = 0;
+  // The API's models as validators, built only when a method validates a body.
+  let schemas: ModelSchemas | undefined;
+  const modelSchemas = () => (schemas ??= new ModelSchemas(snapshot.api.id, snapshot.models));
   for (const resource of Object.values(snapshot.resources)) {
     const byVerb: Record<string, CompiledMethod> = {};
     for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
       if (method === undefined) continue;
-      byVerb[verb] = compileMethod(methodCount++, resource.id, resource.path, verb, method, options);
+      const validation = compileRequestValidation(method, snapshot, modelSchemas);
+      byVerb[verb] = compileMethod(methodCount++, resource.id, resource.path, verb, method, validation, options);
     }
     Object.freeze(byVerb);
     methods.set(resource.id, byVerb);
@@ -50,9 +56,11 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
   });
 }
 
-function compileMethod(index: number, resourceId: string, resourcePath: string, verb: string, method: Method, options: CompileOptions): CompiledMethod {
+function compileMethod(
+  index: number, resourceId: string, resourcePath: string, verb: string, method: Method, validation: RequestValidation | undefined, options: CompileOptions,
+): CompiledMethod {
   const integration = method.methodIntegration === undefined ? undefined : compileIntegration(method, method.methodIntegration, options);
-  return Object.freeze({ index, resourceId, resourcePath, httpMethod: verb, method, integration });
+  return Object.freeze({ index, resourceId, resourcePath, httpMethod: verb, method, integration, validation });
 }
 
 function compileIntegration(method: Method, integration: Integration, options: CompileOptions): IntegrationPlan {

@@ -15,6 +15,7 @@ import type { TemplateSet } from './templates.js';
 import type { UriTemplate } from './uri-template.js';
 import type { SelectionPattern } from './selection-pattern.js';
 import type { FunctionReference } from '../functions/arn.js';
+import type { RequestValidation } from './request-validation.js';
 
 export interface CompiledIntegrationResponse {
   readonly statusCode: string;
@@ -59,6 +60,8 @@ export interface CompiledMethod {
   readonly httpMethod: string;
   readonly method: Readonly<Method>;
   readonly integration: IntegrationPlan | undefined;
+  /** What the method's request validator checks; undefined when it validates nothing. */
+  readonly validation: RequestValidation | undefined;
 }
 
 /** A method as one stage runs it: its effective settings and its steps in AWS order. */

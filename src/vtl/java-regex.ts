@@ -16,6 +16,8 @@ export const BACKTRACKING_SUBJECT_MAX = 1024;
 export interface JavaPattern {
   /** Whether the pattern matches the whole input (Java `String.matches`). */
   matches(s: string): boolean;
+  /** Whether the pattern matches anywhere in the input (`Matcher.find`; JSON Schema's `pattern`). */
+  find(s: string): boolean;
   replaceAll(s: string, replacement: string): string;
   replaceFirst(s: string, replacement: string): string;
   split(s: string, limit: number): string[];
@@ -32,6 +34,9 @@ class Re2Pattern implements JavaPattern {
   constructor(readonly re: RE2JS) {}
   matches(s: string): boolean {
     return this.re.matches(s);
+  }
+  find(s: string): boolean {
+    return this.re.matcher(s).find();
   }
   // javaReplacement only checks the replacement here, so both engines word its errors alike.
   replaceAll(s: string, replacement: string): string {
@@ -72,6 +77,9 @@ class BacktrackingPattern implements JavaPattern {
 
   matches(s: string): boolean {
     return this.#whole.test(this.#bounded(s));
+  }
+  find(s: string): boolean {
+    return this.#first.test(this.#bounded(s));
   }
   replaceAll(s: string, replacement: string): string {
     return this.#bounded(s).replace(this.#global, javaReplacement(replacement));

@@ -64,7 +64,10 @@ export function checkMethodRequestParameters(parameters: Record<string, boolean>
 
 export function checkModels(definition: RestApiDefinition, models: Record<string, string> | undefined): void {
   if (!models) return;
-  checkContentTypes(models);
+  // `$default`: the model for every content type without its own
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html).
+  const { $default: _catchAll, ...typed } = models;
+  checkContentTypes(typed);
   for (const name of Object.values(models)) if (!Object.hasOwn(definition.models, name)) throw invalidModel(name);
 }
 

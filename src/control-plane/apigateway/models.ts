@@ -1,5 +1,6 @@
-// Models: Create/Get/Update/DeleteModel, GetModels — JSON schemas stored with the API
-// (validated by the data plane at request time). https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html
+// Models: Create/Get/Update/DeleteModel, GetModels — JSON schemas (draft 4) stored with the API,
+// checked when written so that a deployment never holds a validator that does not compile (the
+// data plane validates request bodies with them). https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html
 // Messages recorded (LocalStack AWS snapshots) unless marked unverified.
 import { badRequest, conflict, notFound } from '../../aws/errors.js';
 import { shortId } from '../../aws/ids.js';
@@ -9,11 +10,12 @@ import { mutateDefinition, readDefinition, type ApiGatewayContext } from './cont
 import { paginate } from './paging.js';
 import { readPatchOperations, requireReplaceOf, type PatchOperation } from './patch.js';
 import { nullError, optString, throwIfErrors, type Body } from './validation.js';
+import { checkModelSchema, InvalidModelSchemaError } from '../../compiler/model-schemas.js';
 
 const modelNotFound = (name: string) => notFound(`Invalid model name specified: ${name}`);
 const emptySchema = () => badRequest('Model schema must have at least 1 property or array items defined');
 
-function checkSchema(schema: string | undefined): void {
+function checkSchema(definition: RestApiDefinition, name: string, schema: string | undefined): asserts schema is string {
   if (schema === undefined || schema.trim() === '') throw emptySchema();
   let parsed: unknown;
   try {
@@ -22,6 +24,12 @@ function checkSchema(schema: string | undefined): void {
     throw badRequest('Invalid model schema specified: the schema is not valid JSON'); // unverified
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.keys(parsed).length === 0) throw emptySchema();
+  try {
+    checkModelSchema(definition.api.id, definition.models, name, schema);
+  } catch (error) {
+    if (error instanceof InvalidModelSchemaError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 /** Where a model is used, as AWS names it: `{resource path}/{VERB}` (recorded: `//ANY`, `/test/ANY`). */
@@ -55,7 +63,7 @@ export function createModel(definition: RestApiDefinition, body: Body): Model {
   if (!/^[A-Za-z0-9]+$/.test(name)) throw badRequest('Model name must be alphanumeric'); // unverified
   if (Object.hasOwn(definition.models, name)) throw conflict('Model name already exists for this REST API');
   const schema = optString(body, 'schema');
-  checkSchema(schema);
+  checkSchema(definition, name, schema);
   const created: Model = { id: shortId(6), name, contentType: optString(body, 'contentType') as string, schema };
   const description = optString(body, 'description');
   if (description) created.description = description;
@@ -68,7 +76,7 @@ export function updateModel(definition: RestApiDefinition, name: string, operati
   for (const operation of operations) {
     const path = requireReplaceOf(operation, ['/description', '/schema']);
     if (path === '/schema') {
-      checkSchema(operation.value);
+      checkSchema(definition, name, operation.value);
       target.schema = operation.value;
     } else if (operation.value) target.description = operation.value;
     else delete target.description;

@@ -1,5 +1,5 @@
 // Configuration Archway stores and answers exactly as AWS does, but does not act on yet
-// (authorizers, API keys, request validation, resource policies, private endpoints, response
+// (authorizers, API keys, resource policies, private endpoints, response
 // compression, caching, throttling, access logs). Nothing is accepted silently: the control plane
 // logs these when they are written, `archway start` repeats them, and `archway ls` marks them.
 // Each later feature removes its entry. The shapes are the apigateway wire shapes, so the
@@ -18,7 +18,6 @@ export interface MethodShape {
   httpMethod: string;
   authorizationType?: string;
   apiKeyRequired?: boolean;
-  requestValidatorId?: string;
 }
 
 export interface StageShape {
@@ -44,7 +43,6 @@ export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape
       lines.push(`${where}: authorizationType ${method.authorizationType} not enforced yet (anyone can call it)`);
     }
     if (method.apiKeyRequired === true) lines.push(`${where}: apiKeyRequired not enforced yet (calls without a key are served)`);
-    if (method.requestValidatorId !== undefined) lines.push(`${where}: request validator not enforced yet (requests are not validated)`);
   }
   for (const stage of stages) {
     const where = `stage ${stage.stageName}`;

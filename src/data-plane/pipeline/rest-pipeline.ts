@@ -16,6 +16,7 @@ import { integrationResponse, proxyIntegrationResponse } from '../steps/integrat
 import { methodResponse } from '../steps/method-response.js';
 import { lambdaProxyRequest, lambdaProxyResponse, lambdaRequest } from '../steps/lambda.js';
 import { renderError } from '../steps/error.js';
+import { validateRequest } from '../steps/validate-request.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** What decides whether a method needs a step. */
@@ -40,7 +41,9 @@ const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PRO
 const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
-  // resource policy, authorize, API key, throttle, validate, cache: later issues
+  // resource policy, authorize, API key, throttle: later issues
+  { step: validateRequest, when: ({ method }) => method.validation !== undefined }, // 400 BAD_REQUEST_PARAMETERS / _BODY
+  // cache: a later issue
   { step: requestParameters, when: mapped }, //                  integration.request.* ← method request
   { step: requestTemplate, when: templated }, //                 template / passthrough (415), content handling
   { step: httpRequest, when: type('HTTP') }, //                  the integration request

@@ -6,7 +6,7 @@ describe('settings stored but not enforced yet', () => {
     const lines = notEnforced(
       { policy: '{"Version":"2012-10-17","Statement":[]}', endpointConfiguration: { types: ['PRIVATE'] }, minimumCompressionSize: 1024 },
       [
-        { path: '/pets', httpMethod: 'GET', authorizationType: 'COGNITO_USER_POOLS', apiKeyRequired: true, requestValidatorId: 'v1' },
+        { path: '/pets', httpMethod: 'GET', authorizationType: 'COGNITO_USER_POOLS', apiKeyRequired: true },
         { path: '/open', httpMethod: 'POST', authorizationType: 'NONE', apiKeyRequired: false },
       ],
       [{
@@ -25,7 +25,6 @@ describe('settings stored but not enforced yet', () => {
       'minimumCompressionSize: not applied yet (responses are not compressed)',
       'GET /pets: authorizationType COGNITO_USER_POOLS not enforced yet (anyone can call it)',
       'GET /pets: apiKeyRequired not enforced yet (calls without a key are served)',
-      'GET /pets: request validator not enforced yet (requests are not validated)',
       'stage prod: cache cluster not enforced yet (nothing is cached)',
       'stage prod: caching for ~1pets/GET not enforced yet (nothing is cached)',
       'stage prod: throttling for ~1pets/GET not enforced yet (requests are not limited)',
