@@ -35,8 +35,11 @@ export interface TemplateInput {
 export interface TemplateResult {
   output: string;
   requestOverride: { header: Record<string, string>; path: Record<string, string>; querystring: Record<string, string> };
-  /** `status` only when the template set an integer 100–599 (a number or a string of digits). */
-  responseOverride: { header: Record<string, string>; status?: number };
+  /**
+   * `status` only when the template set an integer 100–599 (a number or a string of digits);
+   * `others`: any other keys it set (a MOCK request template passes them on, AWS-recorded).
+   */
+  responseOverride: { header: Record<string, string>; status?: number; others?: Record<string, string> };
 }
 
 // velocityjs's parse output: its types say flat nodes, but blocks (#if, #foreach...) are arrays.
@@ -298,9 +301,14 @@ function overrides(context: unknown): Omit<TemplateResult, 'output'> {
   const request = isJavaMap(ctx.requestOverride) ? ctx.requestOverride : {};
   const response = isJavaMap(ctx.responseOverride) ? ctx.responseOverride : {};
   const status = overrideStatus(response.status);
+  const { header, status: _status, ...rest } = response;
+  const others = stringMap(rest);
+  const responseOverride: TemplateResult['responseOverride'] = { header: stringMap(header) };
+  if (status !== undefined) responseOverride.status = status;
+  if (Object.keys(others).length > 0) responseOverride.others = others;
   return {
     requestOverride: { header: stringMap(request.header), path: stringMap(request.path), querystring: stringMap(request.querystring) },
-    responseOverride: status === undefined ? { header: stringMap(response.header) } : { header: stringMap(response.header), status },
+    responseOverride,
   };
 }
 

@@ -9,6 +9,25 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 let dp: TestGateway;
 
+const OVERRIDING_REQUEST_TEMPLATE = `
+#set($context.responseOverride.status = 444)
+#set($context.responseOverride.header.foo = "bar")
+#set($context.responseOverride.custom = "is also passed around")
+{
+  "statusCode": 200
+}
+`;
+const READING_RESPONSE_TEMPLATE = `
+#set($statusOverride = $context.responseOverride.status)
+#set($fooHeader = $context.responseOverride.header.foo)
+#set($custom = $context.responseOverride.custom)
+{
+    "statusOverride": "$statusOverride",
+    "fooHeader": "$fooHeader",
+    "custom": "$custom"
+}
+`;
+
 beforeAll(async () => {
   dp = await startGateway();
   await dp.deploy(buildApi({
@@ -109,6 +128,17 @@ beforeAll(async () => {
       '/passthrough': {
         GET: { integration: { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, integrationResponses: { '200': { statusCode: '200' } } } },
       },
+      // AWS-recorded (LocalStack's test_integration_mock_with_response_override_in_request_template).
+      ...Object.fromEntries([['/request-override', true], ['/request-override-bare', false]].map(([path, withTemplate]) => [path, {
+        GET: {
+          integration: {
+            type: 'MOCK',
+            requestTemplates: { 'application/json': OVERRIDING_REQUEST_TEMPLATE },
+            integrationResponses: { '200': { statusCode: '200', selectionPattern: '2\\d{2}', ...(withTemplate ? { responseTemplates: { 'application/json': READING_RESPONSE_TEMPLATE } } : {}) } },
+          },
+          methodResponses: { '200': { statusCode: '200' } },
+        },
+      }])),
     },
   }), 'dev', { variables: { color: 'red' } });
 });
@@ -209,5 +239,16 @@ describe('MOCK integration', () => {
     const response = await request(dp.invokeUrl('mockapi', 'dev', '/ctx/1'), { method: 'HEAD' });
     expect(response.statusCode).toBe(200);
     expect(await response.body.text()).toBe('');
+  });
+
+  it('a response override set in the request template applies to the final response and is readable in the response template', async () => {
+    const withTemplate = await call('/request-override');
+    expect(withTemplate.status).toBe(444);
+    expect(withTemplate.headers.foo).toBe('bar');
+    expect(JSON.parse(withTemplate.body)).toEqual({ custom: 'is also passed around', fooHeader: 'bar', statusOverride: '444' });
+    const bare = await call('/request-override-bare');
+    expect(bare.status).toBe(444);
+    expect(bare.headers.foo).toBe('bar');
+    expect(bare.body).toBe('');
   });
 });

@@ -4,7 +4,7 @@
 // guarantees to the steps after it.
 import type { CompiledStage, IntegrationPlan, MethodPlan } from '../../compiler/types.js';
 import { mediaTypeOf } from '../../compiler/binary-media-types.js';
-import type { MappingSources, TemplateInput } from '../../vtl/index.js';
+import type { MappingSources, TemplateInput, TemplateResult } from '../../vtl/index.js';
 import type { EndpointResponse, IntegrationRequest } from '../../integrations/types.js';
 import { errorContext, type GatewayResponseSources } from '../errors/render.js';
 import type { GatewayError } from '../errors/gateway-error.js';
@@ -35,6 +35,8 @@ export class RestContext extends InvocationContext implements GatewayResponseSou
   templateApplied = false;
   /** The request template's output as text (MOCK parses it without re-decoding). */
   integrationText: string | undefined = undefined;
+  /** `$context.responseOverride` set by a MOCK integration's request template: applies to the final response. */
+  responseOverride: TemplateResult['responseOverride'] | undefined = undefined;
   integrationRequest: IntegrationRequest | undefined = undefined;
   endpointResponse: EndpointResponse | undefined = undefined;
   /** Built by the integration-response step, checked and completed by method-response. */

@@ -90,6 +90,14 @@ function renderRequestTemplate(ctx: RestRoutedContext, template: CompiledTemplat
       Object.assign(mapped.path, override.path);
       Object.assign(mapped.querystring, override.querystring);
     }
+    // A MOCK request template's response override persists: the response template reads it as
+    // `$context.responseOverride`, and it sets the final status and headers (AWS-recorded in
+    // LocalStack's snapshots: status 444 and a header set here reach the client).
+    const response = result.responseOverride;
+    if (ctx.plan.integration.type === 'MOCK' && (response.status !== undefined || hasKeys(response.header) || response.others !== undefined)) {
+      ctx.responseOverride = response;
+      ctx.contextVariables.responseOverride = { ...response.others, header: { ...response.header }, status: response.status };
+    }
     return result.output;
   } catch (error) {
     throw new ApiConfigurationError(undefined, { reason: (error as Error).message, cause: error });

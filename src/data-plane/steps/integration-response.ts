@@ -165,6 +165,11 @@ export const integrationResponse: Step<RestRoutedContext> = {
     const accept = ctx.accept;
     let body: Buffer | string = convertResponseBody(ctx, endpoint, endpointBody, selected);
     let statusCode = Number(selected.statusCode);
+    const persisted = ctx.responseOverride;
+    if (persisted !== undefined) {
+      if (persisted.status !== undefined) statusCode = persisted.status;
+      for (const name of Object.keys(persisted.header)) setHeader(headers, name, persisted.header[name]);
+    }
     let contentType: string | undefined;
     if (selected.templates !== undefined) {
       const [type, template] = selected.templates.forResponse(accept);
