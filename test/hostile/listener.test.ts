@@ -94,8 +94,8 @@ describe('request lines and headers', () => {
 describe('request bodies', () => {
   it('answers a body that stalls 408 and closes the connection (data plane), health answering meanwhile', async () => {
     const stalled = raw(`POST /_aws/execute-api/hostileapi/dev/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`);
-    const { result: answer, slowestHealthMs } = await probeHealthWhile(archway.endpoint, stalled);
-    expect(slowestHealthMs).toBeLessThan(100);
+    const { result: answer, healthAnswers } = await probeHealthWhile(archway.endpoint, stalled);
+    expect(healthAnswers).toBeGreaterThan(0);
     expect(answer.status).toBe(408);
     expect(answer.text).toMatch(/connection: close/i);
     expect(JSON.parse(bodyOf(answer))).toEqual({ message: 'Request Timeout' });
