@@ -1,10 +1,7 @@
 // Token-bucket throttling in one process's memory (the default backend):
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
-import type { RateLimiter, TokenBucketLimits } from './rate-limiter.js';
+import { MAX_BUCKET_IDLE_MS, type RateLimiter, type TokenBucketLimits } from './rate-limiter.js';
 import { SweptMap } from './swept-map.js';
-
-/** A bucket left alone this long is forgotten even if not full again (`rate` 0): the same bound as Redis's TTL. */
-export const MAX_BUCKET_IDLE_MS = 86_400_000;
 
 interface Bucket {
   tokens: number;

@@ -19,8 +19,9 @@ export interface DailyUsage {
 
 /**
  * A request counter per key and quota period (UTC windows, `quota-window.ts`). Synchronous when the
- * answer is local (always, in memory). Under `failure: 'closed'` a failing backend makes a call
- * throw (or reject with) `StateUnavailableError`.
+ * answer is local (always, in memory). With a failing backend, `consume` follows the failure policy
+ * (`open`: allowed, `remaining` null; `closed`: rejects with `StateUnavailableError`); the
+ * control plane's calls (`remaining`, `usage`, `setRemaining`) always reject with it.
  */
 export interface QuotaCounter {
   /** Counts one request if the current period has one left. */

@@ -7,6 +7,12 @@
 // documented on those pages: unverified, so Archway applies both exactly as given.
 import type { Awaitable } from '../store/config-store.js';
 
+/**
+ * A bucket left alone this long is forgotten, in memory and in Redis, even if it has not refilled
+ * (`rate` 0): the bound on state that would otherwise grow with every key ever seen.
+ */
+export const MAX_BUCKET_IDLE_MS = 86_400_000;
+
 /** One bucket's settings: capacity `burst` tokens, refilled at `rate` tokens per second. */
 export interface TokenBucketLimits {
   readonly rate: number;

@@ -3,7 +3,8 @@
 // and once when it ends, and while it lasts calls answer at once from the policy — `open` (the
 // default, as AWS serves a request without limits when its usage-plan check fails internally:
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html,
-// wording unverified) or `closed` (StateUnavailableError, the caller answers 500).
+// wording unverified) or `closed` (StateUnavailableError, the caller answers 500). Reads and writes
+// for the control plane (GetUsage, UpdateUsage) fail whatever the policy.
 import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { StateUnavailableError } from './state-unavailable-error.js';
@@ -68,11 +69,21 @@ export class RedisConnection {
   }
 
   /**
-   * Runs `call` under the failure policy: its answer, or `undefined` when Redis is failing and the
-   * policy is `open`; under `closed` a failure throws StateUnavailableError.
+   * Runs a request-path call under the failure policy: its answer, or `undefined` when Redis is
+   * failing and the policy is `open`; under `closed` a failure throws StateUnavailableError.
    */
   async run<T>(call: () => Promise<T>): Promise<T | undefined> {
-    if (this.#down && performance.now() < this.#probeAt) return this.#failed(undefined);
+    try {
+      return await this.required(call);
+    } catch (error) {
+      if (this.#failure === 'closed') throw error;
+      return undefined;
+    }
+  }
+
+  /** Runs a call whose answer is needed whatever the policy (GetUsage, UpdateUsage): a failure throws StateUnavailableError. */
+  async required<T>(call: () => Promise<T>): Promise<T> {
+    if (this.#down && performance.now() < this.#probeAt) throw new StateUnavailableError(undefined);
     try {
       const answer = await call();
       if (this.#down) {
@@ -91,7 +102,7 @@ export class RedisConnection {
         );
       }
       this.#probeAt = performance.now() + PROBE_INTERVAL_MS;
-      return this.#failed(error);
+      throw new StateUnavailableError(error);
     }
   }
 
@@ -108,8 +119,4 @@ export class RedisConnection {
     }
   }
 
-  #failed(cause: unknown): undefined {
-    if (this.#failure === 'closed') throw new StateUnavailableError(cause);
-    return undefined;
-  }
 }

@@ -99,7 +99,7 @@ export class RedisQuotaCounter implements QuotaCounter {
   async remaining(key: string, settings: QuotaSettings): Promise<number> {
     const now = this.#now();
     const window = quotaWindow(settings.period, now);
-    const used = await this.#redis.run(() => this.#redis.client.hget(this.#periodKey(key, window.start), 'used'));
+    const used = await this.#redis.required(() => this.#redis.client.hget(this.#periodKey(key, window.start), 'used'));
     const lease = this.#leases.get(key);
     const held = lease !== undefined && lease.start === window.start ? lease.units : 0;
     return Math.max(0, windowLimit(settings, window) - Number(used ?? 0) + held);
@@ -107,11 +107,11 @@ export class RedisQuotaCounter implements QuotaCounter {
 
   async usage(key: string, startDate: string, endDate: string): Promise<DailyUsage[]> {
     const dates = datesBetween(startDate, endDate);
-    const counts = await this.#redis.run(() => this.#redis.client.mget(dates.map((date) => this.#dayKey(key, date))));
+    const counts = await this.#redis.required(() => this.#redis.client.mget(dates.map((date) => this.#dayKey(key, date))));
     const lease = this.#leases.get(key);
     return dates.map((date, i) => {
       const held = lease !== undefined && lease.dayKey === this.#dayKey(key, date) ? lease.units : 0;
-      return { date, used: Number(counts?.[i] ?? 0) - held };
+      return { date, used: Number(counts[i] ?? 0) - held };
     });
   }
 
@@ -121,7 +121,7 @@ export class RedisQuotaCounter implements QuotaCounter {
     // Units this process holds are forfeited: the new count starts from what the caller set.
     this.#leases.delete(key);
     const used = windowLimit(settings, window) - remaining;
-    await this.#redis.run(() => this.#setUsed([this.#periodKey(key, window.start)], [used, window.end - now + PERIOD_GRACE_MS]));
+    await this.#redis.required(() => this.#setUsed([this.#periodKey(key, window.start)], [used, window.end - now + PERIOD_GRACE_MS]));
   }
 
   /** Gives back every unit this process holds (best effort: a failing Redis keeps them counted until their period ends). */

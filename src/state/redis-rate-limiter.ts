@@ -11,9 +11,8 @@
 // Time is the caller's clock (`now`, ms), passed into the script, not Redis's TIME: tests drive a
 // fake clock through both backends, and processes sharing a Redis are expected to share a clock
 // (NTP); the script never moves a bucket's time backwards, so skew only delays a refill.
-import type { RateLimiter, TokenBucketLimits } from './rate-limiter.js';
+import { MAX_BUCKET_IDLE_MS, type RateLimiter, type TokenBucketLimits } from './rate-limiter.js';
 import type { RedisConnection, ScriptCall } from './redis-connection.js';
-import { MAX_BUCKET_IDLE_MS } from './memory-rate-limiter.js';
 import { SweptMap } from './swept-map.js';
 
 /** How long a process may hold leased tokens before giving them back. */

@@ -1,7 +1,7 @@
 // What the Redis backends do when Redis goes away and comes back (src/state/redis-connection.ts):
 // this test runs its own redis-server on a free port, kills it mid-traffic and starts it again on
 // the same port, and pauses it (SIGSTOP) to check every call is bounded. Under `failure: 'open'` requests are allowed with one warning per outage; under
-// `'closed'` calls reject with StateUnavailableError; enforcement resumes by itself, logged once.
+// `'closed'` calls reject with StateUnavailableError (the control plane's calls do under both); enforcement resumes by itself, logged once.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -112,6 +112,8 @@ describe('Redis state when Redis goes away', () => {
     }
     const key = uniqueKey();
     expect([await opened.state.rateLimiter.take(key, ONCE_ONLY), await opened.state.rateLimiter.take(key, ONCE_ONLY)]).toEqual([true, true]);
+    // The control plane's reads and writes fail whatever the policy.
+    await expect(Promise.resolve().then(() => opened.state.quotaCounter.usage(uniqueKey(), '2026-01-01', '2026-01-02'))).rejects.toBeInstanceOf(StateUnavailableError);
     expect(opened.lines.warn).toHaveLength(1);
 
     await expect(Promise.resolve().then(() => closed.state.rateLimiter.take(uniqueKey(), ONCE_ONLY))).rejects.toBeInstanceOf(StateUnavailableError);
