@@ -1,10 +1,12 @@
-// Process wiring: options → store (and its change feed), data plane, control plane, listener.
+// Process wiring: options → store (and its change feed), the key that seals secrets at rest,
+// data plane, control plane, listener.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { ArchwayOptions } from './options/options.js';
 import type { GatewayEnvironment } from './options/gateway-environment.js';
 import { SqliteConfigStore } from './store/sqlite/sqlite-config-store.js';
 import { openDataDirectory } from './data-directory.js';
+import { openSecretBox } from './secrets/encryption-key.js';
 import type { ConfigStore } from './store/config-store.js';
 import { DataPlane, type RequestLogEntry } from './data-plane/data-plane.js';
 import { ControlPlane } from './control-plane/control-plane.js';
@@ -51,6 +53,14 @@ export async function startArchway(
   hooks: ArchwayHooks = {},
 ): Promise<RunningArchway> {
   const { store, release: releaseDataDirectory } = openStore(options);
+  let secrets;
+  try {
+    secrets = openSecretBox(options);
+  } catch (error) {
+    await store.close();
+    releaseDataDirectory();
+    throw error;
+  }
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const functions = await startFunctions(options, store, logger);
   const bodies = new RequestBodies(options.limits);
@@ -65,7 +75,7 @@ export async function startArchway(
   await dataPlane.start();
 
   const admin = options.adminCredentials;
-  const apigateway = { store, env, dataPlane };
+  const apigateway = { store, env, dataPlane, secrets };
   const notEnforced = new NotEnforcedReporter(store, logger);
   const controlPlane = new ControlPlane(
     new Map([
