@@ -64,7 +64,7 @@ export class SqliteConfigStore implements ConfigStore {
       updateUsagePlan: db.prepare('UPDATE usage_plans SET doc = ? WHERE id = ?'),
       deleteUsagePlan: db.prepare('DELETE FROM usage_plans WHERE id = ?'),
       listLinks: db.prepare(`SELECT usage_plan_id, key_id FROM usage_plan_keys
-        WHERE (?1 IS NULL OR usage_plan_id = ?1) AND (?2 IS NULL OR key_id = ?2) ORDER BY seq DESC`),
+        WHERE (@plan IS NULL OR usage_plan_id = @plan) AND (@key IS NULL OR key_id = @key) ORDER BY seq DESC`),
       insertLink: db.prepare('INSERT OR IGNORE INTO usage_plan_keys (usage_plan_id, key_id) VALUES (?, ?)'),
       deleteLink: db.prepare('DELETE FROM usage_plan_keys WHERE usage_plan_id = ? AND key_id = ?'),
     };
@@ -272,7 +272,7 @@ export class SqliteConfigStore implements ConfigStore {
   }
 
   listUsagePlanKeys(filter: Partial<UsagePlanKeyLink> = {}): UsagePlanKeyLink[] {
-    return (this.#sql.listLinks.all(filter.usagePlanId ?? null, filter.keyId ?? null) as LinkRow[])
+    return (this.#sql.listLinks.all({ plan: filter.usagePlanId ?? null, key: filter.keyId ?? null }) as LinkRow[])
       .map((row) => ({ usagePlanId: row.usage_plan_id, keyId: row.key_id }));
   }
 
