@@ -70,7 +70,8 @@ export function notEnforced(
   for (const plan of usagePlans) {
     for (const apiStage of plan.apiStages ?? []) {
       if (apiStage.apiId !== api.id || (plan.throttle === undefined && plan.quota === undefined && apiStage.throttle === undefined)) continue;
-      lines.push(`stage ${apiStage.stage}: usage plan ${plan.name ?? plan.id} (${plan.id}) throttle and quota not enforced yet (requests are not limited)`);
+      const named = plan.name ? `${plan.name} (${plan.id})` : plan.id;
+      lines.push(`stage ${apiStage.stage}: usage plan ${named} throttle and quota not enforced yet (requests are not limited)`);
     }
   }
   return lines;
