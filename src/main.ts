@@ -7,6 +7,7 @@ import type { GatewayEnvironment } from './options/gateway-environment.js';
 import { SqliteConfigStore } from './store/sqlite/sqlite-config-store.js';
 import { openDataDirectory } from './data-directory.js';
 import { openSecretBox } from './secrets/encryption-key.js';
+import type { SecretBox } from './secrets/secret-box.js';
 import type { ConfigStore } from './store/config-store.js';
 import { DataPlane, type RequestLogEntry } from './data-plane/data-plane.js';
 import { ControlPlane } from './control-plane/control-plane.js';
@@ -53,7 +54,7 @@ export async function startArchway(
   hooks: ArchwayHooks = {},
 ): Promise<RunningArchway> {
   const { store, release: releaseDataDirectory } = openStore(options);
-  let secrets;
+  let secrets: SecretBox;
   try {
     secrets = openSecretBox(options);
   } catch (error) {

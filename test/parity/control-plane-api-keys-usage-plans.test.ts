@@ -273,8 +273,14 @@ describe('UsagePlanKeys', () => {
     const first = await send(new CreateUsagePlanCommand({ name: 'first', apiStages: [{ apiId, stage: 'dev' }] }));
     const second = await send(new CreateUsagePlanCommand({ name: 'second', apiStages: [{ apiId, stage: 'dev' }] }));
     await send(new CreateUsagePlanKeyCommand({ usagePlanId: first.id as string, keyId: key.id as string, keyType: 'API_KEY' }));
+    const conflictMessage = `API Key ${key.id as string} is already in usage plan ${first.id as string} for API stage ${apiId}:dev`;
     await expectError(client.send(new CreateUsagePlanKeyCommand({ usagePlanId: second.id as string, keyId: key.id as string, keyType: 'API_KEY' })),
-      'ConflictException', `API Key ${key.id as string} is already in usage plan ${first.id as string} for API stage ${apiId}:dev`, 409);
+      'ConflictException', conflictMessage, 409);
+    // Nor may a plan with the key gain a stage another of the key's plans has.
+    const third = await send(new CreateUsagePlanCommand({ name: 'third' }));
+    await send(new CreateUsagePlanKeyCommand({ usagePlanId: third.id as string, keyId: key.id as string, keyType: 'API_KEY' }));
+    await expectError(client.send(new UpdateUsagePlanCommand({ usagePlanId: third.id as string, patchOperations: [{ op: 'add', path: '/apiStages', value: `${apiId}:dev` }] })),
+      'ConflictException', conflictMessage, 409);
   });
 });
 

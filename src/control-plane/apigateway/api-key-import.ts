@@ -9,7 +9,7 @@
 import { badRequest } from '../../aws/errors.js';
 import type { ApiKeyRecord, UsagePlanKeyLink } from '../../model/usage-plans.js';
 import type { OperationDefinition } from '../route-table.js';
-import { keysByValue, nameProblem, newApiKeyRecord, valueProblem } from './api-keys.js';
+import { keysByValue, nameProblem, newApiKeyRecord, unusedApiKeyId, valueProblem } from './api-keys.js';
 import type { ApiGatewayContext } from './context.js';
 import { enumError, throwIfErrors } from './validation.js';
 
@@ -86,7 +86,7 @@ export async function readApiKeyFile(ctx: ApiGatewayContext, text: string): Prom
     const previous = seen.get(value) ?? existing.get(value);
     const record = newApiKeyRecord({
       name, description: column(row, 'description'), enabled: enabledText !== 'false', value,
-    }, ctx.secrets, previous?.id);
+    }, ctx.secrets, previous?.id ?? unusedApiKeyId([...existing.values(), ...out.keys]));
     if (previous !== undefined) record.createdDate = previous.createdDate;
     out.keys = out.keys.filter((key) => key.id !== record.id);
     out.keys.push(record);

@@ -48,7 +48,15 @@ export interface NewApiKey {
   value: string;
 }
 
-export function newApiKeyRecord(fields: NewApiKey, secrets: SecretBox, id = newApiKeyId()): ApiKeyRecord {
+/** A new id no key has: writes replace a key by id, so a (very unlikely) clash must not reach the store. */
+export function unusedApiKeyId(keys: Iterable<ApiKeyRecord>): string {
+  const taken = new Set([...keys].map((key) => key.id));
+  let id = newApiKeyId();
+  while (taken.has(id)) id = newApiKeyId();
+  return id;
+}
+
+export function newApiKeyRecord(fields: NewApiKey, secrets: SecretBox, id: string): ApiKeyRecord {
   const now = epochSeconds();
   const record: ApiKeyRecord = {
     id, enabled: fields.enabled, stageKeys: fields.stageKeys ?? [], createdDate: now, lastUpdatedDate: now, sealedValue: secrets.seal(fields.value),
@@ -122,7 +130,7 @@ async function createApiKey(ctx: ApiGatewayContext, body: Body): Promise<Record<
     stageKeys: await readStageKeys(ctx, body),
     tags: optStringMap(body, 'tags'),
     value,
-  }, ctx.secrets);
+  }, ctx.secrets, unusedApiKeyId(existing));
   await ctx.store.putApiKeys([record]);
   return apiKeyOut(record, ctx.secrets, { value: true });
 }

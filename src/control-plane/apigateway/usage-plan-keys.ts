@@ -9,7 +9,7 @@ import type { OperationDefinition } from '../route-table.js';
 import { apiKeyNotFound } from './api-keys.js';
 import type { ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
-import { usagePlanNotFound } from './usage-plans.js';
+import { checkOnePlanPerStage, usagePlanNotFound } from './usage-plans.js';
 import { enumError, nullError, optString, throwIfErrors } from './validation.js';
 
 const KEY_TYPES: readonly string[] = ['API_KEY'];
@@ -19,21 +19,6 @@ function usagePlanKeyOut(ctx: ApiGatewayContext, key: ApiKeyRecord): Record<stri
   const out: Record<string, unknown> = { id: key.id, type: 'API_KEY', value: ctx.secrets.open(key.sealedValue) };
   if (key.name !== undefined) out.name = key.name;
   return out;
-}
-
-/**
- * A key may be in several plans, but in only one plan per API stage (AWS: "Understand API keys
- * and usage plans"): otherwise a request's plan would be ambiguous. Message unverified.
- */
-async function checkOnePlanPerStage(ctx: ApiGatewayContext, usagePlanId: string, keyId: string): Promise<void> {
-  const plan = await ctx.store.getUsagePlan(usagePlanId);
-  if (!plan) return;
-  const stages = new Set(plan.apiStages.map((apiStage) => `${apiStage.apiId}:${apiStage.stage}`));
-  for (const link of await ctx.store.listUsagePlanKeys({ keyId })) {
-    const other = link.usagePlanId === usagePlanId ? undefined : await ctx.store.getUsagePlan(link.usagePlanId);
-    const shared = other?.apiStages.find((apiStage) => stages.has(`${apiStage.apiId}:${apiStage.stage}`));
-    if (shared) throw conflict(`API Key ${keyId} is already in usage plan ${other?.id} for API stage ${shared.apiId}:${shared.stage}`);
-  }
 }
 
 export function usagePlanKeyOperations(ctx: ApiGatewayContext): OperationDefinition[] {
@@ -58,7 +43,8 @@ export function usagePlanKeyOperations(ctx: ApiGatewayContext): OperationDefinit
         if (keyType === undefined) errors.push(nullError('createUsagePlanKeyInput.keyType')); // unverified
         else if (!KEY_TYPES.includes(keyType)) errors.push(enumError(keyType, 'createUsagePlanKeyInput.keyType', KEY_TYPES)); // unverified
         throwIfErrors(errors);
-        await checkOnePlanPerStage(ctx, params.usageplanId, keyId as string);
+        const plan = await ctx.store.getUsagePlan(params.usageplanId);
+        if (plan) await checkOnePlanPerStage(ctx, plan.id, [keyId as string], plan.apiStages);
         switch (await ctx.store.addUsagePlanKey({ usagePlanId: params.usageplanId, keyId: keyId as string })) {
           case 'no-plan':
             throw usagePlanNotFound();

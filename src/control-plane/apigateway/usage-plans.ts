@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateUsagePlan.html
 // Messages and shapes recorded (LocalStack AWS snapshots,
 // tests/aws/services/apigateway/test_apigateway_common.snapshot.json) unless marked unverified.
-import { badRequest, notFound } from '../../aws/errors.js';
+import { badRequest, conflict, notFound } from '../../aws/errors.js';
 import { newUsagePlanId } from '../../aws/ids.js';
 import type { ApiStage, QuotaPeriod, QuotaSettings, ThrottleSettings, UsagePlanRecord } from '../../model/usage-plans.js';
 import type { OperationDefinition } from '../route-table.js';
@@ -114,17 +114,45 @@ async function createUsagePlan(ctx: ApiGatewayContext, body: Body): Promise<Usag
   if (quota !== undefined) plan.quota = quota;
   const tags = optStringMap(body, 'tags');
   if (tags !== undefined && Object.keys(tags).length > 0) plan.tags = tags;
-  if (!(await ctx.store.createUsagePlan(plan))) throw new Error(`usage plan id ${id} collided`);
+  // Ids are random: on the (very unlikely) clash with an existing plan, draw another.
+  while (!(await ctx.store.createUsagePlan(plan))) plan.id = newUsagePlanId();
   return plan;
 }
 
-/** The API stages a patch adds exist (checked before the write, which cannot wait). */
-async function checkAddedApiStages(ctx: ApiGatewayContext, usagePlanId: string, operations: readonly PatchOperation[]): Promise<void> {
+/**
+ * A key may be in several plans, but in only one plan per API stage, or a request's plan would
+ * be ambiguous (usage plans:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
+ * The rule as AWS applies it and its message are unverified.
+ */
+export async function checkOnePlanPerStage(
+  ctx: ApiGatewayContext, usagePlanId: string, keyIds: readonly string[], apiStages: readonly { apiId: string; stage: string }[],
+): Promise<void> {
+  const stages = new Set(apiStages.map(apiStageKey));
+  if (stages.size === 0) return;
+  for (const keyId of keyIds) {
+    for (const link of await ctx.store.listUsagePlanKeys({ keyId })) {
+      const other = link.usagePlanId === usagePlanId ? undefined : await ctx.store.getUsagePlan(link.usagePlanId);
+      const shared = other?.apiStages.find((apiStage) => stages.has(apiStageKey(apiStage)));
+      if (other && shared) throw conflict(`API Key ${keyId} is already in usage plan ${other.id} for API stage ${apiStageKey(shared)}`);
+    }
+  }
+}
+
+/**
+ * The API stages a patch adds or removes exist, and the plan's keys are in no other plan for
+ * an added one (checked before the write, which cannot wait).
+ */
+async function checkPatchedApiStages(ctx: ApiGatewayContext, usagePlanId: string, operations: readonly PatchOperation[]): Promise<void> {
+  const added: { apiId: string; stage: string }[] = [];
   for (const { op, path, value } of operations) {
     if (path !== '/apiStages' || (op !== 'add' && op !== 'remove')) continue;
     const { apiId, stage } = parseApiStageKey(value);
     if ((await ctx.store.getStage(apiId, stage)) === undefined) throw unknownApiStage(apiId, stage, usagePlanId);
+    if (op === 'add') added.push({ apiId, stage });
   }
+  const keyIds = (await ctx.store.listUsagePlanKeys({ usagePlanId })).map((link) => link.keyId);
+  await checkOnePlanPerStage(ctx, usagePlanId, keyIds, added);
 }
 
 /** A patch value as a number (AWS's values are strings). Message unverified. */
@@ -284,7 +312,7 @@ export function usagePlanOperations(ctx: ApiGatewayContext): OperationDefinition
         const operations = readPatchOperations(body, 'updateUsagePlanInput', errors);
         throwIfErrors(errors);
         if ((await ctx.store.getUsagePlan(params.usageplanId)) === undefined) throw usagePlanNotFound();
-        await checkAddedApiStages(ctx, params.usageplanId, operations);
+        await checkPatchedApiStages(ctx, params.usageplanId, operations);
         const outcome = await ctx.store.updateUsagePlan(params.usageplanId, (plan) => {
           for (const operation of operations) patchUsagePlan(plan, operation);
           if (plan.quota !== undefined) checkQuota(plan.quota);
