@@ -6,7 +6,7 @@ import type { ArchwayOptions } from './options/options.js';
 import type { GatewayEnvironment } from './options/gateway-environment.js';
 import { SqliteConfigStore } from './store/sqlite/sqlite-config-store.js';
 import { openDataDirectory } from './data-directory.js';
-import { openSecretBox } from './secrets/encryption-key.js';
+import { EncryptionKeyError, openSecretBox } from './secrets/encryption-key.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { ConfigStore } from './store/config-store.js';
 import { DataPlane, type RequestLogEntry } from './data-plane/data-plane.js';
@@ -57,6 +57,7 @@ export async function startArchway(
   let secrets: SecretBox;
   try {
     secrets = openSecretBox(options);
+    await checkSecretsOpen(store, secrets);
   } catch (error) {
     await store.close();
     releaseDataDirectory();
@@ -134,6 +135,19 @@ export async function startArchway(
       return stopping;
     },
   };
+}
+
+/** A stored secret opens with the key given: starting with another key would fail later, per request. */
+async function checkSecretsOpen(store: ConfigStore, secrets: SecretBox): Promise<void> {
+  const [sample] = await store.listApiKeys();
+  if (sample === undefined) return;
+  try {
+    secrets.open(sample.sealedValue);
+  } catch {
+    throw new EncryptionKeyError(
+      'the stored API key values were encrypted with another key: start with the --encryption-key (or the data directory\'s encryption.key) they were stored with',
+    );
+  }
 }
 
 function openStore(options: ArchwayOptions): { store: ConfigStore; release(): void } {

@@ -2,7 +2,7 @@
 // ARCHWAY_ENCRYPTION_KEY (64 hex characters, or the base64 of 32 bytes), else a key file
 // Archway creates once in the data directory (`encryption.key`, 0600, 64 hex characters) and
 // reads on every later start, else (`--in-memory`) a random key for this process only.
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { KEY_BYTES, SecretBox } from './secret-box.js';
@@ -50,6 +50,9 @@ function keyFileIn(dataDir: string): Buffer {
   const existing = readKeyFile(file);
   if (existing !== undefined) return existing;
   const temporary = `${file}.${process.pid}.tmp`;
+  // One left by a process that died here (in a container Archway is often pid 1 each time);
+  // the data directory's lock keeps any other Archway out meanwhile.
+  rmSync(temporary, { force: true });
   const fd = openSync(temporary, 'wx', 0o600);
   try {
     writeSync(fd, `${randomBytes(KEY_BYTES).toString('hex')}\n`);

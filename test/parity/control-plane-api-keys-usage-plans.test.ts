@@ -364,6 +364,12 @@ describe('API key values at rest', () => {
         await second.stop();
       }
       expect(readFileSync(keyFile, 'utf8')).toBe(keyText);
+
+      // Another key cannot open them: Archway refuses to start rather than fail each request.
+      await expect(startArchway({ inMemory: false, dataDir, encryptionKey: 'ab'.repeat(32) })).rejects.toThrow(/encrypted with another key/);
+      // …and leaves the data directory free for a start with the right key.
+      const third = await startArchway({ inMemory: false, dataDir, encryptionKey: keyText.trim() });
+      await third.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
