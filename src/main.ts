@@ -1,10 +1,13 @@
-// Process wiring: options → store (and its change feed), data plane, control plane, listener.
+// Process wiring: options → store (and its change feed), the key that seals secrets at rest,
+// data plane, control plane, listener.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { ArchwayOptions } from './options/options.js';
 import type { GatewayEnvironment } from './options/gateway-environment.js';
 import { SqliteConfigStore } from './store/sqlite/sqlite-config-store.js';
 import { openDataDirectory } from './data-directory.js';
+import { EncryptionKeyError, openSecretBox } from './secrets/encryption-key.js';
+import type { SecretBox } from './secrets/secret-box.js';
 import type { ConfigStore } from './store/config-store.js';
 import { DataPlane, type RequestLogEntry } from './data-plane/data-plane.js';
 import { ControlPlane } from './control-plane/control-plane.js';
@@ -51,6 +54,15 @@ export async function startArchway(
   hooks: ArchwayHooks = {},
 ): Promise<RunningArchway> {
   const { store, release: releaseDataDirectory } = openStore(options);
+  let secrets: SecretBox;
+  try {
+    secrets = openSecretBox(options);
+    await checkSecretsOpen(store, secrets);
+  } catch (error) {
+    await store.close();
+    releaseDataDirectory();
+    throw error;
+  }
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
   const functions = await startFunctions(options, store, logger);
   const bodies = new RequestBodies(options.limits);
@@ -65,7 +77,7 @@ export async function startArchway(
   await dataPlane.start();
 
   const admin = options.adminCredentials;
-  const apigateway = { store, env, dataPlane };
+  const apigateway = { store, env, dataPlane, secrets };
   const notEnforced = new NotEnforcedReporter(store, logger);
   const controlPlane = new ControlPlane(
     new Map([
@@ -123,6 +135,19 @@ export async function startArchway(
       return stopping;
     },
   };
+}
+
+/** A stored secret opens with the key given: starting with another key would fail later, per request. */
+async function checkSecretsOpen(store: ConfigStore, secrets: SecretBox): Promise<void> {
+  const [sample] = await store.listApiKeys();
+  if (sample === undefined) return;
+  try {
+    secrets.open(sample.sealedValue);
+  } catch {
+    throw new EncryptionKeyError(
+      'the stored API key values were encrypted with another key: start with the --encryption-key (or the data directory\'s encryption.key) they were stored with',
+    );
+  }
 }
 
 function openStore(options: ArchwayOptions): { store: ConfigStore; release(): void } {

@@ -17,6 +17,25 @@ export const newRootResourceId = () => shortId(10);
 export const newResourceId = () => shortId(6);
 export const newDeploymentId = () => shortId(6);
 export const newRequestId = (): string => randomUUID();
+export const newApiKeyId = () => shortId(10);
+export const newUsagePlanId = () => shortId(6);
+
+const KEY_VALUE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A generated API key value: 40 mixed-case alphanumerics, as AWS's look (length unverified).
+ * 62 does not divide 256: bytes past the last whole multiple are drawn again, so every
+ * character is equally likely.
+ */
+export function newApiKeyValue(): string {
+  let value = '';
+  while (value.length < 40) {
+    for (const byte of randomBytes(48)) {
+      if (byte < 248 && value.length < 40) value += KEY_VALUE_ALPHABET[byte % 62];
+    }
+  }
+  return value;
+}
 
 // Extended ids are cut from a pooled block of random bytes: one crypto call per 512 requests
 // instead of one per request (it showed up at ~2 % of data-plane CPU).

@@ -26,6 +26,8 @@ export interface ArchwayOptions {
   functionsPath?: string;
   /** `--enforce-lambda-permissions`: API Gateway may invoke a function only where its resource policy allows. */
   enforceLambdaPermissions: boolean;
+  /** `--encryption-key`: seals secrets at rest (API key values); else the data directory's key file, or a per-process key in memory. */
+  encryptionKey?: string;
 }
 
 export const DEFAULT_OPTIONS: ArchwayOptions = {

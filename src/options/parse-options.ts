@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type ArchwayOptions } from './options.js';
 import type { LogFormat } from '../observability/logger.js';
+import { decodeEncryptionKey, KEY_FILE, KEY_FORMAT } from '../secrets/encryption-key.js';
 
 export class OptionsError extends Error {}
 
@@ -79,6 +80,11 @@ const SETTINGS = {
   'max-buffered-body-bytes': {
     env: 'ARCHWAY_MAX_BUFFERED_BODY_BYTES', type: 'string', help: 'request body bytes buffered at once across all requests, 503 past it (default 268435456)',
     apply: (o, v) => (o.limits.maxBufferedBodyBytes = parsePositiveInt('max-buffered-body-bytes', v)),
+  },
+  'encryption-key': {
+    env: 'ARCHWAY_ENCRYPTION_KEY', type: 'string',
+    help: `seals API key values at rest: 64 hex characters or base64 of 32 bytes (default: {data-dir}/${KEY_FILE}, created 0600 on first start; random per process with --in-memory)`,
+    apply: (o, v) => (o.encryptionKey = parseEncryptionKey(v)),
   },
   'function-concurrency': {
     env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', help: 'invocations one function may run at once, 429 beyond it (default 1000)', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
@@ -184,6 +190,11 @@ export function parseCredentials(value: string): ArchwayOptions['adminCredential
   const colon = value.indexOf(':');
   if (colon <= 0 || colon === value.length - 1) throw new OptionsError("--admin-credentials must be KEY:SECRET");
   return { accessKeyId: value.slice(0, colon), secretAccessKey: value.slice(colon + 1) };
+}
+
+function parseEncryptionKey(value: string): string {
+  if (decodeEncryptionKey(value) === undefined) throw new OptionsError(`--encryption-key must be ${KEY_FORMAT}`);
+  return value;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

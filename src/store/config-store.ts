@@ -2,11 +2,13 @@
 // Implementations: sqlite/ (embedded default) and, for fleets, postgres/ (a later issue).
 //
 // The store owns the change feed: every write a consumer must see (an API created or deleted,
-// a stage created, changed or deleted, a function written) appends a ConfigChange with the next
+// a stage created, changed or deleted, a function written, an API key or a usage plan (with
+// its keys) written) appends a ConfigChange with the next
 // configuration version in the same transaction as the write, and subscribers are told after
 // the commit. A write that throws publishes nothing. Consumers follow the feed with a
 // ChangeFollower (src/sync/change-follower.ts) and catch up from the last version they applied.
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../model/rest-api.js';
+import type { ApiKeyRecord, UsagePlanKeyLink, UsagePlanRecord } from '../model/usage-plans.js';
 import type { FunctionStore } from './function-store.js';
 
 export type Awaitable<T> = T | Promise<T>;
@@ -15,7 +17,11 @@ export type Awaitable<T> = T | Promise<T>;
 export type ConfigChange =
   | { version: number; kind: 'api-created' | 'api-deleted'; apiId: string }
   | { version: number; kind: 'stage'; apiId: string; stageName: string }
-  | { version: number; kind: 'function'; functionName: string };
+  | { version: number; kind: 'function'; functionName: string }
+  /** An API key was created, changed or deleted (a deleted key leaves every usage plan). */
+  | { version: number; kind: 'api-key'; apiKeyId: string }
+  /** A usage plan, its API stages or its keys changed, or the plan was deleted. */
+  | { version: number; kind: 'usage-plan'; usagePlanId: string };
 
 type WithoutVersion<T> = T extends unknown ? Omit<T, 'version'> : never;
 /** What a write describes; the store adds the version. */
@@ -73,7 +79,10 @@ export interface ConfigStore extends ChangeFeed {
    * Returns undefined (and writes nothing) when the API does not exist; a throw writes nothing.
    */
   updateDefinition<T>(restApiId: string, mutate: (definition: RestApiDefinition) => T): Awaitable<{ result: T } | undefined>;
-  /** Deletes the API with its deployments and stages. Publishes `api-deleted`. */
+  /**
+   * Deletes the API with its deployments and stages, and takes its stages out of every usage
+   * plan (as AWS does). Publishes `api-deleted` (and `usage-plan` per plan changed).
+   */
   deleteDefinition(restApiId: string): Awaitable<boolean>;
 
   /**
@@ -98,7 +107,38 @@ export interface ConfigStore extends ChangeFeed {
    * nothing, and a stage left pointing at a missing deployment throws MissingDeploymentError.
    */
   updateStage<T>(restApiId: string, stageName: string, mutate: (stage: StageRecord) => T): Awaitable<{ result: T } | undefined>;
+  /** Also takes the stage out of every usage plan (as AWS does), publishing `usage-plan` per plan changed. */
   deleteStage(restApiId: string, stageName: string): Awaitable<boolean>;
+
+  /** API keys, newest first. */
+  listApiKeys(): Awaitable<ApiKeyRecord[]>;
+  getApiKey(apiKeyId: string): Awaitable<ApiKeyRecord | undefined>;
+  /**
+   * Writes API keys (new, or replacing the one with the same id) and adds them to usage plans,
+   * in one transaction (ImportApiKeys writes many; CreateApiKey one). Links to a plan that does
+   * not exist are skipped. Publishes `api-key` per key and `usage-plan` per plan joined.
+   */
+  putApiKeys(keys: readonly ApiKeyRecord[], links?: readonly UsagePlanKeyLink[]): Awaitable<void>;
+  /** Atomic read-modify-write of an API key; undefined when it does not exist, a throw writes nothing. */
+  updateApiKey<T>(apiKeyId: string, mutate: (key: ApiKeyRecord) => T): Awaitable<{ result: T } | undefined>;
+  /** Deletes the key and its usage plan memberships. Publishes `api-key`. */
+  deleteApiKey(apiKeyId: string): Awaitable<boolean>;
+
+  /** Usage plans, newest first. */
+  listUsagePlans(): Awaitable<UsagePlanRecord[]>;
+  getUsagePlan(usagePlanId: string): Awaitable<UsagePlanRecord | undefined>;
+  /** Inserts a new plan; false when the id is taken. Publishes `usage-plan`. */
+  createUsagePlan(plan: UsagePlanRecord): Awaitable<boolean>;
+  /** Atomic read-modify-write of a usage plan; undefined when it does not exist, a throw writes nothing. */
+  updateUsagePlan<T>(usagePlanId: string, mutate: (plan: UsagePlanRecord) => T): Awaitable<{ result: T } | undefined>;
+  /** Deletes the plan and its key memberships. Publishes `usage-plan`. */
+  deleteUsagePlan(usagePlanId: string): Awaitable<boolean>;
+  /** Memberships, newest first, of one plan, of one key, or all. */
+  listUsagePlanKeys(filter?: Partial<UsagePlanKeyLink>): Awaitable<UsagePlanKeyLink[]>;
+  /** Adds a key to a plan; refused when either is missing or the key is already in it. Publishes `usage-plan`. */
+  addUsagePlanKey(link: UsagePlanKeyLink): Awaitable<'added' | 'no-plan' | 'no-key' | 'exists'>;
+  /** Publishes `usage-plan`. */
+  removeUsagePlanKey(link: UsagePlanKeyLink): Awaitable<boolean>;
 
   /** Lambda functions and their code (the `lambda` control plane, the local runtime). */
   readonly functions: FunctionStore;

@@ -1,6 +1,7 @@
 // The ConfigStore contract (src/store/config-store.ts), run against every backend: SQLite in a
 // file and in memory now, PostgreSQL when it arrives (add it to BACKENDS). Definitions,
 // deployments, stages (atomic updates, the per-API limit, referential checks), functions and
+// API keys, usage plans and their keys (memberships follow deletes; deleted stages leave plans),
 // the change feed (versions, changes since a version, nothing published by a write that fails).
 import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { MissingDeploymentError, type ConfigChange, type ConfigStore } from '../../src/store/config-store.js';
 import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js';
 import type { StageRecord } from '../../src/model/rest-api.js';
-import { deploymentRecord, functionRecord, restApiRecord, stageRecord } from '../helpers/store-records.js';
+import { apiKeyRecord, deploymentRecord, functionRecord, restApiRecord, stageRecord, usagePlanRecord } from '../helpers/store-records.js';
 
 interface Backend {
   name: string;
@@ -216,6 +217,107 @@ describe.each(BACKENDS)('ConfigStore conformance: $name', (backend) => {
     });
   });
 
+  describe('API keys and usage plans', () => {
+    it('writes API keys, lists them newest first, updates atomically and deletes', async () => {
+      const { store } = await backend.open();
+      await store.putApiKeys([apiKeyRecord('key1')]);
+      await store.putApiKeys([apiKeyRecord('key2'), apiKeyRecord('key3')]);
+      expect((await store.listApiKeys()).map((k) => k.id)).toEqual(['key3', 'key2', 'key1']);
+      expect((await store.getApiKey('key1'))?.sealedValue).toBe('v1:sealed-key1');
+      expect(await store.getApiKey('nope')).toBeUndefined();
+      // Putting an existing id replaces the key in place (ImportApiKeys overwrites by value).
+      await store.putApiKeys([{ ...apiKeyRecord('key1'), name: 'renamed' }]);
+      expect((await store.listApiKeys()).map((k) => [k.id, k.name])).toEqual([['key3', 'key3'], ['key2', 'key2'], ['key1', 'renamed']]);
+      expect(await store.updateApiKey('key2', (k) => (k.enabled = false))).toEqual({ result: false });
+      await expect(async () => store.updateApiKey('key2', (k) => {
+        k.name = 'half-done';
+        throw new Error('refused');
+      })).rejects.toThrow('refused');
+      expect(await store.getApiKey('key2')).toMatchObject({ name: 'key2', enabled: false });
+      expect(await store.updateApiKey('nope', () => 1)).toBeUndefined();
+      expect(await store.deleteApiKey('key2')).toBe(true);
+      expect(await store.deleteApiKey('key2')).toBe(false);
+      expect((await store.listApiKeys()).map((k) => k.id)).toEqual(['key3', 'key1']);
+    });
+
+    it('creates usage plans once per id, updates atomically, and refuses a delete of nothing', async () => {
+      const { store } = await backend.open();
+      expect(await store.createUsagePlan(usagePlanRecord('plan1'))).toBe(true);
+      expect(await store.createUsagePlan(usagePlanRecord('plan2'))).toBe(true);
+      expect(await store.createUsagePlan(usagePlanRecord('plan1'))).toBe(false);
+      expect((await store.listUsagePlans()).map((p) => p.id)).toEqual(['plan2', 'plan1']);
+      expect(await store.updateUsagePlan('plan1', (p) => (p.quota = { limit: 5, offset: 0, period: 'DAY' }))).toEqual({ result: { limit: 5, offset: 0, period: 'DAY' } });
+      await expect(async () => store.updateUsagePlan('plan1', (p) => {
+        p.name = 'half-done';
+        throw new Error('refused');
+      })).rejects.toThrow('refused');
+      expect(await store.getUsagePlan('plan1')).toMatchObject({ name: 'plan1', quota: { limit: 5 } });
+      expect(await store.updateUsagePlan('nope', () => 1)).toBeUndefined();
+      expect(await store.deleteUsagePlan('plan2')).toBe(true);
+      expect(await store.deleteUsagePlan('plan2')).toBe(false);
+      expect(await store.getUsagePlan('plan2')).toBeUndefined();
+    });
+
+    it('adds keys to plans once, lists memberships newest first, and drops them with their key or plan', async () => {
+      const { store } = await backend.open();
+      await store.putApiKeys([apiKeyRecord('key1'), apiKeyRecord('key2')]);
+      await store.createUsagePlan(usagePlanRecord('plan1'));
+      await store.createUsagePlan(usagePlanRecord('plan2'));
+      expect(await store.addUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key1' })).toBe('added');
+      expect(await store.addUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key2' })).toBe('added');
+      expect(await store.addUsagePlanKey({ usagePlanId: 'plan2', keyId: 'key1' })).toBe('added');
+      expect(await store.addUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key1' })).toBe('exists');
+      expect(await store.addUsagePlanKey({ usagePlanId: 'nope', keyId: 'key1' })).toBe('no-plan');
+      expect(await store.addUsagePlanKey({ usagePlanId: 'plan1', keyId: 'nope' })).toBe('no-key');
+      expect(await store.listUsagePlanKeys({ usagePlanId: 'plan1' })).toEqual([{ usagePlanId: 'plan1', keyId: 'key2' }, { usagePlanId: 'plan1', keyId: 'key1' }]);
+      expect((await store.listUsagePlanKeys({ keyId: 'key1' })).map((l) => l.usagePlanId)).toEqual(['plan2', 'plan1']);
+      expect(await store.listUsagePlanKeys()).toHaveLength(3);
+      expect(await store.removeUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key2' })).toBe(true);
+      expect(await store.removeUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key2' })).toBe(false);
+      // Replacing a key keeps its memberships; deleting it or its plan drops them.
+      await store.putApiKeys([{ ...apiKeyRecord('key1'), name: 'renamed' }]);
+      expect(await store.listUsagePlanKeys({ keyId: 'key1' })).toHaveLength(2);
+      await store.deleteUsagePlan('plan2');
+      expect(await store.listUsagePlanKeys({ keyId: 'key1' })).toEqual([{ usagePlanId: 'plan1', keyId: 'key1' }]);
+      await store.deleteApiKey('key1');
+      expect(await store.listUsagePlanKeys()).toEqual([]);
+    });
+
+    it('imports keys with their memberships in one write, skipping plans that do not exist', async () => {
+      const { store } = await backend.open();
+      await store.createUsagePlan(usagePlanRecord('plan1'));
+      await store.putApiKeys([apiKeyRecord('key1'), apiKeyRecord('key2')], [
+        { usagePlanId: 'plan1', keyId: 'key1' }, { usagePlanId: 'plan1', keyId: 'key2' }, { usagePlanId: 'nope', keyId: 'key1' },
+      ]);
+      expect((await store.listUsagePlanKeys()).map((l) => `${l.usagePlanId}/${l.keyId}`)).toEqual(['plan1/key2', 'plan1/key1']);
+    });
+
+    it('takes a deleted stage, or the stages of a deleted API, out of every usage plan', async () => {
+      const { store } = await backend.open();
+      await store.createDefinition(definition('api1'));
+      await store.createDefinition(definition('api2'));
+      await store.createDeployment(deployment('api1', 'dep1'), pointStage('api1', 'dev', 'dep1'));
+      await store.createStage(stage('api1', 'prod', 'dep1'), 10);
+      await store.createDeployment(deployment('api2', 'dep2'), pointStage('api2', 'dev', 'dep2'));
+      const all = [{ apiId: 'api1', stage: 'dev' }, { apiId: 'api1', stage: 'prod' }, { apiId: 'api2', stage: 'dev' }];
+      await store.createUsagePlan(usagePlanRecord('plan1', all));
+      await store.createUsagePlan(usagePlanRecord('plan2', [{ apiId: 'api2', stage: 'dev' }]));
+      const heard = record(store);
+      await store.deleteStage('api1', 'dev');
+      expect((await store.getUsagePlan('plan1'))?.apiStages).toEqual([{ apiId: 'api1', stage: 'prod' }, { apiId: 'api2', stage: 'dev' }]);
+      await store.deleteDefinition('api2');
+      expect((await store.getUsagePlan('plan1'))?.apiStages).toEqual([{ apiId: 'api1', stage: 'prod' }]);
+      expect((await store.getUsagePlan('plan2'))?.apiStages).toEqual([]);
+      expect(heard.map(({ version: _version, ...change }) => change)).toEqual([
+        { kind: 'stage', apiId: 'api1', stageName: 'dev' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+        { kind: 'api-deleted', apiId: 'api2' },
+        { kind: 'usage-plan', usagePlanId: 'plan2' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+      ]);
+    });
+  });
+
   describe('change feed', () => {
     it('publishes each committed write once, with versions increasing by one, after the commit', async () => {
       const { store } = await backend.open();
@@ -246,6 +348,43 @@ describe.each(BACKENDS)('ConfigStore conformance: $name', (backend) => {
       expect(await store.configVersion()).toBe(start + 8);
       // A subscriber reads the write it is told about.
       expect((await Promise.all(seenAtNotification)).map((s) => s?.variables)).toEqual([undefined, { a: '1' }, undefined]);
+    });
+
+    it('publishes API key and usage plan writes as api-key and usage-plan changes', async () => {
+      const { store } = await backend.open();
+      const start = await store.configVersion();
+      const heard = record(store);
+      await store.putApiKeys([apiKeyRecord('key1')]);
+      await store.updateApiKey('key1', (k) => (k.enabled = false));
+      await store.createUsagePlan(usagePlanRecord('plan1'));
+      await store.updateUsagePlan('plan1', (p) => (p.description = 'x'));
+      await store.addUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key1' });
+      await store.removeUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key1' });
+      await store.putApiKeys([apiKeyRecord('key2')], [{ usagePlanId: 'plan1', keyId: 'key2' }]);
+      await store.deleteApiKey('key1');
+      await store.deleteUsagePlan('plan1');
+      const expected = [
+        { kind: 'api-key', apiKeyId: 'key1' },
+        { kind: 'api-key', apiKeyId: 'key1' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+        { kind: 'api-key', apiKeyId: 'key2' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+        { kind: 'api-key', apiKeyId: 'key1' },
+        { kind: 'usage-plan', usagePlanId: 'plan1' },
+      ];
+      expect(heard.map(({ version, ...change }) => ({ step: version - start, ...change }))).toEqual(expected.map((change, i) => ({ step: i + 1, ...change })));
+      // A consumer catching up reads the same changes back from the feed.
+      expect((await store.changesSince(start)).changes).toEqual(heard);
+      // Refused writes publish nothing.
+      const version = await store.configVersion();
+      expect(await store.addUsagePlanKey({ usagePlanId: 'nope', keyId: 'key2' })).toBe('no-plan');
+      expect(await store.deleteApiKey('nope')).toBe(false);
+      expect(await store.deleteUsagePlan('nope')).toBe(false);
+      expect(await store.removeUsagePlanKey({ usagePlanId: 'nope', keyId: 'key2' })).toBe(false);
+      expect(await store.configVersion()).toBe(version);
     });
 
     it('answers the changes since a version, for a consumer that missed them', async () => {
@@ -309,6 +448,18 @@ describe.each(BACKENDS)('ConfigStore conformance: $name', (backend) => {
       expect(await store.configVersion()).toBe(version);
       await store.createDefinition(definition('api2'));
       expect(await store.configVersion()).toBe(version + 1);
+    });
+
+    it('keeps API keys, usage plans and memberships across a reopen (persistent backends)', async () => {
+      const opened = await backend.open();
+      if (opened.reopen === undefined) return;
+      await opened.store.putApiKeys([apiKeyRecord('key1')]);
+      await opened.store.createUsagePlan(usagePlanRecord('plan1'));
+      await opened.store.addUsagePlanKey({ usagePlanId: 'plan1', keyId: 'key1' });
+      const store = await opened.reopen();
+      expect((await store.getApiKey('key1'))?.sealedValue).toBe('v1:sealed-key1');
+      expect((await store.getUsagePlan('plan1'))?.name).toBe('plan1');
+      expect(await store.listUsagePlanKeys()).toEqual([{ usagePlanId: 'plan1', keyId: 'key1' }]);
     });
   });
 });

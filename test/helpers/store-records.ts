@@ -1,8 +1,10 @@
 // Minimal store records for tests that exercise the ConfigStore and its consumers directly
 // (the conformance suite, the change feed): an empty REST API, a deployment of it, a stage,
-// and a Lambda function with zip code.
+// a Lambda function with zip code, an API key (its value "sealed" as a plain marker: the store
+// never opens it) and a usage plan.
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../src/model/rest-api.js';
 import type { FunctionDefinition } from '../../src/functions/model.js';
+import type { ApiKeyRecord, UsagePlanRecord } from '../../src/model/usage-plans.js';
 
 export const restApiRecord = (id: string, createdDate = 1): RestApiDefinition => ({
   api: { id, name: id, createdDate, apiKeySource: 'HEADER', endpointConfiguration: { types: ['EDGE'] }, disableExecuteApiEndpoint: false, rootResourceId: 'root000001' },
@@ -33,3 +35,9 @@ export const functionRecord = (name: string, sha256Hex = 'a'.repeat(64)): Functi
   policies: {},
   nextVersion: 1,
 });
+
+export const apiKeyRecord = (id: string, name = id): ApiKeyRecord => ({
+  id, name, enabled: true, stageKeys: [], createdDate: 4, lastUpdatedDate: 4, sealedValue: `v1:sealed-${id}`,
+});
+
+export const usagePlanRecord = (id: string, apiStages: UsagePlanRecord['apiStages'] = []): UsagePlanRecord => ({ id, name: id, apiStages });

@@ -7,6 +7,7 @@ import type { ConfigStore } from '../../store/config-store.js';
 import type { GatewayEnvironment } from '../../options/gateway-environment.js';
 import type { DataPlane } from '../../data-plane/data-plane.js';
 import type { HttpMethod, Integration, Method, Resource, RestApiDefinition } from '../../model/rest-api.js';
+import type { SecretBox } from '../../secrets/secret-box.js';
 
 export interface ApiGatewayContext {
   /** Every write publishes its change on the store's feed, which the data plane follows. */
@@ -14,6 +15,8 @@ export interface ApiGatewayContext {
   env: GatewayEnvironment;
   /** testInvokeMethod runs its pipeline; CreateDeployment offers it the deployment it compiled. */
   dataPlane: DataPlane;
+  /** Seals API key values before they are stored, opens them for `includeValue(s)`. */
+  secrets: SecretBox;
 }
 
 export const apiNotFound = (env: GatewayEnvironment, restApiId: string) =>

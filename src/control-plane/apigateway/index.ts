@@ -3,6 +3,8 @@
 // verifies SigV4 first.
 import type { OperationDefinition } from '../route-table.js';
 import type { ApiGatewayContext } from './context.js';
+import { apiKeyImportOperations } from './api-key-import.js';
+import { apiKeyOperations } from './api-keys.js';
 import { deploymentOperations } from './deployments.js';
 import { gatewayResponseOperations } from './gateway-responses.js';
 import { integrationResponseOperations } from './integration-responses.js';
@@ -17,6 +19,8 @@ import { restApiOperations } from './rest-apis.js';
 import { stageOperations } from './stages.js';
 import { tagOperations } from './tags.js';
 import { testInvokeOperations } from './test-invoke.js';
+import { usagePlanKeyOperations } from './usage-plan-keys.js';
+import { usagePlanOperations } from './usage-plans.js';
 
 export type { ApiGatewayContext } from './context.js';
 
@@ -36,5 +40,9 @@ export function apigatewayOperations(ctx: ApiGatewayContext): OperationDefinitio
     ...gatewayResponseOperations(ctx),
     ...tagOperations(ctx),
     ...testInvokeOperations(ctx),
+    ...apiKeyOperations(ctx),
+    ...apiKeyImportOperations(ctx),
+    ...usagePlanOperations(ctx),
+    ...usagePlanKeyOperations(ctx),
   ];
 }

@@ -1,12 +1,15 @@
 // Configuration Archway stores and answers exactly as AWS does, but does not act on yet
-// (authorizers, API keys, resource policies, private endpoints, response
-// compression, caching, throttling, access logs). Nothing is accepted silently: the control plane
-// logs these when they are written, `archway start` repeats them, and `archway ls` marks them.
+// (authorizers, API keys, resource policies, private endpoints, response compression, caching,
+// throttling, usage plans' throttles and quotas, access logs). Nothing is accepted silently:
+// the control plane logs these when they are written, `archway start` repeats them, and
+// `archway ls` marks them.
 // Each later feature removes its entry. The shapes are the apigateway wire shapes, so the
 // server (from its definitions) and `archway ls` (from GET answers) share this one list.
 import type { RestApiDefinition, Stage } from '../../model/rest-api.js';
 
 export interface ApiSettingsShape {
+  /** Matches the API to the usage plans' API stages. */
+  id?: string;
   policy?: string;
   endpointConfiguration?: { types?: readonly string[] };
   minimumCompressionSize?: number;
@@ -27,12 +30,22 @@ export interface StageShape {
   accessLogSettings?: { destinationArn?: string };
 }
 
+export interface UsagePlanShape {
+  id: string;
+  name?: string;
+  apiStages?: readonly { apiId: string; stage: string; throttle?: object }[];
+  throttle?: object;
+  quota?: object;
+}
+
 /** AWS's defaults for a stage's method throttling (UpdateStage / MethodSetting reference). */
 const DEFAULT_BURST = 5000;
 const DEFAULT_RATE = 10000;
 
 /** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
-export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {
+export function notEnforced(
+  api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[], usagePlans: readonly UsagePlanShape[] = [],
+): string[] {
   const lines: string[] = [];
   if (api.policy !== undefined && api.policy !== '') lines.push('resource policy: not enforced yet (every caller is allowed)');
   if (api.endpointConfiguration?.types?.includes('PRIVATE')) lines.push('PRIVATE endpoint: not enforced yet (reachable like a regional API)');
@@ -54,16 +67,23 @@ export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape
     }
     if (stage.accessLogSettings?.destinationArn !== undefined) lines.push(`${where}: access log settings not acted on yet (no access log is written)`);
   }
+  for (const plan of usagePlans) {
+    for (const apiStage of plan.apiStages ?? []) {
+      if (apiStage.apiId !== api.id || (plan.throttle === undefined && plan.quota === undefined && apiStage.throttle === undefined)) continue;
+      const named = plan.name ? `${plan.name} (${plan.id})` : plan.id;
+      lines.push(`stage ${apiStage.stage}: usage plan ${named} throttle and quota not enforced yet (requests are not limited)`);
+    }
+  }
   return lines;
 }
 
-/** The same list for a stored API: its working copy's methods and its stages. */
-export function notEnforcedIn(definition: RestApiDefinition, stages: readonly Stage[]): string[] {
+/** The same list for a stored API: its working copy's methods, its stages and the usage plans on them. */
+export function notEnforcedIn(definition: RestApiDefinition, stages: readonly Stage[], usagePlans: readonly UsagePlanShape[]): string[] {
   const methods: MethodShape[] = [];
   for (const resource of Object.values(definition.resources)) {
     for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {
       if (method !== undefined) methods.push({ ...method, path: resource.path, httpMethod });
     }
   }
-  return notEnforced(definition.api, methods, stages);
+  return notEnforced(definition.api, methods, stages, usagePlans);
 }

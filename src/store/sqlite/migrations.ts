@@ -36,6 +36,25 @@ const MIGRATIONS: readonly string[] = [
      api_id TEXT,
      name TEXT
    );`,
+  // 4: API keys (values sealed in the document), usage plans and their keys. `seq` keeps the
+  // creation order the lists answer in; memberships go with their key or plan.
+  `CREATE TABLE api_keys (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     doc TEXT NOT NULL
+   );
+   CREATE TABLE usage_plans (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     doc TEXT NOT NULL
+   );
+   CREATE TABLE usage_plan_keys (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     usage_plan_id TEXT NOT NULL REFERENCES usage_plans(id) ON DELETE CASCADE,
+     key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+     UNIQUE (usage_plan_id, key_id)
+   );
+   CREATE INDEX usage_plan_keys_by_key ON usage_plan_keys (key_id);`,
 ];
 
 export function migrate(db: Database): void {

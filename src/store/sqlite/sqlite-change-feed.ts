@@ -49,7 +49,7 @@ export class SqliteChangeFeed implements ChangeFeed {
   /** Appends a change; only valid inside `write`. */
   record(description: ChangeDescription): void {
     const apiId = 'apiId' in description ? description.apiId : null;
-    const name = description.kind === 'stage' ? description.stageName : description.kind === 'function' ? description.functionName : null;
+    const name = nameOf(description);
     const version = Number(this.#sql.insert.run(description.kind, apiId, name).lastInsertRowid);
     if (version > this.#keep) this.#sql.trim.run(version - this.#keep);
     this.#pending.push({ ...description, version } as ConfigChange);
@@ -72,8 +72,28 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 }
 
+/** The `name` column: what the change is about, within its API when it has one. */
+function nameOf(description: ChangeDescription): string | null {
+  switch (description.kind) {
+    case 'stage':
+      return description.stageName;
+    case 'function':
+      return description.functionName;
+    case 'api-key':
+      return description.apiKeyId;
+    case 'usage-plan':
+      return description.usagePlanId;
+    default:
+      return null;
+  }
+}
+
 function toChange(row: ChangeRow): ConfigChange {
   switch (row.kind) {
+    case 'api-key':
+      return { version: row.version, kind: 'api-key', apiKeyId: row.name ?? '' };
+    case 'usage-plan':
+      return { version: row.version, kind: 'usage-plan', usagePlanId: row.name ?? '' };
     case 'stage':
       return { version: row.version, kind: 'stage', apiId: row.api_id ?? '', stageName: row.name ?? '' };
     case 'function':

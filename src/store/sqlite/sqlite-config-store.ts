@@ -8,6 +8,7 @@ import {
   type ChangeListener, type ChangesSince, type ConfigStore, type CreateStageOutcome, type DeploymentStageWrite,
 } from '../config-store.js';
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../model/rest-api.js';
+import type { ApiKeyRecord, ApiStage, UsagePlanKeyLink, UsagePlanRecord } from '../../model/usage-plans.js';
 import { migrate } from './migrations.js';
 import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { SqliteFunctionStore } from './sqlite-function-store.js';
@@ -18,6 +19,7 @@ export interface SqliteStoreOptions {
 }
 
 interface DocRow { doc: string }
+interface LinkRow { usage_plan_id: string; key_id: string }
 
 export class SqliteConfigStore implements ConfigStore {
   readonly #db: SqliteDatabase;
@@ -51,6 +53,20 @@ export class SqliteConfigStore implements ConfigStore {
       listStages: db.prepare('SELECT doc FROM stages WHERE rest_api_id = ? ORDER BY stage_name'),
       listAllStages: db.prepare('SELECT doc FROM stages ORDER BY rest_api_id, stage_name'),
       deleteStage: db.prepare('DELETE FROM stages WHERE rest_api_id = ? AND stage_name = ?'),
+      listApiKeys: db.prepare('SELECT doc FROM api_keys ORDER BY seq DESC'),
+      getApiKey: db.prepare('SELECT doc FROM api_keys WHERE id = ?'),
+      // An upsert, not INSERT OR REPLACE: replacing the row would cascade to its memberships.
+      putApiKey: db.prepare('INSERT INTO api_keys (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc'),
+      deleteApiKey: db.prepare('DELETE FROM api_keys WHERE id = ?'),
+      listUsagePlans: db.prepare('SELECT doc FROM usage_plans ORDER BY seq DESC'),
+      getUsagePlan: db.prepare('SELECT doc FROM usage_plans WHERE id = ?'),
+      insertUsagePlan: db.prepare('INSERT OR IGNORE INTO usage_plans (id, doc) VALUES (?, ?)'),
+      updateUsagePlan: db.prepare('UPDATE usage_plans SET doc = ? WHERE id = ?'),
+      deleteUsagePlan: db.prepare('DELETE FROM usage_plans WHERE id = ?'),
+      listLinks: db.prepare(`SELECT usage_plan_id, key_id FROM usage_plan_keys
+        WHERE (@plan IS NULL OR usage_plan_id = @plan) AND (@key IS NULL OR key_id = @key) ORDER BY seq DESC`),
+      insertLink: db.prepare('INSERT OR IGNORE INTO usage_plan_keys (usage_plan_id, key_id) VALUES (?, ?)'),
+      deleteLink: db.prepare('DELETE FROM usage_plan_keys WHERE usage_plan_id = ? AND key_id = ?'),
     };
     this.#feed = new SqliteChangeFeed(db, options.keptChanges);
     this.functions = new SqliteFunctionStore(db, this.#feed);
@@ -95,6 +111,7 @@ export class SqliteConfigStore implements ConfigStore {
     return this.#feed.write(() => {
       if (this.#sql.deleteApi.run(restApiId).changes !== 1) return false;
       this.#feed.record({ kind: 'api-deleted', apiId: restApiId });
+      this.#detachStages((apiStage) => apiStage.apiId === restApiId);
       return true;
     });
   }
@@ -172,6 +189,107 @@ export class SqliteConfigStore implements ConfigStore {
     return this.#feed.write(() => {
       if (this.#sql.deleteStage.run(restApiId, stageName).changes !== 1) return false;
       this.#feed.record({ kind: 'stage', apiId: restApiId, stageName });
+      this.#detachStages((apiStage) => apiStage.apiId === restApiId && apiStage.stage === stageName);
+      return true;
+    });
+  }
+
+  listApiKeys(): ApiKeyRecord[] {
+    return this.#all<ApiKeyRecord>('listApiKeys');
+  }
+
+  getApiKey(apiKeyId: string): ApiKeyRecord | undefined {
+    return this.#one<ApiKeyRecord>('getApiKey', apiKeyId);
+  }
+
+  putApiKeys(keys: readonly ApiKeyRecord[], links: readonly UsagePlanKeyLink[] = []): void {
+    this.#feed.write(() => {
+      for (const key of keys) {
+        this.#sql.putApiKey.run(key.id, JSON.stringify(key));
+        this.#feed.record({ kind: 'api-key', apiKeyId: key.id });
+      }
+      const joined = new Set<string>();
+      for (const link of links) {
+        if (this.getUsagePlan(link.usagePlanId) === undefined || this.getApiKey(link.keyId) === undefined) continue;
+        if (this.#sql.insertLink.run(link.usagePlanId, link.keyId).changes === 1) joined.add(link.usagePlanId);
+      }
+      for (const usagePlanId of joined) this.#feed.record({ kind: 'usage-plan', usagePlanId });
+    });
+  }
+
+  updateApiKey<T>(apiKeyId: string, mutate: (key: ApiKeyRecord) => T): { result: T } | undefined {
+    return this.#feed.write(() => {
+      const key = this.getApiKey(apiKeyId);
+      if (!key) return undefined;
+      const result = mutate(key);
+      this.#sql.putApiKey.run(apiKeyId, JSON.stringify(key));
+      this.#feed.record({ kind: 'api-key', apiKeyId });
+      return { result };
+    });
+  }
+
+  deleteApiKey(apiKeyId: string): boolean {
+    return this.#feed.write(() => {
+      if (this.#sql.deleteApiKey.run(apiKeyId).changes !== 1) return false;
+      this.#feed.record({ kind: 'api-key', apiKeyId });
+      return true;
+    });
+  }
+
+  listUsagePlans(): UsagePlanRecord[] {
+    return this.#all<UsagePlanRecord>('listUsagePlans');
+  }
+
+  getUsagePlan(usagePlanId: string): UsagePlanRecord | undefined {
+    return this.#one<UsagePlanRecord>('getUsagePlan', usagePlanId);
+  }
+
+  createUsagePlan(plan: UsagePlanRecord): boolean {
+    return this.#feed.write(() => {
+      if (this.#sql.insertUsagePlan.run(plan.id, JSON.stringify(plan)).changes !== 1) return false;
+      this.#feed.record({ kind: 'usage-plan', usagePlanId: plan.id });
+      return true;
+    });
+  }
+
+  updateUsagePlan<T>(usagePlanId: string, mutate: (plan: UsagePlanRecord) => T): { result: T } | undefined {
+    return this.#feed.write(() => {
+      const plan = this.getUsagePlan(usagePlanId);
+      if (!plan) return undefined;
+      const result = mutate(plan);
+      this.#sql.updateUsagePlan.run(JSON.stringify(plan), usagePlanId);
+      this.#feed.record({ kind: 'usage-plan', usagePlanId });
+      return { result };
+    });
+  }
+
+  deleteUsagePlan(usagePlanId: string): boolean {
+    return this.#feed.write(() => {
+      if (this.#sql.deleteUsagePlan.run(usagePlanId).changes !== 1) return false;
+      this.#feed.record({ kind: 'usage-plan', usagePlanId });
+      return true;
+    });
+  }
+
+  listUsagePlanKeys(filter: Partial<UsagePlanKeyLink> = {}): UsagePlanKeyLink[] {
+    return (this.#sql.listLinks.all({ plan: filter.usagePlanId ?? null, key: filter.keyId ?? null }) as LinkRow[])
+      .map((row) => ({ usagePlanId: row.usage_plan_id, keyId: row.key_id }));
+  }
+
+  addUsagePlanKey(link: UsagePlanKeyLink): 'added' | 'no-plan' | 'no-key' | 'exists' {
+    return this.#feed.write(() => {
+      if (this.getUsagePlan(link.usagePlanId) === undefined) return 'no-plan';
+      if (this.getApiKey(link.keyId) === undefined) return 'no-key';
+      if (this.#sql.insertLink.run(link.usagePlanId, link.keyId).changes !== 1) return 'exists';
+      this.#feed.record({ kind: 'usage-plan', usagePlanId: link.usagePlanId });
+      return 'added';
+    });
+  }
+
+  removeUsagePlanKey(link: UsagePlanKeyLink): boolean {
+    return this.#feed.write(() => {
+      if (this.#sql.deleteLink.run(link.usagePlanId, link.keyId).changes !== 1) return false;
+      this.#feed.record({ kind: 'usage-plan', usagePlanId: link.usagePlanId });
       return true;
     });
   }
@@ -197,6 +315,21 @@ export class SqliteConfigStore implements ConfigStore {
     if (!this.getDeployment(stage.restApiId, stage.deploymentId)) throw new MissingDeploymentError(stage.deploymentId);
     this.#sql.putStage.run(stage.restApiId, stage.stageName, JSON.stringify(stage));
     this.#feed.record({ kind: 'stage', apiId: stage.restApiId, stageName: stage.stageName });
+  }
+
+  /**
+   * Inside a write: takes the API stages `gone` selects out of every usage plan. AWS detaches a
+   * deleted stage from its usage plans (as the Terraform AWS provider's maintainers describe it,
+   * hashicorp/terraform-provider-aws#14100; unverified against a recording).
+   */
+  #detachStages(gone: (apiStage: ApiStage) => boolean): void {
+    for (const plan of this.listUsagePlans()) {
+      const kept = plan.apiStages.filter((apiStage) => !gone(apiStage));
+      if (kept.length === plan.apiStages.length) continue;
+      plan.apiStages = kept;
+      this.#sql.updateUsagePlan.run(JSON.stringify(plan), plan.id);
+      this.#feed.record({ kind: 'usage-plan', usagePlanId: plan.id });
+    }
   }
 
   #stageCount(restApiId: string): number {

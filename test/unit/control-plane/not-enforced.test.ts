@@ -32,6 +32,18 @@ describe('settings stored but not enforced yet', () => {
     ]);
   });
 
+  it('names the usage plans on the API\'s stages that limit requests', () => {
+    const plans = [
+      { id: 'plan01', name: 'gold', apiStages: [{ apiId: 'api1', stage: 'prod' }, { apiId: 'other', stage: 'dev' }], quota: { limit: 10 } },
+      { id: 'plan02', apiStages: [{ apiId: 'api1', stage: 'dev', throttle: { '/pets/GET': { rateLimit: 1 } } }] },
+      { id: 'plan03', name: 'open', apiStages: [{ apiId: 'api1', stage: 'dev' }] },
+    ];
+    expect(notEnforced({ id: 'api1' }, [], [], plans)).toEqual([
+      'stage prod: usage plan gold (plan01) throttle and quota not enforced yet (requests are not limited)',
+      'stage dev: usage plan plan02 throttle and quota not enforced yet (requests are not limited)',
+    ]);
+  });
+
   it('says nothing about an API that uses only what Archway enforces', () => {
     expect(notEnforced({ endpointConfiguration: { types: ['REGIONAL'] } }, [{ path: '/', httpMethod: 'GET', authorizationType: 'NONE' }], [{ stageName: 'dev', methodSettings: {} }])).toEqual([]);
   });

@@ -43,5 +43,14 @@ describe('archway start options', () => {
     expect(() => parseStartOptions(['--admin-credentials', 'nocolon'], {})).toThrow(OptionsError);
     expect(() => parseStartOptions(['--log-level', 'loud'], {})).toThrow(/--log-level must be one of/);
     expect(() => parseStartOptions(['--nope'], {})).toThrow(OptionsError);
+    expect(() => parseStartOptions(['--encryption-key', 'secret'], {})).toThrow(/--encryption-key must be 64 hexadecimal characters or the base64 of 32 bytes/);
+    expect(() => parseStartOptions([], { ARCHWAY_ENCRYPTION_KEY: 'ab'.repeat(31) })).toThrow(OptionsError);
+  });
+
+  it('takes the encryption key from its flag or variable', () => {
+    const key = 'ab'.repeat(32);
+    expect(parseStartOptions(['--encryption-key', key], {}).encryptionKey).toBe(key);
+    expect(parseStartOptions([], { ARCHWAY_ENCRYPTION_KEY: key }).encryptionKey).toBe(key);
+    expect(parseStartOptions([], {}).encryptionKey).toBeUndefined();
   });
 });
