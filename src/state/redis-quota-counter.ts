@@ -4,7 +4,7 @@
 // A period's count lives in Redis (hash `used`, `gen`, expiring after the period). A process leases
 // a few units at a time (one Lua call: a sixteenth of what is left, at most MAX_LEASE), counting
 // them as used at once, and serves them locally; units left after LEASE_MS go back with its next
-// lease, and all of them on close(). So the total never exceeds the limit. What a process holds
+// lease (or within GIVE_BACK_INTERVAL_MS when no request comes), and all of them on close(). So the total never exceeds the limit. What a process holds
 // when it dies stays counted until the period ends (at most MAX_LEASE per key): a bounded leak,
 // never an over-admission. A process that finds the period used up refuses locally for
 // EXHAUSTED_RECHECK_MS before asking again (others may give units back).
@@ -21,6 +21,8 @@ import type { RedisConnection, ScriptCall } from './redis-connection.js';
 import { SweptMap } from './swept-map.js';
 
 const LEASE_MS = 1_000;
+/** How often units of leases idle past LEASE_MS go back (keys no request has asked for since). */
+const GIVE_BACK_INTERVAL_MS = 5_000;
 const MAX_LEASE = 100;
 const EXHAUSTED_RECHECK_MS = 1_000;
 /** A period's count outlives the period by this much (clock skew between processes). */
@@ -77,6 +79,7 @@ export class RedisQuotaCounter implements QuotaCounter {
   readonly #now: () => number;
   readonly #lease: ScriptCall;
   readonly #setUsed: ScriptCall;
+  readonly #sweepTimer: NodeJS.Timeout;
   readonly #leases = new SweptMap<Lease>((l, now) => l.pending === undefined && l.units === 0 && now >= l.exhaustedUntil);
 
   constructor(redis: RedisConnection, keyPrefix: string, now: () => number = Date.now) {
@@ -85,6 +88,7 @@ export class RedisQuotaCounter implements QuotaCounter {
     this.#now = now;
     this.#lease = redis.script('archwayQuotaLease', 4, LEASE_LUA);
     this.#setUsed = redis.script('archwayQuotaSetUsed', 1, SET_USED_LUA);
+    this.#sweepTimer = setInterval(() => void this.#giveBack((l, at) => at - l.leasedAt >= LEASE_MS), GIVE_BACK_INTERVAL_MS).unref();
   }
 
   consume(key: string, settings: QuotaSettings): QuotaResult | Promise<QuotaResult> {
@@ -126,16 +130,23 @@ export class RedisQuotaCounter implements QuotaCounter {
 
   /** Gives back every unit this process holds (best effort: a failing Redis keeps them counted until their period ends). */
   async close(): Promise<void> {
+    clearInterval(this.#sweepTimer);
+    await this.#giveBack(() => true);
+  }
+
+  /** Gives back the units of the leases `which` picks, and forgets them. */
+  async #giveBack(which: (lease: Lease, now: number) => boolean): Promise<void> {
     const now = this.#now();
     const giving: Promise<unknown>[] = [];
-    for (const lease of this.#leases.values()) {
+    for (const [key, lease] of this.#leases) {
+      if (lease.pending !== undefined || !which(lease, now)) continue;
+      this.#leases.delete(key);
       if (lease.units === 0 || now >= lease.end) continue;
+      // A lease of nothing: the give-back part of the lease script alone.
       const keys = [lease.periodKey, lease.dayKey, lease.periodKey, lease.dayKey];
       const args = [0, 0, lease.end - now + PERIOD_GRACE_MS, lease.units, lease.gen, 1];
-      lease.units = 0;
       giving.push(this.#redis.run(() => this.#lease(keys, args)).catch(() => undefined));
     }
-    this.#leases.clear();
     await Promise.all(giving);
   }
 

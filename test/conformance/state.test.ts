@@ -151,6 +151,18 @@ describe.each(BACKENDS)('shared state: $name', (backend) => {
       expect(await takes(b, key, limits, 1)).toEqual([false]);
     });
 
+    it('answers most calls without waiting (leased tokens are served synchronously)', async () => {
+      const [state] = await backend.open(clockAt(MONDAY_NOON));
+      const key = uniqueKey();
+      let waited = 0;
+      for (let i = 0; i < 1_000; i++) {
+        const answer = state.rateLimiter.take(key, { rate: 10_000, burst: 5_000 });
+        if (answer instanceof Promise) waited++;
+        expect(await answer).toBe(true);
+      }
+      expect(waited).toBeLessThanOrEqual(20);
+    });
+
     // 200 rps, burst 50, driven at 1 000 rps for 10 s: the bucket allows 50 + 200 × 10 = 2 050.
     const IDEAL = 50 + 200 * 10;
     it('admits within 5 % of the token bucket at 1 000 rps against 200 rps / burst 50, one process', async () => {
@@ -257,6 +269,18 @@ describe.each(BACKENDS)('shared state: $name', (backend) => {
       expect((await consumeAll(state, key, daily(10), 4)).map((r) => r.allowed)).toEqual([true, true, true, false]);
       await state.quotaCounter.setRemaining(key, daily(10), 1);
       expect((await consumeAll(state, key, daily(10), 2)).map((r) => r.allowed)).toEqual([true, false]);
+    });
+
+    it('answers most calls without waiting (leased units are served synchronously)', async () => {
+      const [state] = await backend.open(clockAt(MONDAY_NOON));
+      const key = uniqueKey();
+      let waited = 0;
+      for (let i = 0; i < 1_000; i++) {
+        const answer = state.quotaCounter.consume(key, daily(1_000_000));
+        if (answer instanceof Promise) waited++;
+        expect((await answer).allowed).toBe(true);
+      }
+      expect(waited).toBeLessThanOrEqual(20);
     });
 
     it('admits exactly the limit in total across two processes', async () => {
