@@ -1,5 +1,5 @@
 // Process wiring: options → store (and its change feed), the key that seals secrets at rest,
-// data plane, control plane, listener.
+// shared state (memory or Redis), data plane, control plane, listener.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { ArchwayOptions } from './options/options.js';
@@ -20,6 +20,7 @@ import { createLogger, flushLogger, type Logger } from './observability/logger.j
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
 import { lambdaOperations } from './control-plane/lambda/index.js';
+import { createState } from './state/index.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -64,6 +65,7 @@ export async function startArchway(
     throw error;
   }
   const env: GatewayEnvironment = { region: options.region, accountId: options.accountId, limits: options.limits };
+  const state = await createState({ redisUrl: options.redisUrl, failure: options.stateFailure, log: logger });
   const functions = await startFunctions(options, store, logger);
   const bodies = new RequestBodies(options.limits);
   const dataPlane = new DataPlane({
@@ -72,6 +74,8 @@ export async function startArchway(
     functions: functions.runtime,
     log: logger,
     bodies,
+    state,
+    secrets,
     onRequestLogged: hooks.onRequestLogged,
   });
   await dataPlane.start();
@@ -128,6 +132,7 @@ export async function startArchway(
         await drain(drainMs);
         await functions.close();
         await dataPlane.close();
+        await state.close();
         await store.close();
         releaseDataDirectory();
         await flushLogger(logger);

@@ -22,6 +22,9 @@ import { FORBIDDEN_STEPS, TOO_LARGE_STEPS, UNKNOWN_API_STEPS } from './steps/unr
 import { requestLog, type RequestLogEntry } from './finalizers/request-log.js';
 import { ClientAbortedError, type RequestBodies } from '../request-body.js';
 import { InternalServerError } from './errors/gateway-error.js';
+import type { QuotaCounter, RateLimiter } from '../state/index.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { UsagePlansTable } from './metering/usage-plans-table.js';
 
 export type { RequestLogEntry };
 
@@ -39,6 +42,10 @@ export interface DataPlaneDeps {
   functions?: FunctionInvoker;
   /** The process's body reader (both planes share its budget). */
   bodies: RequestBodies;
+  /** Token buckets and quota counters (src/state/: memory, or Redis shared by a fleet). */
+  state: { rateLimiter: RateLimiter; quotaCounter: QuotaCounter };
+  /** Opens the API key values the store keeps sealed. */
+  secrets: SecretBox;
 }
 
 /** One keep-alive pool per origin, unbounded, shared by every HTTP integration. */
@@ -62,11 +69,19 @@ export class DataPlane {
   readonly #compileOptions: CompileOptions;
   readonly #deployments: DeploymentsTable;
   readonly #runner: PipelineRunner<InvocationContext>;
+  readonly #usagePlans: UsagePlansTable;
 
   constructor(deps: DataPlaneDeps) {
     this.#connect = { timeout: deps.env.limits.maxIntegrationTimeoutMs };
     this.#agent = new Agent({ ...AGENT_OPTIONS, connect: this.#connect });
-    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies });
+    this.#usagePlans = new UsagePlansTable(deps.store, deps.secrets, deps.log);
+    const metering = Object.freeze({
+      usagePlans: this.#usagePlans,
+      rateLimiter: deps.state.rateLimiter,
+      quotaCounter: deps.state.quotaCounter,
+      account: Object.freeze({ rate: deps.env.limits.accountRateLimit, burst: deps.env.limits.accountBurstLimit }),
+    });
+    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering });
     this.#compileOptions = Object.freeze({
       defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs,
       integrations: createIntegrations({
@@ -98,8 +113,13 @@ export class DataPlane {
     return this.#compileOptions;
   }
 
-  start(): Promise<void> {
-    return this.#deployments.load();
+  /** The API keys and usage plans requests are metered by. */
+  get usagePlans(): UsagePlansTable {
+    return this.#usagePlans;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.#deployments.load(), this.#usagePlans.start()]);
   }
 
   /**
@@ -108,6 +128,7 @@ export class DataPlane {
    */
   async close(): Promise<void> {
     this.#deployments.close();
+    this.#usagePlans.stop();
     await Promise.all([this.#agent.destroy(), this.#insecureAgent?.destroy()]);
   }
 

@@ -119,6 +119,8 @@ export function buildProxyEvent(ctx: RestRoutedContext): string {
         userArn: null,
         userAgent: ctx.header('user-agent') ?? null,
         user: null,
+        // Present when the method required a key (unverified: their absence otherwise).
+        ...(ctx.apiKey !== undefined && { apiKey: ctx.apiKey.value, apiKeyId: ctx.apiKey.id }),
       },
       domainName,
       deploymentId: ctx.stage.deploymentId,

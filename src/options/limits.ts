@@ -44,6 +44,12 @@ export const LIMITS = {
    * one of another function gives its place, or a running one ends.
    */
   maxFunctionWorkers: 256,
+  /**
+   * Requests per second and burst across every API of the account, the last throttle checked
+   * (AWS: 10 000 rps, 5 000 burst per Region; https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+   */
+  accountRateLimit: 10_000,
+  accountBurstLimit: 5_000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

@@ -26,6 +26,10 @@ export interface ArchwayOptions {
   functionsPath?: string;
   /** `--enforce-lambda-permissions`: API Gateway may invoke a function only where its resource policy allows. */
   enforceLambdaPermissions: boolean;
+  /** `--redis URL`: throttles and quotas shared through Redis; else each process keeps its own in memory. */
+  redisUrl?: string;
+  /** `--state-failure`: while Redis fails, serve without limits (`open`) or answer 500 (`closed`). */
+  stateFailure: 'open' | 'closed';
   /** `--encryption-key`: seals secrets at rest (API key values); else the data directory's key file, or a per-process key in memory. */
   encryptionKey?: string;
 }
@@ -43,4 +47,5 @@ export const DEFAULT_OPTIONS: ArchwayOptions = {
   importStage: 'dev',
   watch: false,
   enforceLambdaPermissions: false,
+  stateFailure: 'open',
 };

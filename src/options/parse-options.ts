@@ -86,6 +86,22 @@ const SETTINGS = {
     help: `seals API key values at rest: 64 hex characters or base64 of 32 bytes (default: {data-dir}/${KEY_FILE}, created 0600 on first start; random per process with --in-memory)`,
     apply: (o, v) => (o.encryptionKey = parseEncryptionKey(v)),
   },
+  redis: {
+    env: 'ARCHWAY_REDIS_URL', type: 'string', help: 'redis://host:port: share throttles and quotas with every Archway using it (default: each process in memory)',
+    apply: (o, v) => (o.redisUrl = parseRedisUrl(v)),
+  },
+  'state-failure': {
+    env: 'ARCHWAY_STATE_FAILURE', type: 'string', help: 'while Redis fails: open (serve without limits) or closed (answer 500) (default open)',
+    apply: (o, v) => (o.stateFailure = parseStateFailure(v)),
+  },
+  'account-rate-limit': {
+    env: 'ARCHWAY_ACCOUNT_RATE_LIMIT', type: 'string', help: 'requests per second across every API, 429 beyond it (default 10000, AWS\'s account quota)',
+    apply: (o, v) => (o.limits.accountRateLimit = parsePositiveInt('account-rate-limit', v)),
+  },
+  'account-burst-limit': {
+    env: 'ARCHWAY_ACCOUNT_BURST_LIMIT', type: 'string', help: 'burst across every API (default 5000, AWS\'s account quota)',
+    apply: (o, v) => (o.limits.accountBurstLimit = parsePositiveInt('account-burst-limit', v)),
+  },
   'function-concurrency': {
     env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', help: 'invocations one function may run at once, 429 beyond it (default 1000)', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
   },
@@ -169,6 +185,22 @@ export function parseBoolean(name: string, value: string): boolean {
   if (['true', '1', 'yes', ''].includes(value.toLowerCase())) return true;
   if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
   throw new OptionsError(`--${name} must be true or false, got '${value}'`);
+}
+
+function parseRedisUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new OptionsError(`--redis must be a URL such as redis://127.0.0.1:6379, got '${value}'`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new OptionsError(`--redis must start with redis:// or rediss://, got '${value}'`);
+  return value;
+}
+
+function parseStateFailure(value: string): 'open' | 'closed' {
+  if (value === 'open' || value === 'closed') return value;
+  throw new OptionsError(`--state-failure must be open or closed, got '${value}'`);
 }
 
 export function nonEmpty(name: string, value: string): string {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CreateApiKeyCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand,
   CreateDeploymentCommand, CreateRestApiCommand, GetExportCommand, GetGatewayResponseCommand, GetIntegrationCommand, GetMethodCommand,
   GetModelsCommand, GetRequestValidatorsCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, ImportRestApiCommand,
   PutRestApiCommand, type Resource,
@@ -124,8 +125,14 @@ describe('a document with every extension', () => {
     expect(await res.json()).toEqual({ message: 'no such route', path: '/test/nowhere' });
   });
 
-  it('serves the MOCK and HTTP_PROXY methods', async () => {
-    const items = await fetch(archway.invokeUrl(apiId, 'test', '/items?limit=5'));
+  it('serves the MOCK and HTTP_PROXY methods; the api_key scheme requires a key', async () => {
+    expect((await fetch(archway.invokeUrl(apiId, 'test', '/items?limit=5'))).status).toBe(403);
+    const gw = archway.apigateway;
+    const key = await gw.send(new CreateApiKeyCommand({ name: 'importer', enabled: true }));
+    const plan = await gw.send(new CreateUsagePlanCommand({ name: 'importer', apiStages: [{ apiId, stage: 'test' }] }));
+    await gw.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: key.id!, keyType: 'API_KEY' }));
+    await archway.running.dataPlane.usagePlans.catchUp();
+    const items = await fetch(archway.invokeUrl(apiId, 'test', '/items?limit=5'), { headers: { 'x-api-key': key.value! } });
     expect(items.status).toBe(200);
     expect(items.headers.get('x-count')).toBe('2');
     expect(await items.json()).toEqual([{ id: 'a', limit: '5' }, { id: 'b' }]);

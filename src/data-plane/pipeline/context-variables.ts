@@ -22,6 +22,8 @@ export interface ContextVariableInputs {
   userAgent: string | null;
   resourceId: string | null;
   resourcePath: string | null;
+  apiKey: string | null;
+  apiKeyId: string | null;
 }
 
 export function buildContextVariables(input: ContextVariableInputs): Record<string, unknown> {
@@ -38,8 +40,8 @@ export function buildContextVariables(input: ContextVariableInputs): Record<stri
     httpMethod: input.httpMethod,
     identity: {
       accountId: null,
-      apiKey: null,
-      apiKeyId: null,
+      apiKey: input.apiKey,
+      apiKeyId: input.apiKeyId,
       accessKey: null,
       caller: null,
       cognitoAuthenticationProvider: null,

@@ -14,13 +14,16 @@ import { buildContextVariables } from './context-variables.js';
 import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews } from './request-views.js';
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
+import type { Metering } from '../metering/metering.js';
 
-/** What every request shares: the process environment, the logger and the body reader. */
+/** What every request shares: the process environment, the logger, the body reader and metering. */
 export interface PipelineServices {
   readonly env: GatewayEnvironment;
   readonly log: Logger;
   /** Reads request bodies within the process-wide limits (shared with the control plane). */
   readonly bodies: RequestBodies;
+  /** API keys, usage plans, throttles and quotas. */
+  readonly metering: Metering;
 }
 
 /** The method request as the listener (or TestInvokeMethod) received it. */
@@ -89,6 +92,8 @@ export class InvocationContext implements IntegrationSignal {
   finished = false;
   /** Execution log lines (TestInvokeMethod only). */
   trace: string[] | undefined = undefined;
+  /** The API key the request was admitted with: `$context.identity.apiKey` and `apiKeyId`. */
+  apiKey: { readonly id: string; readonly value: string } | undefined = undefined;
 
   #domainName: string | undefined;
   #headers: HeaderViews | undefined;
@@ -166,7 +171,19 @@ export class InvocationContext implements IntegrationSignal {
       userAgent: this.header('user-agent') ?? null,
       resourceId: resource?.resourceId ?? null,
       resourcePath: resource?.resourcePath ?? null,
+      apiKey: this.apiKey?.value ?? null,
+      apiKeyId: this.apiKey?.id ?? null,
     }));
+  }
+
+  /** Records the API key the request was admitted with (in `$context` too if already built). */
+  admitApiKey(id: string, value: string): void {
+    this.apiKey = { id, value };
+    const identity = this.#contextVariables?.identity as Record<string, unknown> | undefined;
+    if (identity !== undefined) {
+      identity.apiKey = value;
+      identity.apiKeyId = id;
+    }
   }
 
   /** Keeps an already built `$context` in step with a route matched after it was built. */

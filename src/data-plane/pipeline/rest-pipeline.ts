@@ -17,6 +17,8 @@ import { methodResponse } from '../steps/method-response.js';
 import { lambdaProxyRequest, lambdaProxyResponse, lambdaRequest } from '../steps/lambda.js';
 import { renderError } from '../steps/error.js';
 import { validateRequest } from '../steps/validate-request.js';
+import { usagePlan } from '../steps/usage-plan.js';
+import { throttle } from '../steps/throttle.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** What decides whether a method needs a step. */
@@ -41,7 +43,9 @@ const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PRO
 const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
-  // resource policy, authorize, API key, throttle: later issues
+  // resource policy, authorize: a later issue
+  { step: usagePlan, when: ({ method }) => method.method.apiKeyRequired }, // API key (403), plan throttle and quota (429)
+  { step: throttle, when: always }, //                           stage method and account throttles (429)
   { step: validateRequest, when: ({ method }) => method.validation !== undefined }, // 400 BAD_REQUEST_PARAMETERS / _BODY
   // cache: a later issue
   { step: requestParameters, when: mapped }, //                  integration.request.* ← method request

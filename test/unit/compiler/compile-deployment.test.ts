@@ -44,7 +44,8 @@ const stageNames = (resourcePath: string, verb: string) => {
   const resource = Object.values(api.resources).find((r) => r.path === resourcePath)!;
   const { steps } = stage.methods[compiled.methods.get(resource.id)![verb].index];
   const names = [...steps.request, ...steps.response].map((step) => step.name);
-  return names.slice(names.indexOf('route') + 1);
+  // Every method that can be served is throttled (stage and account buckets) after routing.
+  return names.slice(Math.max(names.indexOf('route'), names.indexOf('throttle')) + 1);
 };
 
 describe('compileDeployment', () => {

@@ -37,6 +37,8 @@ describe('$context', () => {
       accountId: '000000000000', apiId: 'abc', deploymentId: 'd1', stage: 'dev', domainName: 'abc.execute-api.localhost',
       requestId: 'r', extendedRequestId: 'e=', requestTimeEpoch: 0, httpMethod: 'GET', path: '/pets/1', protocol: 'HTTP/1.1',
       sourceIp: '1.2.3.4', userAgent: 'ua', resourceId: 'res', resourcePath: '/pets/{id}',
+      apiKey: null,
+      apiKeyId: null,
     });
     expect(vars.path).toBe('/dev/pets/1');
     expect(vars.domainPrefix).toBe('abc');

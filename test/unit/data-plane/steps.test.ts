@@ -15,11 +15,19 @@ import { MissingAuthenticationTokenError } from '../../../src/data-plane/errors/
 import { LIMITS } from '../../../src/options/limits.js';
 import { RequestBodies } from '../../../src/request-body.js';
 import { buildApi } from '../../helpers/backend.js';
+import { MemoryRateLimiter } from '../../../src/state/memory-rate-limiter.js';
+import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
 
 const services: PipelineServices = {
   env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
   log: createLogger('silent'),
   bodies: new RequestBodies(LIMITS),
+  metering: {
+    usagePlans: { keyOf: () => undefined },
+    rateLimiter: new MemoryRateLimiter(Date.now),
+    quotaCounter: new MemoryQuotaCounter(Date.now),
+    account: { rate: LIMITS.accountRateLimit, burst: LIMITS.accountBurstLimit },
+  },
 };
 
 const deployment = compileDeployment(buildApi({

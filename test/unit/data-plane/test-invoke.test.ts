@@ -7,6 +7,8 @@ import { RequestBodies } from '../../../src/request-body.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { buildApi, startBackend, type TestBackend } from '../../helpers/backend.js';
+import { createState } from '../../../src/state/index.js';
+import { SecretBox } from '../../../src/secrets/secret-box.js';
 
 const env = { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } };
 let dataPlane: DataPlane;
@@ -15,7 +17,8 @@ let backend: TestBackend;
 
 beforeAll(async () => {
   store = new SqliteConfigStore(':memory:');
-  dataPlane = new DataPlane({ env, store, log: createLogger('silent'), bodies: new RequestBodies(LIMITS) });
+  const log = createLogger('silent');
+  dataPlane = new DataPlane({ env, store, log, bodies: new RequestBodies(LIMITS), state: await createState({ log }), secrets: SecretBox.ephemeral() });
   await dataPlane.start();
   backend = await startBackend();
 });

@@ -1,0 +1,28 @@
+// Stage and account throttling (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html):
+// after a usage plan's own throttle, the stage's method settings (`{resourcePath}/{METHOD}`, else
+// `*/*`, else AWS's 10 000 rps / 5 000 burst) with a bucket per method of the stage
+// (unverified: whether `*/*` is one bucket for the whole stage), then the account's limit across
+// every API (`--account-rate-limit`, `--account-burst-limit`). An empty bucket answers 429 Too
+// Many Requests. TestInvokeMethod is not throttled.
+import type { Step, StepResult } from '../pipeline/step.js';
+import type { RestRoutedContext } from '../pipeline/rest-context.js';
+import { ThrottledError } from '../errors/gateway-error.js';
+import { admitted, stateFailure } from './metering-results.js';
+
+const refuseUnless = (allowed: boolean): void => {
+  if (!allowed) throw new ThrottledError();
+};
+
+export const throttle: Step<RestRoutedContext> = {
+  name: 'throttle',
+  run(ctx): StepResult {
+    if (ctx.trace !== undefined) return;
+    const { rateLimiter, account } = ctx.services.metering;
+    const { settings, resourcePath, httpMethod } = ctx.plan;
+    const stageKey = `stage:${ctx.apiId}:${ctx.stageName}:${resourcePath}/${httpMethod}`;
+    return stateFailure(() => admitted(rateLimiter.take(stageKey, { rate: settings.throttlingRateLimit, burst: settings.throttlingBurstLimit }), (allowed) => {
+      refuseUnless(allowed);
+      return admitted(rateLimiter.take('account', account), refuseUnless);
+    }));
+  },
+};

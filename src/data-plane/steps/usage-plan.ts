@@ -1,0 +1,43 @@
+// API keys and usage plans on methods with `apiKeyRequired`
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html):
+// the key from `x-api-key` (apiKeySource HEADER; AUTHORIZER keys arrive with authorizers) must
+// exist, be enabled and belong to a usage plan covering this API stage, else 403 Forbidden
+// (INVALID_API_KEY). Then the plan's throttle for this method (its per-method override, else the
+// plan's), 429 Too Many Requests, and its quota, 429 Limit Exceeded. Buckets and counters are per
+// plan and key, across the plan's stages. TestInvokeMethod is not metered (unverified).
+import type { Step, StepResult } from '../pipeline/step.js';
+import type { RestRoutedContext } from '../pipeline/rest-context.js';
+import type { QuotaResult } from '../../state/index.js';
+import { InvalidApiKeyError, QuotaExceededError, ThrottledError } from '../errors/gateway-error.js';
+import { admitted, stateFailure } from './metering-results.js';
+
+export const usagePlan: Step<RestRoutedContext> = {
+  name: 'api-key',
+  run(ctx): StepResult {
+    if (ctx.trace !== undefined || ctx.stage.deployment.api.apiKeySource === 'AUTHORIZER') return;
+    const metering = ctx.services.metering;
+    const value = ctx.header('x-api-key');
+    const key = value === undefined ? undefined : metering.usagePlans.keyOf(value);
+    const plan = key?.enabled === true ? key.plans.get(`${ctx.apiId}/${ctx.stageName}`) : undefined;
+    if (key === undefined || plan === undefined) throw new InvalidApiKeyError();
+    ctx.admitApiKey(key.id, key.value);
+
+    const { resourcePath, httpMethod } = ctx.plan;
+    const method = `${resourcePath}/${httpMethod}`;
+    const methodLimits = plan.methodThrottles.get(method) ?? plan.methodThrottles.get(`${resourcePath}/${ctx.httpMethod}`);
+    const limits = methodLimits ?? plan.throttle;
+    const owner = `${plan.planId}:${key.id}`;
+    const quota = plan.quota;
+    const checkQuota = (): StepResult => {
+      if (quota === undefined) return;
+      return admitted(metering.quotaCounter.consume(`quota:${owner}`, quota), (result: QuotaResult) => {
+        if (!result.allowed) throw new QuotaExceededError();
+      });
+    };
+    if (limits === undefined) return stateFailure(checkQuota);
+    return stateFailure(() => admitted(metering.rateLimiter.take(methodLimits === undefined ? `plan:${owner}` : `plan:${owner}:${method}`, limits), (allowed: boolean) => {
+      if (!allowed) throw new ThrottledError();
+      return checkQuota();
+    }));
+  },
+};
