@@ -3,9 +3,7 @@
 // `archway start` prints it after a restart so the user sees what is already deployed.
 import type { ClientOptions } from '../options/client-options.js';
 import { ControlPlaneClient } from './client.js';
-import {
-  notEnforced, type ApiSettingsShape, type MethodShape, type StageShape, type UsagePlanShape,
-} from '../control-plane/apigateway/not-enforced.js';
+import { notEnforced, type ApiSettingsShape, type MethodShape, type StageShape } from '../control-plane/apigateway/not-enforced.js';
 
 export interface Inventory {
   apis: {
@@ -28,7 +26,6 @@ export async function readInventory(options: ClientOptions, invokeBase: string):
   const apigateway = new ControlPlaneClient(options);
   const lambda = new ControlPlaneClient(options, 'lambda');
   const apis: Inventory['apis'] = [];
-  const usagePlans = await allPages<UsagePlanShape>(apigateway, '/usageplans');
   for (const api of await allPages<{ id: string; name: string } & ApiSettingsShape>(apigateway, '/restapis')) {
     const apiPath = `/restapis/${encodeURIComponent(api.id)}`;
     const stages = (await apigateway.json<{ item?: (StageShape & { deploymentId: string })[] }>({ method: 'GET', path: `${apiPath}/stages` })).item ?? [];
@@ -42,7 +39,7 @@ export async function readInventory(options: ClientOptions, invokeBase: string):
         deploymentId: stage.deploymentId,
         invokeUrl: `${invokeBase}/_aws/execute-api/${api.id}/${stage.stageName}/`,
       })),
-      notEnforced: notEnforced(api, methods, stages, usagePlans),
+      notEnforced: notEnforced(api, methods, stages),
     });
   }
   apis.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -118,18 +118,18 @@ describe('nothing accepted silently', () => {
     const first = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
     const apigateway = new APIGatewayClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     try {
-      const api = await apigateway.send(new CreateRestApiCommand({ name: 'guarded', tags: { _custom_id_: 'guardedapi' } }));
+      const api = await apigateway.send(new CreateRestApiCommand({ name: 'guarded', apiKeySource: 'AUTHORIZER', tags: { _custom_id_: 'guardedapi' } }));
       await apigateway.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'AWS_IAM', apiKeyRequired: true }));
       await apigateway.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'MOCK' }));
       await apigateway.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', canarySettings: { percentTraffic: 10 } }));
 
       const warned = async () => {
-        for (let i = 0; i < 100 && !(first.output().includes('apiKeyRequired not enforced') && first.output().includes('canarySettings are not')); i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && !(first.output().includes('apiKeySource AUTHORIZER not enforced') && first.output().includes('canarySettings are not')); i++) await new Promise((r) => setTimeout(r, 20));
         return first.output();
       };
       const log = await warned();
       expect(log).toContain('"setting":"GET /: authorizationType AWS_IAM not enforced yet (anyone can call it)"');
-      expect(log).toContain('"setting":"GET /: apiKeyRequired not enforced yet (calls without a key are served)"');
+      expect(log).toContain('"setting":"GET /: apiKeyRequired with apiKeySource AUTHORIZER not enforced yet (authorizers come later; calls are served without a key)"');
       // Reported once, not again on every later write.
       expect(log.split('authorizationType AWS_IAM not enforced').length).toBe(2);
       expect(log).toContain('"operation":"CreateDeployment","msg":"canarySettings are not supported by Archway yet and were ignored (no canary is served)"');

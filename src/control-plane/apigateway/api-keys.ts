@@ -9,6 +9,7 @@ import type { ApiKeyRecord } from '../../model/usage-plans.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { OperationDefinition } from '../route-table.js';
 import type { ApiGatewayContext } from './context.js';
+import { chosenId, CUSTOM_ID_TAG } from './rest-apis.js';
 import { paginate } from './paging.js';
 import { invalidPatchOp, patchPathMustBeOneOf, readPatchOperations, type PatchOperation } from './patch.js';
 import { stageNotFound } from './stages.js';
@@ -120,6 +121,9 @@ async function createApiKey(ctx: ApiGatewayContext, body: Body): Promise<Record<
   optBoolean(body, 'generateDistinctId'); // accepted; ids are always distinct here
   const value = given ?? newApiKeyValue();
   const existing = await ctx.store.listApiKeys();
+  const tags = optStringMap(body, 'tags');
+  const customId = tags?.[CUSTOM_ID_TAG] === undefined ? undefined : chosenId('API key', tags[CUSTOM_ID_TAG]);
+  if (customId !== undefined && existing.some((key) => key.id === customId)) throw conflict(`API key id '${customId}' is taken`); // Archway's own
   // Two keys with one value would make a request's key ambiguous. Message unverified.
   if (given !== undefined && keysByValue(existing, ctx.secrets).has(given)) throw conflict('API Key already exists');
   const record = newApiKeyRecord({
@@ -128,9 +132,9 @@ async function createApiKey(ctx: ApiGatewayContext, body: Body): Promise<Record<
     enabled: optBoolean(body, 'enabled') ?? false,
     customerId: optString(body, 'customerId'),
     stageKeys: await readStageKeys(ctx, body),
-    tags: optStringMap(body, 'tags'),
+    tags,
     value,
-  }, ctx.secrets, unusedApiKeyId(existing));
+  }, ctx.secrets, customId ?? unusedApiKeyId(existing));
   await ctx.store.putApiKeys([record]);
   return apiKeyOut(record, ctx.secrets, { value: true });
 }

@@ -1,6 +1,6 @@
 // Configuration Archway stores and answers exactly as AWS does, but does not act on yet
-// (authorizers, API keys, resource policies, private endpoints, response compression, caching,
-// throttling, usage plans' throttles and quotas, access logs). Nothing is accepted silently:
+// (authorizers and the API keys they supply, resource policies, private endpoints, response
+// compression, caching, access logs). Nothing is accepted silently:
 // the control plane logs these when they are written, `archway start` repeats them, and
 // `archway ls` marks them.
 // Each later feature removes its entry. The shapes are the apigateway wire shapes, so the
@@ -8,9 +8,8 @@
 import type { RestApiDefinition, Stage } from '../../model/rest-api.js';
 
 export interface ApiSettingsShape {
-  /** Matches the API to the usage plans' API stages. */
-  id?: string;
   policy?: string;
+  apiKeySource?: string;
   endpointConfiguration?: { types?: readonly string[] };
   minimumCompressionSize?: number;
 }
@@ -26,26 +25,12 @@ export interface MethodShape {
 export interface StageShape {
   stageName: string;
   cacheClusterEnabled?: boolean;
-  methodSettings?: Readonly<Record<string, { cachingEnabled?: boolean; throttlingBurstLimit?: number; throttlingRateLimit?: number }>>;
+  methodSettings?: Readonly<Record<string, { cachingEnabled?: boolean }>>;
   accessLogSettings?: { destinationArn?: string };
 }
 
-export interface UsagePlanShape {
-  id: string;
-  name?: string;
-  apiStages?: readonly { apiId: string; stage: string; throttle?: object }[];
-  throttle?: object;
-  quota?: object;
-}
-
-/** AWS's defaults for a stage's method throttling (UpdateStage / MethodSetting reference). */
-const DEFAULT_BURST = 5000;
-const DEFAULT_RATE = 10000;
-
 /** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
-export function notEnforced(
-  api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[], usagePlans: readonly UsagePlanShape[] = [],
-): string[] {
+export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {
   const lines: string[] = [];
   if (api.policy !== undefined && api.policy !== '') lines.push('resource policy: not enforced yet (every caller is allowed)');
   if (api.endpointConfiguration?.types?.includes('PRIVATE')) lines.push('PRIVATE endpoint: not enforced yet (reachable like a regional API)');
@@ -55,35 +40,28 @@ export function notEnforced(
     if (method.authorizationType !== undefined && method.authorizationType !== 'NONE') {
       lines.push(`${where}: authorizationType ${method.authorizationType} not enforced yet (anyone can call it)`);
     }
-    if (method.apiKeyRequired === true) lines.push(`${where}: apiKeyRequired not enforced yet (calls without a key are served)`);
+    if (method.apiKeyRequired === true && api.apiKeySource === 'AUTHORIZER') {
+      lines.push(`${where}: apiKeyRequired with apiKeySource AUTHORIZER not enforced yet (authorizers come later; calls are served without a key)`);
+    }
   }
   for (const stage of stages) {
     const where = `stage ${stage.stageName}`;
     if (stage.cacheClusterEnabled === true) lines.push(`${where}: cache cluster not enforced yet (nothing is cached)`);
     for (const [key, setting] of Object.entries(stage.methodSettings ?? {})) {
       if (setting.cachingEnabled === true) lines.push(`${where}: caching for ${key} not enforced yet (nothing is cached)`);
-      const throttled = (setting.throttlingBurstLimit ?? DEFAULT_BURST) !== DEFAULT_BURST || (setting.throttlingRateLimit ?? DEFAULT_RATE) !== DEFAULT_RATE;
-      if (throttled) lines.push(`${where}: throttling for ${key} not enforced yet (requests are not limited)`);
     }
     if (stage.accessLogSettings?.destinationArn !== undefined) lines.push(`${where}: access log settings not acted on yet (no access log is written)`);
-  }
-  for (const plan of usagePlans) {
-    for (const apiStage of plan.apiStages ?? []) {
-      if (apiStage.apiId !== api.id || (plan.throttle === undefined && plan.quota === undefined && apiStage.throttle === undefined)) continue;
-      const named = plan.name ? `${plan.name} (${plan.id})` : plan.id;
-      lines.push(`stage ${apiStage.stage}: usage plan ${named} throttle and quota not enforced yet (requests are not limited)`);
-    }
   }
   return lines;
 }
 
-/** The same list for a stored API: its working copy's methods, its stages and the usage plans on them. */
-export function notEnforcedIn(definition: RestApiDefinition, stages: readonly Stage[], usagePlans: readonly UsagePlanShape[]): string[] {
+/** The same list for a stored API: its working copy's methods and its stages. */
+export function notEnforcedIn(definition: RestApiDefinition, stages: readonly Stage[]): string[] {
   const methods: MethodShape[] = [];
   for (const resource of Object.values(definition.resources)) {
     for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {
       if (method !== undefined) methods.push({ ...method, path: resource.path, httpMethod });
     }
   }
-  return notEnforced(definition.api, methods, stages, usagePlans);
+  return notEnforced(definition.api, methods, stages);
 }

@@ -18,19 +18,24 @@ const ENDPOINT_TYPES: readonly string[] = ['PRIVATE', 'EDGE', 'REGIONAL'];
 const IP_ADDRESS_TYPES: readonly string[] = ['ipv4', 'dualstack'];
 const API_KEY_SOURCES: readonly string[] = ['HEADER', 'AUTHORIZER'];
 const MAX_COMPRESSION = 10485760;
-/** LocalStack's convention, used by many test suites: a tag that picks the API id. */
+/**
+ * LocalStack's convention, used by many test suites: a tag that picks the id of a new REST API
+ * (and, here, of an API key or usage plan), so scripts and CI get stable ids.
+ */
 export const CUSTOM_ID_TAG = '_custom_id_';
 
 /**
  * An id the caller chose (`_custom_id_`, `--api-id`) must work in every invoke URL form,
  * including the `{apiId}.execute-api.` host name: letters, digits, `-` and `_` only.
  */
-export function chosenRestApiId(id: string): string {
+export function chosenId(what: string, id: string): string {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
-    throw badRequest(`Invalid REST API id '${id}': a chosen id must be 1 to 128 letters, digits, '-' or '_'`); // Archway's own check
+    throw badRequest(`Invalid ${what} id '${id}': a chosen id must be 1 to 128 letters, digits, '-' or '_'`); // Archway's own check
   }
   return id;
 }
+
+export const chosenRestApiId = (id: string): string => chosenId('REST API', id);
 
 const compressionError = () => badRequest(`Invalid minimum compression size, must be between 0 and ${MAX_COMPRESSION}`);
 

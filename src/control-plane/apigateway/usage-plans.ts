@@ -9,6 +9,7 @@ import { newUsagePlanId } from '../../aws/ids.js';
 import type { ApiStage, QuotaPeriod, QuotaSettings, ThrottleSettings, UsagePlanRecord } from '../../model/usage-plans.js';
 import type { OperationDefinition } from '../route-table.js';
 import type { ApiGatewayContext } from './context.js';
+import { chosenId, CUSTOM_ID_TAG } from './rest-apis.js';
 import { paginate } from './paging.js';
 import { invalidPatchOp, invalidPatchPath, readPatchOperations, segments, unescapeSegment, type PatchOperation } from './patch.js';
 import {
@@ -104,7 +105,9 @@ async function readApiStages(ctx: ApiGatewayContext, body: Body, usagePlanId: st
 async function createUsagePlan(ctx: ApiGatewayContext, body: Body): Promise<UsagePlanRecord> {
   const name = optString(body, 'name');
   if (name === undefined) throwIfErrors([nullError('createUsagePlanInput.name')]); // unverified
-  const id = newUsagePlanId();
+  const tags = optStringMap(body, 'tags');
+  const customId = tags?.[CUSTOM_ID_TAG] === undefined ? undefined : chosenId('usage plan', tags[CUSTOM_ID_TAG]);
+  const id = customId ?? newUsagePlanId();
   const plan: UsagePlanRecord = { id, name, apiStages: await readApiStages(ctx, body, id) };
   const description = optString(body, 'description');
   if (description) plan.description = description;
@@ -112,10 +115,12 @@ async function createUsagePlan(ctx: ApiGatewayContext, body: Body): Promise<Usag
   if (throttle !== undefined) plan.throttle = throttle;
   const quota = readQuota(body);
   if (quota !== undefined) plan.quota = quota;
-  const tags = optStringMap(body, 'tags');
   if (tags !== undefined && Object.keys(tags).length > 0) plan.tags = tags;
-  // Ids are random: on the (very unlikely) clash with an existing plan, draw another.
-  while (!(await ctx.store.createUsagePlan(plan))) plan.id = newUsagePlanId();
+  // Random ids: on the (very unlikely) clash with an existing plan, draw another.
+  while (!(await ctx.store.createUsagePlan(plan))) {
+    if (customId !== undefined) throw conflict(`usage plan id '${customId}' is taken`); // Archway's own
+    plan.id = newUsagePlanId();
+  }
   return plan;
 }
 
