@@ -10,10 +10,12 @@ import { setInterval, clearInterval } from 'node:timers';
 import { readFileSync, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import {
   APIGatewayClient, CreateRestApiCommand, CreateResourceCommand, PutMethodCommand, PutIntegrationCommand,
-  PutMethodResponseCommand, PutIntegrationResponseCommand, CreateDeploymentCommand,
+  PutMethodResponseCommand, PutIntegrationResponseCommand, CreateDeploymentCommand, UpdateStageCommand, CreateApiKeyCommand,
+  CreateUsagePlanCommand, CreateUsagePlanKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 
@@ -26,6 +28,8 @@ const SERVER_CORE = process.env.BENCH_SERVER_CORE ?? '1';
 const SOAK_S = Number(process.env.BENCH_SOAK ?? 120);
 const SERVERLESS = process.env.BENCH_SERVERLESS !== '0';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ACCURACY_S = Number(process.env.BENCH_ACCURACY ?? 10);
 const CLK_TCK = 100;
 const PAGE_BYTES = 4096;
 const hasWrk = (() => { try { execFileSync('wrk', ['--version'], { stdio: 'ignore' }); return true; } catch (e) { return e.status === 1; } })();
@@ -66,14 +70,33 @@ async function startPinned(core, script, env) {
   return { child, port: Number(port) };
 }
 
+/** Whether a Redis answers PING at `url`. */
+async function redisAnswers(url) {
+  const { hostname, port } = new URL(url);
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect(Number(port || 6379), hostname);
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      resolve(data.toString().startsWith('+PONG'));
+      socket.destroy();
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
+
 function cpuTicks(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
-async function load(url) {
+const headerArgs = (headers) => Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+
+async function load(url, headers = {}) {
   if (hasWrk) {
-    const wrk = pinned(LOAD_CORE, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', url]);
+    const wrk = pinned(LOAD_CORE, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', ...headerArgs(headers), url]);
     let out = '';
     wrk.stdout.on('data', (d) => (out += d));
     await once(wrk, 'exit');
@@ -83,7 +106,7 @@ async function load(url) {
     return { rps, requests, p50: latency(out, '50%'), p99: latency(out, '99%'), errors: non2xx };
   }
   const { default: autocannon } = await import('autocannon');
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION_S });
   return { rps: result.requests.average, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
 
@@ -94,9 +117,9 @@ function latency(out, percentile) {
 }
 
 /** One measured pass: the load's figures and the server's CPU per request over it. */
-async function pass(pid, url) {
+async function pass(pid, url, headers) {
   const before = cpuTicks(pid);
-  const result = await load(url);
+  const result = await load(url, headers);
   const cpuMs = ((cpuTicks(pid) - before) / CLK_TCK) * 1000;
   return { ...result, cpuUsPerRequest: (cpuMs * 1000) / result.requests };
 }
@@ -114,10 +137,10 @@ const median = (values) => {
  * `passes` keeps them for the per-round ratios.
  */
 async function measureAll(targets) {
-  for (const t of targets) await load(t.url);
+  for (const t of targets) await load(t.url, t.headers);
   const passes = targets.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, t] of targets.entries()) passes[i].push(await pass(t.pid, t.url));
+    for (const [i, t] of targets.entries()) passes[i].push(await pass(t.pid, t.url, t.headers));
   }
   return targets.map((t, i) => {
     const runs = passes[i];
@@ -218,20 +241,104 @@ async function setUpArchwayApi(endpoint, backendPort) {
     restApiId: api.id, resourceId: proxy.id, httpMethod: 'ANY', type: 'HTTP_PROXY', integrationHttpMethod: 'ANY',
     uri: `http://127.0.0.1:${backendPort}/{proxy}`, requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
   }));
-  const mock = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'mock' }));
-  await client.send(new PutMethodCommand({ restApiId: api.id, resourceId: mock.id, httpMethod: 'GET', authorizationType: 'NONE' }));
-  await client.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: mock.id, httpMethod: 'GET', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
-  await client.send(new PutMethodResponseCommand({ restApiId: api.id, resourceId: mock.id, httpMethod: 'GET', statusCode: '200' }));
-  await client.send(new PutIntegrationResponseCommand({ restApiId: api.id, resourceId: mock.id, httpMethod: 'GET', statusCode: '200', responseTemplates: { 'application/json': '{"ok": true, "service": "mock"}' } }));
+  // GET /mock, and GET /keyed: the same MOCK with an API key required (a usage plan with a throttle and a quota).
+  for (const [pathPart, apiKeyRequired] of [['mock', false], ['keyed', true]]) {
+    const resource = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart }));
+    const method = { restApiId: api.id, resourceId: resource.id, httpMethod: 'GET' };
+    await client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE', apiKeyRequired }));
+    await client.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+    await client.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
+    await client.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': '{"ok": true, "service": "mock"}' } }));
+  }
   await client.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'bench' }));
+  await client.send(new UpdateStageCommand({
+    restApiId: api.id, stageName: 'bench', patchOperations: [
+      { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(UNTHROTTLED) }, { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(UNTHROTTLED) },
+    ],
+  }));
+  // Ids unique to this run: a shared Redis keeps counters between runs.
+  const run = randomUUID().slice(0, 8);
+  const key = await client.send(new CreateApiKeyCommand({ name: 'bench', enabled: true, tags: { _custom_id_: `benchkey-${run}` } }));
+  const plan = await client.send(new CreateUsagePlanCommand({
+    name: 'bench', apiStages: [{ apiId: api.id, stage: 'bench' }], throttle: { rateLimit: UNTHROTTLED, burstLimit: UNTHROTTLED },
+    quota: { limit: 1_000_000_000, period: 'DAY' }, tags: { _custom_id_: `benchplan-${run}` },
+  }));
+  await client.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
   client.destroy();
-  return { apiId: api.id, rootId: api.rootResourceId };
+  return { apiId: api.id, rootId: api.rootResourceId, apiKey: key.value };
 }
 
-async function startArchway(logLevel) {
-  const child = pinned(SERVER_CORE, process.execPath, ['dist/cli/archway.js', 'start', '--port', '0', '--in-memory', '--log-level', logLevel]);
+/** AWS's account and stage throttles (10 000 rps) would cap the routes measured here: raised far above. */
+const UNTHROTTLED = 100_000_000;
+
+async function startArchway(logLevel, extraArgs = []) {
+  const child = pinned(SERVER_CORE, process.execPath, [
+    'dist/cli/archway.js', 'start', '--port', '0', '--in-memory', '--log-level', logLevel,
+    '--account-rate-limit', String(UNTHROTTLED), '--account-burst-limit', String(UNTHROTTLED), ...extraArgs,
+  ]);
   const [, port] = await readLine(child, /listening on http:\/\/[^:]+:(\d+)/);
   return { child, endpoint: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * GETs `url` at a steady `rps` for `seconds` (each request sent when it is due, without waiting for
+ * answers; wrk and autocannon send in bursts, which a token bucket rightly caps at its burst).
+ */
+async function paced(url, headers, rps, seconds) {
+  const { Pool } = await import('undici');
+  const { origin, pathname } = new URL(url);
+  const pool = new Pool(origin, { connections: 32 });
+  const total = Math.round(rps * seconds);
+  const answers = [];
+  let admitted = 0;
+  let refused = 0;
+  const started = performance.now();
+  await new Promise((resolve) => {
+    let sent = 0;
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) * rps) / 1000));
+      for (; sent < due; sent++) {
+        answers.push(pool.request({ path: pathname, method: 'GET', headers }).then(async (response) => {
+          await response.body.dump();
+          if (response.statusCode === 200) admitted++;
+          else if (response.statusCode === 429) refused++;
+        }));
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  await Promise.all(answers);
+  await pool.close();
+  return { admitted, refused, seconds: elapsed };
+}
+
+/**
+ * The usage-plan accuracy run: a key on a plan of 200 rps with burst 50, driven at 1 000 rps in all
+ * for ACCURACY_S seconds (`paced`, split across `nodes`). The token bucket allows
+ * 50 + 200 per second; the run reports what was admitted against that.
+ */
+async function accuracy(name, nodes) {
+  const run = randomUUID().slice(0, 8);
+  const value = `accuracy-${run}-0123456789abcdef`;
+  for (const node of nodes) {
+    const client = new APIGatewayClient({ endpoint: node.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const key = await client.send(new CreateApiKeyCommand({ name: 'accuracy', enabled: true, value, tags: { _custom_id_: `acckey-${run}` } }));
+    const plan = await client.send(new CreateUsagePlanCommand({
+      name: 'accuracy', apiStages: [{ apiId: node.apiId, stage: 'bench' }], throttle: { rateLimit: 200, burstLimit: 50 }, tags: { _custom_id_: `accplan-${run}` },
+    }));
+    await client.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
+    client.destroy();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the data planes follow the change feed
+  const runs = await Promise.all(nodes.map((node) => paced(`${node.endpoint}/_aws/execute-api/${node.apiId}/bench/keyed`, { 'x-api-key': value }, 1000 / nodes.length, ACCURACY_S)));
+  const seconds = Math.max(...runs.map((r) => r.seconds));
+  const admitted = runs.reduce((sum, r) => sum + r.admitted, 0);
+  const refused = runs.reduce((sum, r) => sum + r.refused, 0);
+  const allowed = 50 + 200 * seconds;
+  return { name, admitted, refused, allowed, off: (admitted - allowed) / allowed };
 }
 
 /** Each issue target with its figure and whether this run met it. */
@@ -242,6 +349,8 @@ function targets(rows) {
   const proxyInfo = row('Archway HTTP_PROXY /{proxy+}, log level info');
   const mock = row('Archway MOCK');
   const lambda = row('Archway Lambda proxy (worker thread)');
+  const keyedMemory = row('Archway MOCK, API key + usage plan (memory)');
+  const keyedRedis = row('Archway MOCK, API key + usage plan (Redis)');
   const inProcess = row('serverless-offline --useInProcess');
   // Rows measured in the same rounds compare round by round (same machine speed); the median ratio.
   const ratio = (a, b) => median(a.passes.map((p, i) => p.rps / b.passes[i].rps));
@@ -252,7 +361,9 @@ function targets(rows) {
     ...[proxy, proxyInfo, mock, lambda].map((r) => [`${r.name}: p99 ≤ 3× p50`, `${(r.p99 / r.p50).toFixed(2)}×`, r.p99 <= 3 * r.p50]),
     ['HTTP_PROXY at log level info loses ≤ 10 % against warn', `${((1 - ratio(proxyInfo, proxy)) * 100).toFixed(1)} % (${proxyInfo.cpuUsPerRequest.toFixed(1)} vs ${proxy.cpuUsPerRequest.toFixed(1)} µs/req)`, ratio(proxyInfo, proxy) >= 0.9],
     ['Lambda p50 − MOCK p50 < 1 ms', `${(lambda.p50 - mock.p50).toFixed(2)} ms`, lambda.p50 - mock.p50 < 1],
+    ['API key + usage plan (memory) ≥ 0.9× MOCK', `${ratio(keyedMemory, mock).toFixed(2)}×`, ratio(keyedMemory, mock) >= 0.9],
   ];
+  if (keyedRedis) list.push(['API key + usage plan (Redis) ≥ 0.6× MOCK', `${ratio(keyedRedis, mock).toFixed(2)}×`, ratio(keyedRedis, mock) >= 0.6]);
   if (inProcess) list.push(['Lambda ≥ 2.5× serverless-offline --useInProcess', `${(lambda.rps / inProcess.rps).toFixed(2)}×`, lambda.rps >= 2.5 * inProcess.rps]);
   return list;
 }
@@ -266,9 +377,13 @@ async function main() {
   // (the default) writes the one-line-per-request log to its stdout (a pipe this runner drains).
   const archway = await startArchway('warn');
   const archwayInfo = await startArchway('info');
-  const { apiId, rootId } = await setUpArchwayApi(archway.endpoint, backend.port);
+  const { apiId, rootId, apiKey } = await setUpArchwayApi(archway.endpoint, backend.port);
   await setUpArchwayLambda(archway.endpoint, apiId, rootId);
   const infoApi = await setUpArchwayApi(archwayInfo.endpoint, backend.port);
+  // A third, metering through Redis (BENCH_REDIS_URL, default the local one), when it answers.
+  const archwayRedis = (await redisAnswers(REDIS_URL)) ? await startArchway('warn', ['--redis', REDIS_URL]) : undefined;
+  const redisApi = archwayRedis === undefined ? undefined : await setUpArchwayApi(archwayRedis.endpoint, backend.port);
+  if (archwayRedis === undefined) console.log(`Redis at ${REDIS_URL} does not answer: the Redis metering row is skipped`);
   const stageUrl = (endpoint, id) => `${endpoint}/_aws/execute-api/${id}/bench`;
   const lambdaUrl = `${stageUrl(archway.endpoint, apiId)}/lambda`;
 
@@ -278,8 +393,23 @@ async function main() {
     { name: 'Archway HTTP_PROXY /{proxy+}', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/items/1` },
     { name: 'Archway HTTP_PROXY /{proxy+}, log level info', pid: archwayInfo.child.pid, url: `${stageUrl(archwayInfo.endpoint, infoApi.apiId)}/items/1` },
     { name: 'Archway MOCK', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/mock` },
+    { name: 'Archway MOCK, API key + usage plan (memory)', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/keyed`, headers: { 'x-api-key': apiKey } },
+    ...(archwayRedis === undefined ? [] : [{
+      name: 'Archway MOCK, API key + usage plan (Redis)', pid: archwayRedis.child.pid, url: `${stageUrl(archwayRedis.endpoint, redisApi.apiId)}/keyed`, headers: { 'x-api-key': redisApi.apiKey },
+    }]),
     { name: 'Archway Lambda proxy (worker thread)', pid: archway.child.pid, url: lambdaUrl },
   ]);
+  const accuracyRuns = [];
+  if (ACCURACY_S > 0) {
+    accuracyRuns.push(await accuracy('one process (memory)', [{ endpoint: archway.endpoint, apiId }]));
+    if (archwayRedis !== undefined) {
+      const second = await startArchway('warn', ['--redis', REDIS_URL]);
+      const secondApi = await setUpArchwayApi(second.endpoint, backend.port);
+      accuracyRuns.push(await accuracy('two processes sharing Redis', [{ endpoint: archwayRedis.endpoint, apiId: redisApi.apiId }, { endpoint: second.endpoint, apiId: secondApi.apiId }]));
+      second.child.kill();
+    }
+  }
+  archwayRedis?.child.kill();
   bare.child.kill();
   backend.child.kill();
   archwayInfo.child.kill();
@@ -305,8 +435,14 @@ async function main() {
   }
   console.log('\nrps per round:');
   for (const r of rows) console.log(`  ${r.name}: ${r.passes.map((p) => Math.round(p.rps)).join(' / ')}`);
+  if (accuracyRuns.length > 0) {
+    console.log(`\nUsage-plan accuracy: a plan of 200 rps, burst 50, driven at 1000 rps for ${ACCURACY_S} s (the token bucket allows 50 + 200/s):\n`);
+    console.log('| run | admitted | refused (429) | the bucket allows | off by |\n|---|---:|---:|---:|---:|');
+    for (const r of accuracyRuns) console.log(`| ${r.name} | ${r.admitted} | ${r.refused} | ${Math.round(r.allowed)} | ${(r.off * 100).toFixed(1)} % |`);
+  }
   console.log('\n| target | this run | |\n|---|---:|---|');
-  for (const [what, figure, met] of targets(rows)) console.log(`| ${what} | ${figure} | ${met ? 'met' : '**not met**'} |`);
+  const accuracyTargets = accuracyRuns.map((r) => [`usage-plan accuracy, ${r.name}: within ±5 %`, `${(r.off * 100).toFixed(1)} %`, Math.abs(r.off) <= 0.05]);
+  for (const [what, figure, met] of [...targets(rows), ...accuracyTargets]) console.log(`| ${what} | ${figure} | ${met ? 'met' : '**not met**'} |`);
 
   if (SOAK_S > 0) {
     const soaks = [await soak('Archway Lambda proxy', archway.child.pid, lambdaUrl, SOAK_S)];

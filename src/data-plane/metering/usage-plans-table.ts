@@ -21,12 +21,19 @@ export interface StagePlan {
   readonly quota: QuotaSettings | undefined;
 }
 
+/** A key's plan on one API stage, with the names of its bucket and counter (made once, not per request). */
+export interface KeyStagePlan extends StagePlan {
+  /** The plan-wide token bucket of this key; a per-method one appends `:{method}`. */
+  readonly bucket: string;
+  readonly counter: string;
+}
+
 export interface MeteredKey {
   readonly id: string;
   readonly value: string;
   readonly enabled: boolean;
   /** By `{apiId}/{stage}`. */
-  readonly plans: ReadonlyMap<string, StagePlan>;
+  readonly plans: ReadonlyMap<string, KeyStagePlan>;
 }
 
 /**
@@ -89,14 +96,15 @@ export class UsagePlansTable implements ChangeConsumer {
   async reload(): Promise<void> {
     const [keys, plans, links] = await Promise.all([this.#store.listApiKeys(), this.#store.listUsagePlans(), this.#store.listUsagePlanKeys()]);
     const plansById = new Map(plans.map((plan) => [plan.id, stagePlans(plan)]));
-    const plansOfKey = new Map<string, Map<string, StagePlan>>();
+    const plansOfKey = new Map<string, Map<string, KeyStagePlan>>();
     for (const link of links) {
       const byStage = plansById.get(link.usagePlanId);
       if (byStage === undefined) continue;
       let ofKey = plansOfKey.get(link.keyId);
       if (ofKey === undefined) plansOfKey.set(link.keyId, (ofKey = new Map()));
+      const owner = `${link.usagePlanId}:${link.keyId}`;
       // One plan per API stage for a key (the control plane refuses a second).
-      for (const [stage, plan] of byStage) if (!ofKey.has(stage)) ofKey.set(stage, plan);
+      for (const [stage, plan] of byStage) if (!ofKey.has(stage)) ofKey.set(stage, { ...plan, bucket: `plan:${owner}`, counter: `quota:${owner}` });
     }
     const byValue = new Map<string, MeteredKey>();
     for (const key of keys) {

@@ -23,19 +23,18 @@ export const usagePlan: Step<RestRoutedContext> = {
     ctx.admitApiKey(key.id, key.value);
 
     const { resourcePath, httpMethod } = ctx.plan;
-    const method = `${resourcePath}/${httpMethod}`;
-    const methodLimits = plan.methodThrottles.get(method) ?? plan.methodThrottles.get(`${resourcePath}/${ctx.httpMethod}`);
+    const method = plan.methodThrottles.size === 0 ? undefined : `${resourcePath}/${httpMethod}`;
+    const methodLimits = method === undefined ? undefined : plan.methodThrottles.get(method) ?? plan.methodThrottles.get(`${resourcePath}/${ctx.httpMethod}`);
     const limits = methodLimits ?? plan.throttle;
-    const owner = `${plan.planId}:${key.id}`;
     const quota = plan.quota;
     const checkQuota = (): StepResult => {
       if (quota === undefined) return;
-      return admitted(metering.quotaCounter.consume(`quota:${owner}`, quota), (result: QuotaResult) => {
+      return admitted(metering.quotaCounter.consume(plan.counter, quota), (result: QuotaResult) => {
         if (!result.allowed) throw new QuotaExceededError();
       });
     };
     if (limits === undefined) return stateFailure(checkQuota);
-    return stateFailure(() => admitted(metering.rateLimiter.take(methodLimits === undefined ? `plan:${owner}` : `plan:${owner}:${method}`, limits), (allowed: boolean) => {
+    return stateFailure(() => admitted(metering.rateLimiter.take(methodLimits === undefined ? plan.bucket : `${plan.bucket}:${method!}`, limits), (allowed: boolean) => {
       if (!allowed) throw new ThrottledError();
       return checkQuota();
     }));
