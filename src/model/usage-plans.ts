@@ -47,6 +47,8 @@ export interface UsagePlanRecord {
   apiStages: ApiStage[];
   throttle?: ThrottleSettings;
   quota?: QuotaSettings;
+  /** When the quota was first set (ms): its initial period, the one `offset` is taken from. Not a wire field. */
+  quotaSetAt?: number;
   productCode?: string;
   tags?: Record<string, string>;
 }

@@ -10,7 +10,7 @@ import { request } from 'undici';
 import {
   CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand,
-  UpdateApiKeyCommand, UpdateStageCommand, type APIGatewayClient,
+  UpdateApiKeyCommand, UpdateStageCommand, GetUsageCommand, GetUsagePlansCommand, UpdateUsageCommand, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 
@@ -115,6 +115,34 @@ describe('usage plans', () => {
     for (let i = 0; i < 3; i++) statuses.push((await call(archway, apiId, '/pets', key.value)).status);
     expect(statuses).toEqual([200, 200, 200]);
     expect(await call(archway, apiId, '/pets', key.value)).toEqual({ status: 429, errorType: 'LimitExceededException', body: '{"message":"Limit Exceeded"}' });
+  });
+
+  it("the quota's offset is taken off the limit in the initial period", async () => {
+    const apiId = await newApi(archway.apigateway);
+    const key = await keyInPlan(archway, apiId, { quota: { limit: 5, offset: 2, period: 'WEEK' } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(archway, apiId, '/pets', key.value)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('GetUsage reports [used, remaining] per day; UpdateUsage sets what is left', async () => {
+    const gw = archway.apigateway;
+    const apiId = await newApi(gw);
+    const key = await keyInPlan(archway, apiId, { quota: { limit: 5, period: 'MONTH' } });
+    const planId = (await gw.send(new GetUsagePlansCommand({ keyId: key.id }))).items![0].id!;
+    for (let i = 0; i < 3; i++) expect((await call(archway, apiId, '/pets', key.value)).status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const usage = await gw.send(new GetUsageCommand({ usagePlanId: planId, startDate: yesterday, endDate: today }));
+    expect(usage).toMatchObject({ usagePlanId: planId, startDate: yesterday, endDate: today });
+    expect(usage.items![key.id].at(-1)).toEqual([3, 2]);
+    expect(usage.items![key.id]).toHaveLength(2);
+
+    const updated = await gw.send(new UpdateUsageCommand({ usagePlanId: planId, keyId: key.id, patchOperations: [{ op: 'replace', path: '/remaining', value: '1' }] }));
+    expect(updated.items![key.id].at(-1)![1]).toBe(1);
+    expect((await call(archway, apiId, '/pets', key.value)).status).toBe(200);
+    expect((await call(archway, apiId, '/pets', key.value)).status).toBe(429);
+    await expect(gw.send(new GetUsageCommand({ usagePlanId: planId, startDate: today, endDate: today, keyId: 'nosuchkey' }))).rejects.toMatchObject({ name: 'NotFoundException' });
   });
 });
 

@@ -21,6 +21,7 @@ import { tagOperations } from './tags.js';
 import { testInvokeOperations } from './test-invoke.js';
 import { usagePlanKeyOperations } from './usage-plan-keys.js';
 import { usagePlanOperations } from './usage-plans.js';
+import { usageOperations } from './usage.js';
 
 export type { ApiGatewayContext } from './context.js';
 
@@ -44,5 +45,6 @@ export function apigatewayOperations(ctx: ApiGatewayContext): OperationDefinitio
     ...apiKeyImportOperations(ctx),
     ...usagePlanOperations(ctx),
     ...usagePlanKeyOperations(ctx),
+    ...usageOperations(ctx),
   ];
 }

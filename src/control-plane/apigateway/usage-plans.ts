@@ -34,7 +34,8 @@ function parseApiStageKey(value: string | undefined): { apiId: string; stage: st
 
 /** The wire shape: `tags` as `{}` on GetUsagePlan and UpdateUsagePlan (recorded), else only when there are tags. */
 export function usagePlanOut(plan: UsagePlanRecord, options: { tags?: boolean } = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...plan };
+  const { quotaSetAt: _internal, ...wire } = plan;
+  const out: Record<string, unknown> = { ...wire };
   if (plan.tags === undefined && options.tags) out.tags = {};
   return out;
 }
@@ -114,7 +115,10 @@ async function createUsagePlan(ctx: ApiGatewayContext, body: Body): Promise<Usag
   const throttle = readThrottle(body, 'throttle');
   if (throttle !== undefined) plan.throttle = throttle;
   const quota = readQuota(body);
-  if (quota !== undefined) plan.quota = quota;
+  if (quota !== undefined) {
+    plan.quota = quota;
+    plan.quotaSetAt = Date.now();
+  }
   if (tags !== undefined && Object.keys(tags).length > 0) plan.tags = tags;
   // Random ids: on the (very unlikely) clash with an existing plan, draw another.
   while (!(await ctx.store.createUsagePlan(plan))) {
@@ -204,6 +208,7 @@ function patchUsagePlan(plan: UsagePlanRecord, operation: PatchOperation): void 
     case '/quota/offset':
     case '/quota/period': {
       // A quota made by a patch starts at offset 0 (recorded) and period DAY (unverified).
+      plan.quotaSetAt ??= Date.now();
       const quota = (plan.quota ??= { limit: 0, offset: 0, period: 'DAY' });
       if (path === '/quota/period') {
         if (!(PERIODS as readonly string[]).includes(value ?? '')) throw badRequest(`Invalid quota period: ${value ?? 'null'}. Must be one of: [${PERIODS.join(', ')}]`); // unverified

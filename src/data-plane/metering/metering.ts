@@ -11,3 +11,9 @@ export interface Metering {
   /** `--account-rate-limit` / `--account-burst-limit`: every request of every API. */
   readonly account: TokenBucketLimits;
 }
+
+/** The quota counter of an API key in a usage plan (the data plane counts, GetUsage reads). */
+export const counterName = (planId: string, keyId: string): string => `quota:${planId}:${keyId}`;
+
+/** The plan-wide token bucket of an API key in a usage plan; a per-method one appends `:{method}`. */
+export const bucketName = (planId: string, keyId: string): string => `plan:${planId}:${keyId}`;

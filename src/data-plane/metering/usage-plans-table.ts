@@ -5,11 +5,12 @@
 // store query. A key's value (opened from its sealed form once, here) leads to the key and, per API
 // stage, the one plan of that key that covers the stage.
 import type { ConfigChange, ConfigStore } from '../../store/config-store.js';
-import type { QuotaSettings, ThrottleSettings, UsagePlanRecord } from '../../model/usage-plans.js';
+import type { ThrottleSettings, UsagePlanRecord } from '../../model/usage-plans.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
-import type { TokenBucketLimits } from '../../state/index.js';
+import type { QuotaSettings, TokenBucketLimits } from '../../state/index.js';
 import { ChangeFollower, type ChangeConsumer } from '../../sync/change-follower.js';
 import type { Logger } from '../../observability/logger.js';
+import { bucketName, counterName } from './metering.js';
 
 /** A usage plan as it applies to one API stage. */
 export interface StagePlan {
@@ -54,7 +55,8 @@ function stagePlans(plan: UsagePlanRecord): Map<string, StagePlan> {
       const limits = limitsOf(settings);
       if (limits !== undefined) methodThrottles.set(path, limits);
     }
-    byStage.set(`${apiStage.apiId}/${apiStage.stage}`, { planId: plan.id, throttle, methodThrottles, quota: plan.quota });
+    const quota = plan.quota === undefined ? undefined : { ...plan.quota, initialPeriodAt: plan.quotaSetAt };
+    byStage.set(`${apiStage.apiId}/${apiStage.stage}`, { planId: plan.id, throttle, methodThrottles, quota });
   }
   return byStage;
 }
@@ -102,9 +104,9 @@ export class UsagePlansTable implements ChangeConsumer {
       if (byStage === undefined) continue;
       let ofKey = plansOfKey.get(link.keyId);
       if (ofKey === undefined) plansOfKey.set(link.keyId, (ofKey = new Map()));
-      const owner = `${link.usagePlanId}:${link.keyId}`;
+      const names = { bucket: bucketName(link.usagePlanId, link.keyId), counter: counterName(link.usagePlanId, link.keyId) };
       // One plan per API stage for a key (the control plane refuses a second).
-      for (const [stage, plan] of byStage) if (!ofKey.has(stage)) ofKey.set(stage, { ...plan, bucket: `plan:${owner}`, counter: `quota:${owner}` });
+      for (const [stage, plan] of byStage) if (!ofKey.has(stage)) ofKey.set(stage, { ...plan, ...names });
     }
     const byValue = new Map<string, MeteredKey>();
     for (const key of keys) {
