@@ -114,7 +114,11 @@ export function compileStage(deployment: CompiledDeployment, stage: Pick<StageRe
   for (const byVerb of deployment.methods.values()) {
     for (const method of Object.values(byVerb)) {
       const settings = effectiveMethodSetting(methodSettings, method.resourcePath, method.httpMethod);
-      methods[method.index] = Object.freeze({ ...method, settings, steps: planMethodSteps(method, settings) });
+      const stageThrottle = Object.freeze({
+        bucket: `stage:${deployment.apiId}:${stage.stageName}:${method.resourcePath}/${method.httpMethod}`,
+        limits: Object.freeze({ rate: settings.throttlingRateLimit, burst: settings.throttlingBurstLimit }),
+      });
+      methods[method.index] = Object.freeze({ ...method, settings, stageThrottle, steps: planMethodSteps(method, settings) });
     }
   }
   return Object.freeze({

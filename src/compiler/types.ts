@@ -68,6 +68,8 @@ export interface CompiledMethod {
 export interface MethodPlan extends CompiledMethod {
   /** The stage's method settings merged for this method, most specific wins. */
   readonly settings: Readonly<MethodSetting>;
+  /** This method's throttle in this stage (from `settings`) and the name of its token bucket. */
+  readonly stageThrottle: { readonly bucket: string; readonly limits: { readonly rate: number; readonly burst: number } };
   readonly steps: StepList<RestRoutedContext>;
 }
 

@@ -18,9 +18,8 @@ export const throttle: Step<RestRoutedContext> = {
   run(ctx): StepResult {
     if (ctx.trace !== undefined) return;
     const { rateLimiter, account } = ctx.services.metering;
-    const { settings, resourcePath, httpMethod } = ctx.plan;
-    const stageKey = `stage:${ctx.apiId}:${ctx.stageName}:${resourcePath}/${httpMethod}`;
-    return stateFailure(() => admitted(rateLimiter.take(stageKey, { rate: settings.throttlingRateLimit, burst: settings.throttlingBurstLimit }), (allowed) => {
+    const { bucket, limits } = ctx.plan.stageThrottle;
+    return stateFailure(() => admitted(rateLimiter.take(bucket, limits), (allowed) => {
       refuseUnless(allowed);
       return admitted(rateLimiter.take('account', account), refuseUnless);
     }));
