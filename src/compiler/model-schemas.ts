@@ -4,21 +4,24 @@
 // `https://apigateway.amazonaws.com/restapis/{apiId}/models/{name}`, so a model can use another
 // through `$ref` as well as its own `#/definitions`. A reference to a model that does not exist
 // (yet: an OpenAPI import creates models in document order) is treated as `{}` (unverified).
-// `pattern` runs on the project's bounded Java regex engine, never on a backtracking RegExp
-// over a caller's input.
+// `pattern` runs on RE2 (linear time): a pattern only a backtracking engine can run (lookaround,
+// backreferences) is refused with the model, so a caller's body can never make one explode
+// (Archway's own rule; AWS's Java validator runs them). Validity is decided with ajv stopping at
+// the first error; the full list for `validationErrorString` is made only for bodies small enough
+// (a 10 MB body failing everywhere would otherwise build hundreds of MB of messages).
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import type { Model } from '../model/rest-api.js';
-import { javaPattern, RegexSubjectTooLongError } from '../vtl/java-regex.js';
+import { javaPattern } from '../vtl/java-regex.js';
 import { schemaErrorText } from './schema-error-text.js';
 
 const MODEL_URL_BASE = 'https://apigateway.amazonaws.com/restapis/';
 
 export const modelUrl = (apiId: string, name: string): string => `${MODEL_URL_BASE}${apiId}/models/${name}`;
 
-/** Validates a parsed body: undefined when it conforms, else `$context.error.validationErrorString`. */
-export type BodyValidator = (body: unknown) => string | undefined;
+/** Validates a parsed body of `bodyBytes`: undefined when it conforms, else `$context.error.validationErrorString`. */
+export type BodyValidator = (body: unknown, bodyBytes: number) => string | undefined;
 
 /** A schema AWS refuses (CreateModel, UpdateModel): each problem as AWS words it. */
 export class InvalidModelSchemaError extends Error {
@@ -28,32 +31,30 @@ export class InvalidModelSchemaError extends Error {
   }
 }
 
-/** ajv's `code.regExp`: JSON Schema `pattern` (a search, not a whole match) on the bounded engine. */
-const boundedRegExp = Object.assign(
+/** A pattern a model may not use: it needs a backtracking engine. */
+class BacktrackingPatternError extends Error {}
+
+/** ajv's `code.regExp`: JSON Schema `pattern` (a search, not a whole match) on RE2 only. */
+const linearRegExp = Object.assign(
   (source: string) => {
     const pattern = javaPattern(source);
-    return {
-      test(subject: string): boolean {
-        try {
-          return pattern.find(subject);
-        } catch (error) {
-          // A pattern that needs backtracking does not match a subject too long to bound it.
-          if (error instanceof RegexSubjectTooLongError) return false;
-          throw error;
-        }
-      },
-    };
+    if (!pattern.linear) throw new BacktrackingPatternError(`pattern ${source} needs a backtracking engine`);
+    return { test: (subject: string): boolean => pattern.find(subject) };
   },
   { code: 'javaPattern' },
 );
+
+/** Bodies up to this size get every failed check in `validationErrorString`; larger ones the first. */
+const FULL_REPORT_BYTES = 64 * 1024;
 
 // Both packages are CommonJS whose export is also their `default` (what the types describe).
 const Ajv04 = ajvDraft04.default;
 const addFormats = ajvFormats.default;
 
-function newAjv(): InstanceType<typeof Ajv04> {
+function newAjv(allErrors: boolean): InstanceType<typeof Ajv04> {
   // strict off: models carry keywords the validator ignores (title, example, x-…), as AWS's does.
-  const ajv = new Ajv04({ allErrors: true, strict: false, verbose: true, code: { regExp: boundedRegExp } });
+  // ownProperties: a body is JSON; `required: ["constructor"]` must not be met by Object.prototype.
+  const ajv = new Ajv04({ allErrors, strict: false, verbose: true, ownProperties: true, code: { regExp: linearRegExp } });
   // The draft-4 formats (unverified which of them AWS checks).
   addFormats(ajv, ['date-time', 'email', 'hostname', 'ipv4', 'ipv6', 'uri']);
   return ajv;
@@ -85,7 +86,10 @@ function referencesOf(schema: unknown, into: string[] = []): string[] {
 }
 
 export class ModelSchemas {
-  readonly #ajv = newAjv();
+  /** Stops at the first failed check: whether a body conforms. */
+  readonly #first = newAjv(false);
+  /** Every failed check: the list a small body's `validationErrorString` gives. */
+  readonly #full = newAjv(true);
   readonly #apiId: string;
   readonly #validators = new Map<string, BodyValidator>();
   /** The schemas registered with ajv, by model URL. */
@@ -95,14 +99,7 @@ export class ModelSchemas {
     this.#apiId = apiId;
     for (const model of Object.values(models)) {
       const schema = parseSchema(model.schema);
-      if (schema === undefined) continue;
-      const url = modelUrl(apiId, model.name);
-      try {
-        this.#ajv.addSchema(schema, url);
-        this.#registered.set(url, schema);
-      } catch {
-        // Not draft 4 (or a duplicate `id`): the model fails when a method uses it.
-      }
+      if (schema !== undefined) this.#register(modelUrl(apiId, model.name), schema);
     }
   }
 
@@ -116,18 +113,44 @@ export class ModelSchemas {
     return validator;
   }
 
+  #register(url: string, schema: unknown): void {
+    try {
+      this.#first.addSchema(schema as object, url);
+      this.#full.addSchema(schema as object, url);
+      this.#registered.set(url, schema);
+    } catch {
+      // Not draft 4 (or a duplicate `id`): the model fails when a method uses it.
+    }
+  }
+
   #compile(name: string): BodyValidator {
     const url = modelUrl(this.#apiId, name);
     const schema = this.#registered.get(url);
     if (schema === undefined) throw new InvalidModelSchemaError(['Invalid model schema specified']);
-    let validate: ValidateFunction;
+    let first: ValidateFunction;
+    let full: ValidateFunction;
     try {
       this.#stubMissingReferences(schema);
-      validate = this.#ajv.compile({ $ref: url });
-    } catch {
+      first = this.#first.compile({ $ref: url });
+      full = this.#full.compile({ $ref: url });
+    } catch (error) {
+      if (error instanceof BacktrackingPatternError) {
+        throw new InvalidModelSchemaError(['Invalid model schema specified', `${error.message}: Archway runs patterns in linear time only (RE2 syntax)`]);
+      }
       throw new InvalidModelSchemaError(['Invalid model schema specified']);
     }
-    return (body) => (validate(body) ? undefined : schemaErrorText(validate.errors ?? []));
+    return (body, bodyBytes) => {
+      try {
+        if (first(body)) return undefined;
+        if (bodyBytes > FULL_REPORT_BYTES) return schemaErrorText(first.errors ?? []);
+        full(body);
+        return schemaErrorText(full.errors ?? first.errors ?? []);
+      } catch (error) {
+        // A body nested deeper than the stack against a recursive model.
+        if (error instanceof RangeError) return '[instance is nested too deeply to validate]'; // Archway's own text
+        throw error;
+      }
+    };
   }
 
   /** References to models of this API that do not exist become `{}`. */
@@ -138,10 +161,7 @@ export class ModelSchemas {
       seen.add(target);
       const existing = this.#registered.get(target);
       if (existing !== undefined) this.#stubMissingReferences(existing, seen);
-      else {
-        this.#ajv.addSchema({}, target);
-        this.#registered.set(target, {});
-      }
+      else this.#register(target, {});
     }
   }
 }
@@ -155,7 +175,13 @@ export function checkModelSchema(apiId: string, models: Readonly<Record<string, 
   const schema = parseSchema(schemaText);
   if (schema === undefined) throw new InvalidModelSchemaError(['Invalid model schema specified']);
   const canonical = new RegExp(`^${MODEL_URL_BASE.replaceAll('.', '\\.')}[^/#]+/models/[A-Za-z0-9]+(#.*)?$`);
-  if (referencesOf(schema).some((ref) => !ref.startsWith('#') && !canonical.test(ref))) {
+  let references: string[];
+  try {
+    references = referencesOf(schema);
+  } catch {
+    throw new InvalidModelSchemaError(['Invalid model schema specified']); // nested deeper than the stack
+  }
+  if (references.some((ref) => !ref.startsWith('#') && !canonical.test(ref))) {
     throw new InvalidModelSchemaError(['Invalid model schema specified', 'Model reference must be in canonical form']);
   }
   const candidate = { ...models, [name]: { id: '', name, contentType: 'application/json', schema: schemaText } };

@@ -73,13 +73,21 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async #take(key: string, limits: TokenBucketLimits): Promise<boolean> {
-    for (;;) {
+    // Twice at most: a refill another caller started may be spent before this one's turn.
+    for (let attempt = 0; attempt < 2; attempt++) {
       const lease = this.#leases.get(key);
       const ok = await (lease?.pending ?? this.#refill(key, limits, lease));
       if (!ok) return true; // Redis failing, policy open
-      const answer = serve(this.#leases.get(key), this.#now());
-      if (answer !== undefined) return answer;
+      // A grant Redis has just made stands even when the round trip outlasted LEASE_MS
+      // (serving only unexpired leases here would ask Redis again and again).
+      const fresh = this.#leases.get(key);
+      if (fresh !== undefined && fresh.tokens >= 1) {
+        fresh.tokens -= 1;
+        return true;
+      }
+      if (fresh !== undefined && this.#now() < fresh.dryUntil) return false;
     }
+    return false;
   }
 
   /** Leases tokens for `key`, giving back what an expired lease has left; false when Redis is failing (policy open). */

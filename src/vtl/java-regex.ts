@@ -18,6 +18,8 @@ export interface JavaPattern {
   matches(s: string): boolean;
   /** Whether the pattern matches anywhere in the input (`Matcher.find`; JSON Schema's `pattern`). */
   find(s: string): boolean;
+  /** Runs in time linear in its input (RE2, or a literal); false for the bounded backtracking fallback. */
+  readonly linear: boolean;
   replaceAll(s: string, replacement: string): string;
   replaceFirst(s: string, replacement: string): string;
   split(s: string, limit: number): string[];
@@ -31,6 +33,7 @@ export class RegexSubjectTooLongError extends Error {
 }
 
 class Re2Pattern implements JavaPattern {
+  readonly linear = true;
   constructor(readonly re: RE2JS) {}
   matches(s: string): boolean {
     return this.re.matches(s);
@@ -59,7 +62,10 @@ class BacktrackingPattern implements JavaPattern {
   readonly #first: RegExp;
   readonly #whole: RegExp;
 
+  readonly linear: boolean;
+
   constructor(readonly source: string, readonly maxSubject = BACKTRACKING_SUBJECT_MAX) {
+    this.linear = maxSubject === Infinity;
     const inline = INLINE_FLAGS.exec(source);
     const body = inline ? source.slice(inline[0].length) : source;
     const flags = inline?.[1] ?? '';

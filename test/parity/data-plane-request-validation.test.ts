@@ -170,6 +170,30 @@ describe('request bodies', () => {
     expect(JSON.parse(bad.body).details).toBe('[ECMA 262 regex "^[a-z]+$" does not match input string "ABC"]');
   });
 
+  it("a body's inherited properties do not count (required: constructor) and a large failing body reports its first failure", async () => {
+    const gw = archway.apigateway;
+    const api = await gw.send(new CreateRestApiCommand({ name: 'edges' }));
+    const previous = apiId;
+    apiId = api.id!;
+    try {
+      const id = (await gw.send(new CreateRequestValidatorCommand({ restApiId: apiId, name: 'body', validateRequestBody: true }))).id!;
+      await gw.send(new CreateModelCommand({ restApiId: apiId, name: 'Proto', contentType: 'application/json', schema: JSON.stringify({ type: 'object', required: ['constructor'] }) }));
+      await gw.send(new CreateModelCommand({ restApiId: apiId, name: 'Words', contentType: 'application/json', schema: JSON.stringify({ type: 'array', items: { type: 'string' } }) }));
+      const proto = (await gw.send(new CreateResourceCommand({ restApiId: apiId, parentId: api.rootResourceId!, pathPart: 'proto' }))).id!;
+      const words = (await gw.send(new CreateResourceCommand({ restApiId: apiId, parentId: api.rootResourceId!, pathPart: 'words' }))).id!;
+      await mockMethod(proto, 'POST', { requestValidatorId: id, requestModels: { 'application/json': 'Proto' } });
+      await mockMethod(words, 'POST', { requestValidatorId: id, requestModels: { 'application/json': 'Words' } });
+      await deploy();
+      expect((await post('/proto', {})).status).toBe(400);
+      expect((await post('/proto', { constructor: 1 })).status).toBe(200);
+      const large = await post('/words', Array.from({ length: 100_000 }, () => 1));
+      expect(large.status).toBe(400);
+      expect(JSON.parse(large.body)).toEqual({ message: 'Invalid request body' });
+    } finally {
+      apiId = previous;
+    }
+  });
+
   it('TestInvokeMethod validates the same way', async () => {
     const testId = (await archway.apigateway.send(new CreateResourceCommand({ restApiId: apiId, parentId: nestedId, pathPart: 'probe' }))).id!;
     await mockMethod(testId, 'POST', { requestValidatorId: validatorId, requestModels: { 'application/json': 'Pair' } });
@@ -212,6 +236,12 @@ describe('validators and models in the control plane', () => {
     await expectError(
       gw.send(new CreateModelCommand({ restApiId: apiId, name: 'Relative', contentType: 'application/json', schema: JSON.stringify({ type: 'object', properties: { p: { $ref: 'Pair' } } }) })),
       'BadRequestException', 'Invalid model specified: Validation Result: warnings : [], errors : [Invalid model schema specified, Model reference must be in canonical form]', 400,
+    );
+    await expectError(
+      gw.send(new CreateModelCommand({ restApiId: apiId, name: 'Lookahead', contentType: 'application/json', schema: JSON.stringify({ type: 'string', pattern: '^(?!x)(a+)+$' }) })),
+      'BadRequestException',
+      'Invalid model specified: Validation Result: warnings : [], errors : [Invalid model schema specified, pattern ^(?!x)(a+)+$ needs a backtracking engine: Archway runs patterns in linear time only (RE2 syntax)]',
+      400,
     );
     await expectError(
       gw.send(new UpdateModelCommand({ restApiId: apiId, modelName: 'Pair', patchOperations: [{ op: 'replace', path: '/schema', value: JSON.stringify({ type: 'object', required: 'a' }) }] })),

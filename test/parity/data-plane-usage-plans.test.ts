@@ -10,7 +10,7 @@ import { request } from 'undici';
 import {
   CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand,
-  UpdateApiKeyCommand, UpdateStageCommand, GetUsageCommand, GetUsagePlansCommand, UpdateUsageCommand, type APIGatewayClient,
+  UpdateApiKeyCommand, UpdateStageCommand, GetUsageCommand, GetUsagePlansCommand, UpdateUsageCommand, ImportApiKeysCommand, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 
@@ -79,6 +79,18 @@ describe('API keys', () => {
     await gw.send(new UpdateApiKeyCommand({ apiKey: key.id, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] }));
     await archway.running.dataPlane.usagePlans.catchUp();
     expect(await call(archway, apiId, '/pets', key.value)).toEqual(forbidden);
+  });
+
+  it('keys imported in bulk (CSV, 300 keys) are all served', async () => {
+    const gw = archway.apigateway;
+    const apiId = await newApi(gw);
+    const plan = await gw.send(new CreateUsagePlanCommand({ name: 'bulk', apiStages: [{ apiId, stage: 'dev' }] }));
+    const values = Array.from({ length: 300 }, (_, i) => `bulk-key-${String(i).padStart(4, '0')}-abcdefghijklmnop`);
+    const csv = `Name,Key,UsagePlanIds\n${values.map((value, i) => `k${i},${value},${plan.id!}`).join('\n')}\n`;
+    const imported = await gw.send(new ImportApiKeysCommand({ body: new TextEncoder().encode(csv), format: 'csv', failOnWarnings: true }));
+    expect(imported.ids).toHaveLength(300);
+    await archway.running.dataPlane.usagePlans.catchUp();
+    for (const value of [values[0], values[299]]) expect((await call(archway, apiId, '/pets', value)).status).toBe(200);
   });
 
   it("a key whose plan covers another stage is refused", async () => {

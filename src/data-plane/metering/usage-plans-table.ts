@@ -2,8 +2,9 @@
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html):
 // followed from the store's change feed (`api-key` and `usage-plan` changes) and kept as one index,
 // rebuilt and swapped in with one assignment when either changes, so a request reads it without a
-// store query. A key's value (opened from its sealed form once, here) leads to the key and, per API
-// stage, the one plan of that key that covers the stage.
+// store query. Changes that come together (ImportApiKeys writes one per key) make one rebuild, and
+// a key's value is opened from its sealed form once, not on every rebuild. A key's value leads to
+// the key and, per API stage, the one plan of that key that covers the stage.
 import type { ConfigChange, ConfigStore } from '../../store/config-store.js';
 import type { ThrottleSettings, UsagePlanRecord } from '../../model/usage-plans.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
@@ -64,12 +65,19 @@ function stagePlans(plan: UsagePlanRecord): Map<string, StagePlan> {
 export class UsagePlansTable implements ChangeConsumer {
   readonly #store: ConfigStore;
   readonly #secrets: SecretBox;
+  readonly #log: Pick<Logger, 'error'>;
   readonly #follower: ChangeFollower;
   #byValue: ReadonlyMap<string, MeteredKey> = new Map();
+  /** Opened key values by their sealed form. */
+  #opened = new Map<string, string>();
+  /** The rebuild in progress (or done), and the one queued after it, which covers every change heard meanwhile. */
+  #running: Promise<void> = Promise.resolve();
+  #queued: Promise<void> | undefined;
 
   constructor(store: ConfigStore, secrets: SecretBox, log: Pick<Logger, 'error'>) {
     this.#store = store;
     this.#secrets = secrets;
+    this.#log = log;
     this.#follower = new ChangeFollower(store, this, log);
   }
 
@@ -95,7 +103,19 @@ export class UsagePlansTable implements ChangeConsumer {
     if (change.kind === 'api-key' || change.kind === 'usage-plan') return this.reload();
   }
 
-  async reload(): Promise<void> {
+  /** Rebuilds the index; calls made while one waits to start share it. */
+  reload(): Promise<void> {
+    if (this.#queued !== undefined) return this.#queued;
+    const queued = this.#running.then(() => {
+      this.#queued = undefined;
+      return this.#rebuild();
+    });
+    this.#queued = queued;
+    this.#running = queued.catch(() => undefined);
+    return queued;
+  }
+
+  async #rebuild(): Promise<void> {
     const [keys, plans, links] = await Promise.all([this.#store.listApiKeys(), this.#store.listUsagePlans(), this.#store.listUsagePlanKeys()]);
     const plansById = new Map(plans.map((plan) => [plan.id, stagePlans(plan)]));
     const plansOfKey = new Map<string, Map<string, KeyStagePlan>>();
@@ -109,10 +129,20 @@ export class UsagePlansTable implements ChangeConsumer {
       for (const [stage, plan] of byStage) if (!ofKey.has(stage)) ofKey.set(stage, { ...plan, ...names });
     }
     const byValue = new Map<string, MeteredKey>();
+    const opened = new Map<string, string>();
     for (const key of keys) {
-      const value = this.#secrets.open(key.sealedValue);
+      let value = this.#opened.get(key.sealedValue);
+      try {
+        value ??= this.#secrets.open(key.sealedValue);
+      } catch (error) {
+        // One key that does not open (sealed with another key) must not leave every key out.
+        this.#log.error({ err: error, apiKey: key.id }, 'API key value could not be opened; the key is not served');
+        continue;
+      }
+      opened.set(key.sealedValue, value);
       byValue.set(value, { id: key.id, value, enabled: key.enabled, plans: plansOfKey.get(key.id) ?? new Map() });
     }
+    this.#opened = opened;
     this.#byValue = byValue;
   }
 }

@@ -3,11 +3,11 @@
 // the key from `x-api-key` (apiKeySource HEADER; AUTHORIZER keys arrive with authorizers) must
 // exist, be enabled and belong to a usage plan covering this API stage, else 403 Forbidden
 // (INVALID_API_KEY). Then the plan's throttle for this method (its per-method override, else the
-// plan's), 429 Too Many Requests, and its quota, 429 Limit Exceeded. Buckets and counters are per
-// plan and key, across the plan's stages. TestInvokeMethod is not metered (unverified).
+// plan's), 429 Too Many Requests, and its quota, 429 Limit Exceeded. The plan-wide bucket and the
+// counter are per plan and key, across the plan's stages; a per-method bucket is per API stage too. TestInvokeMethod is not metered (unverified).
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
-import type { QuotaResult } from '../../state/index.js';
+import type { QuotaResult, TokenBucketLimits } from '../../state/index.js';
 import { InvalidApiKeyError, QuotaExceededError, ThrottledError } from '../errors/gateway-error.js';
 import { admitted, stateFailure } from './metering-results.js';
 
@@ -22,9 +22,19 @@ export const usagePlan: Step<RestRoutedContext> = {
     if (key === undefined || plan === undefined) throw new InvalidApiKeyError();
     ctx.admitApiKey(key.id, key.value);
 
-    const { resourcePath, httpMethod } = ctx.plan;
-    const method = plan.methodThrottles.size === 0 ? undefined : `${resourcePath}/${httpMethod}`;
-    const methodLimits = method === undefined ? undefined : plan.methodThrottles.get(method) ?? plan.methodThrottles.get(`${resourcePath}/${ctx.httpMethod}`);
+    // A per-method override: the method as declared (`/pets/ANY`), else as called (`/pets/GET`).
+    let method: string | undefined;
+    let methodLimits: TokenBucketLimits | undefined;
+    if (plan.methodThrottles.size > 0) {
+      const { resourcePath, httpMethod } = ctx.plan;
+      for (const candidate of [`${resourcePath}/${httpMethod}`, `${resourcePath}/${ctx.httpMethod}`]) {
+        methodLimits = plan.methodThrottles.get(candidate);
+        if (methodLimits !== undefined) {
+          method = candidate;
+          break;
+        }
+      }
+    }
     const limits = methodLimits ?? plan.throttle;
     const quota = plan.quota;
     const checkQuota = (): StepResult => {
@@ -34,7 +44,7 @@ export const usagePlan: Step<RestRoutedContext> = {
       });
     };
     if (limits === undefined) return stateFailure(checkQuota);
-    return stateFailure(() => admitted(metering.rateLimiter.take(methodLimits === undefined ? plan.bucket : `${plan.bucket}:${method!}`, limits), (allowed: boolean) => {
+    return stateFailure(() => admitted(metering.rateLimiter.take(method === undefined ? plan.bucket : `${plan.bucket}:${ctx.apiId}/${ctx.stageName}:${method}`, limits), (allowed: boolean) => {
       if (!allowed) throw new ThrottledError();
       return checkQuota();
     }));

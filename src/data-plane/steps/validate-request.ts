@@ -53,7 +53,7 @@ function checkBody(ctx: RestRoutedContext, validation: RequestValidation): void 
   } catch (error) {
     throw new BadRequestBodyError(undefined, { validationError: jsonEscaped(`[${(error as Error).message}]`) }); // text unverified
   }
-  const problems = check(body);
+  const problems = check(body, ctx.body.length);
   if (problems !== undefined) throw new BadRequestBodyError(undefined, { validationError: jsonEscaped(problems) });
 }
 
