@@ -215,6 +215,36 @@ describe('two Archways sharing Redis', () => {
   });
 });
 
+describe('a restart with Redis', () => {
+  it('keeps the quota: what was used before the restart still counts', async () => {
+    const run = randomUUID().slice(0, 8);
+    const setUp = async (node: TestArchway) => {
+      const apiId = await newApi(node.apigateway, { _custom_id_: `restart-${run}` });
+      const gw = node.apigateway;
+      const key = await gw.send(new CreateApiKeyCommand({ name: 'kept', enabled: true, value: `restart-key-${run}-0123456789`, tags: { _custom_id_: `rkey-${run}` } }));
+      const plan = await gw.send(new CreateUsagePlanCommand({ name: 'kept', apiStages: [{ apiId, stage: 'dev' }], quota: { limit: 4, period: 'DAY' }, tags: { _custom_id_: `rplan-${run}` } }));
+      await gw.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: key.id!, keyType: 'API_KEY' }));
+      await node.running.dataPlane.usagePlans.catchUp();
+      return { apiId, value: key.value! };
+    };
+    const before = await startArchway({ redisUrl: 'redis://127.0.0.1:6379' });
+    try {
+      const { apiId, value } = await setUp(before);
+      for (let i = 0; i < 3; i++) expect((await call(before, apiId, '/pets', value)).status).toBe(200);
+    } finally {
+      await before.stop();
+    }
+    const after = await startArchway({ redisUrl: 'redis://127.0.0.1:6379' });
+    try {
+      const { apiId, value } = await setUp(after);
+      expect((await call(after, apiId, '/pets', value)).status).toBe(200);
+      expect((await call(after, apiId, '/pets', value)).status).toBe(429);
+    } finally {
+      await after.stop();
+    }
+  });
+});
+
 describe('Redis unreachable', () => {
   /** A port nothing listens on. */
   async function deadPort(): Promise<number> {
