@@ -4,6 +4,8 @@ import type { DailyUsage, QuotaCounter, QuotaResult } from './quota-counter.js';
 import { datesBetween, quotaWindow, RETENTION_MS, utcDate, windowLimit, type QuotaSettings } from './quota-window.js';
 import { SweptMap } from './swept-map.js';
 
+const DAY_MS = 86_400_000;
+
 interface Counted {
   start: number;
   end: number;
@@ -16,6 +18,8 @@ export class MemoryQuotaCounter implements QuotaCounter {
   readonly #periods = new SweptMap<Counted>((c, now) => now >= c.end);
   /** date → key → requests; dates older than the retention are dropped when a new date starts. */
   readonly #days = new Map<string, Map<string, number>>();
+  /** Today's counts and the UTC day they cover (a date string made once a day, not per request). */
+  #today: { start: number; end: number; counts: Map<string, number> } | undefined;
 
   constructor(now: () => number = Date.now) {
     this.#now = now;
@@ -53,14 +57,18 @@ export class MemoryQuotaCounter implements QuotaCounter {
   }
 
   #day(now: number): Map<string, number> {
+    const today = this.#today;
+    if (today !== undefined && now >= today.start && now < today.end) return today.counts;
     const date = utcDate(now);
-    let day = this.#days.get(date);
-    if (day === undefined) {
+    let counts = this.#days.get(date);
+    if (counts === undefined) {
       const oldest = utcDate(now - RETENTION_MS);
       for (const d of this.#days.keys()) if (d <= oldest) this.#days.delete(d);
-      day = new Map();
-      this.#days.set(date, day);
+      counts = new Map();
+      this.#days.set(date, counts);
     }
-    return day;
+    const start = Math.floor(now / DAY_MS) * DAY_MS;
+    this.#today = { start, end: start + DAY_MS, counts };
+    return counts;
   }
 }
