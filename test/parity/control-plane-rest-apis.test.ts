@@ -89,6 +89,15 @@ describe('CreateRestApi', () => {
     await expectError(client.send(new CreateRestApiCommand({} as never)), 'ValidationException',
       "1 validation error detected: Value null at 'createRestApiInput.name' failed to satisfy constraint: Member must not be null", 400);
     await expectError(createApi({ policy: '{not json' }), 'BadRequestException', /Invalid policy document/, 400);
+    // Valid JSON that is not a policy: a statement without Effect, one with both Resource and NotResource.
+    for (const statement of [{ Action: 'execute-api:Invoke', Resource: '*' }, { Effect: 'Allow', Action: '*', Resource: '*', NotResource: '*' }]) {
+      await expectError(createApi({ policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) }), 'BadRequestException', /Invalid policy document/, 400);
+    }
+    const withCondition = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*', Condition: { NumericLessThan: { 'aws:EpochTime': '4102444800' } } }],
+    });
+    expect((await createApi({ policy: withCondition })).policy).toBe(withCondition);
   });
 });
 

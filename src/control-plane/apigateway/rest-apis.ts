@@ -1,6 +1,7 @@
 // RestApis: CreateRestApi, GetRestApi(s), UpdateRestApi, DeleteRestApi.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html
 // Messages: recorded (LocalStack AWS snapshots) unless marked unverified.
+import { PolicyDocument, UnsupportedConditionError } from '../../auth/policy-document.js';
 import { badRequest, conflict } from '../../aws/errors.js';
 import { epochSeconds, newRestApiId, newRootResourceId, shortId } from '../../aws/ids.js';
 import type { EndpointType, Model, RestApi, RestApiDefinition } from '../../model/rest-api.js';
@@ -58,11 +59,16 @@ function defaultModels(): Record<string, Model> {
   return { [empty.name]: empty, [error.name]: error };
 }
 
+/**
+ * A resource policy must be a policy document: statements with an Effect, an Action and a
+ * Resource (or their Not forms), principals and conditions in IAM's shapes. A condition operator
+ * Archway does not evaluate is accepted here (resource policies are not enforced yet).
+ */
 export function checkPolicy(policy: string): void {
   try {
-    const parsed: unknown = JSON.parse(policy);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-  } catch {
+    PolicyDocument.parse(policy);
+  } catch (error) {
+    if (error instanceof UnsupportedConditionError) return;
     throw badRequest('Invalid policy document. Please check the policy syntax and try again.'); // unverified
   }
 }

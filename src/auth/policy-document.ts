@@ -1,0 +1,228 @@
+// IAM policy documents as API Gateway evaluates them for `execute-api` — a Lambda authorizer's
+// returned policy, a REST API's resource policy, a caller's identity policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html):
+// a statement applies when its action, resource, principal and conditions all match; an
+// explicit Deny wins over any Allow; with neither the answer is silent (an implicit deny).
+// Parsed once (a deployment's resource policy, a cached authorizer result), evaluated per request.
+// Wildcards: `*` any run of characters and `?` one, within one colon-separated part of an ARN
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+import { BlockList, isIP } from 'node:net';
+
+export type Decision = 'allow' | 'deny' | 'silent';
+
+/** Who is asking: no one (`anonymous`), or an AWS principal (IAM callers). */
+export type Principal = { readonly kind: 'anonymous' } | { readonly kind: 'aws'; readonly arn: string; readonly account: string };
+
+export interface EvaluationRequest {
+  readonly action: string;
+  /** The resource ARN, e.g. `arn:aws:execute-api:us-east-1:123456789012:abc/dev/GET/pets`. */
+  readonly resource: string;
+  /** Resource policies name principals; an authorizer's or identity policy has none. */
+  readonly principal?: Principal;
+  /** Condition keys (`aws:SourceIp`, `aws:UserAgent`, …) → the request's values; absent keys have none. */
+  readonly context?: Readonly<Record<string, string | undefined>>;
+}
+
+export class MalformedPolicyError extends Error {
+  override readonly name: string = 'MalformedPolicyError';
+}
+
+/** A well-formed policy using a condition operator Archway does not evaluate (yet). */
+export class UnsupportedConditionError extends MalformedPolicyError {
+  override readonly name: string = 'UnsupportedConditionError';
+}
+
+type Matcher = (value: string) => boolean;
+
+interface Statement {
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: Matcher;
+  readonly resources: Matcher;
+  /** Undefined: the statement names no principal (identity and authorizer policies). */
+  readonly principal: ((principal: Principal) => boolean) | undefined;
+  readonly conditions: readonly ((context: Readonly<Record<string, string | undefined>>) => boolean)[];
+}
+
+const list = (value: unknown, what: string): string[] => {
+  const values = Array.isArray(value) ? value : [value];
+  if (values.length === 0 || !values.every((v) => typeof v === 'string')) throw new MalformedPolicyError(`${what} must be a string or a list of strings`);
+  return values as string[];
+};
+
+/** A glob within one part: `*` any run, `?` one character. */
+function glob(pattern: string, ignoreCase = false): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
+}
+
+/** An ARN pattern matched part by part (`arn:partition:service:region:account:resource`); `*` alone matches any ARN. */
+function arnMatcher(pattern: string): Matcher {
+  if (pattern === '*') return () => true;
+  const parts = pattern.split(':');
+  const head = parts.slice(0, 5).map((part) => glob(part));
+  const resource = glob(parts.slice(5).join(':'));
+  return (arn) => {
+    const values = arn.split(':');
+    if (values.length < 6 || (parts.length < 6 && parts.length !== values.length)) return false;
+    return head.every((re, i) => re.test(values[i])) && resource.test(values.slice(5).join(':'));
+  };
+}
+
+function anyOf(matchers: Matcher[]): Matcher {
+  return (value) => matchers.some((match) => match(value));
+}
+
+function positiveOrNot(statement: Record<string, unknown>, key: 'Action' | 'Resource', build: (pattern: string) => Matcher): Matcher {
+  const positive = statement[key];
+  const negative = statement[`Not${key}`];
+  if ((positive === undefined) === (negative === undefined)) throw new MalformedPolicyError(`a statement needs exactly one of ${key} and Not${key}`);
+  const matcher = anyOf(list(positive ?? negative, key).map(build));
+  return positive !== undefined ? matcher : (value) => !matcher(value);
+}
+
+function principalMatcher(value: unknown): (principal: Principal) => boolean {
+  if (value === '*') return () => true;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new MalformedPolicyError('Principal must be "*" or {"AWS": …}');
+  const aws = (value as Record<string, unknown>).AWS;
+  if (aws === undefined) throw new MalformedPolicyError('only AWS principals apply to execute-api');
+  const names = list(aws, 'Principal.AWS');
+  if (names.includes('*')) return () => true;
+  return (principal) => principal.kind === 'aws'
+    && names.some((name) => name === principal.arn || name === principal.account || name === `arn:aws:iam::${principal.account}:root`);
+}
+
+/** Condition operators API Gateway's keys use (IP, string, date, boolean); `…IfExists` passes when the key is absent. */
+function conditionTest(operator: string, key: string, expected: string[]): (context: Readonly<Record<string, string | undefined>>) => boolean {
+  const ifExists = operator.endsWith('IfExists');
+  const op = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
+  const test = valueTest(op, expected);
+  return (context) => {
+    const actual = context[key];
+    if (actual === undefined) return ifExists || op.startsWith('Not') || op === 'StringNotEquals' || op === 'StringNotLike';
+    return test(actual);
+  };
+}
+
+function valueTest(op: string, expected: string[]): (actual: string) => boolean {
+  switch (op) {
+    case 'StringEquals':
+      return (actual) => expected.includes(actual);
+    case 'StringNotEquals':
+      return (actual) => !expected.includes(actual);
+    case 'StringEqualsIgnoreCase':
+      return (actual) => expected.some((e) => e.toLowerCase() === actual.toLowerCase());
+    case 'StringLike': {
+      const res = expected.map((e) => glob(e));
+      return (actual) => res.some((re) => re.test(actual));
+    }
+    case 'StringNotLike': {
+      const res = expected.map((e) => glob(e));
+      return (actual) => !res.some((re) => re.test(actual));
+    }
+    case 'IpAddress':
+    case 'NotIpAddress': {
+      const blocks = blockList(expected);
+      return op === 'IpAddress' ? (actual) => inBlocks(blocks, actual) : (actual) => !inBlocks(blocks, actual);
+    }
+    case 'DateGreaterThan':
+    case 'DateLessThan': {
+      const times = expected.map(dateOf);
+      return (actual) => {
+        const at = dateOf(actual);
+        return times.some((t) => (op === 'DateGreaterThan' ? at > t : at < t));
+      };
+    }
+    case 'Bool':
+      return (actual) => expected.some((e) => e.toLowerCase() === actual.toLowerCase());
+    default:
+      throw new UnsupportedConditionError(`condition operator ${op} is not supported`);
+  }
+}
+
+function dateOf(text: string): number {
+  const at = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text);
+  if (Number.isNaN(at)) throw new MalformedPolicyError(`${text} is not a date`);
+  return at;
+}
+
+/** CIDR blocks (IPv4 and IPv6) as node's BlockList checks them. */
+function blockList(cidrs: string[]): BlockList {
+  const blocks = new BlockList();
+  for (const cidr of cidrs) {
+    const [address, bits] = cidr.split('/');
+    const family = isIP(address);
+    if (family === 0) throw new MalformedPolicyError(`${cidr} is not an IP address or CIDR block`);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (bits === undefined) blocks.addAddress(address, type);
+    else blocks.addSubnet(address, Number(bits), type);
+  }
+  return blocks;
+}
+
+function inBlocks(blocks: BlockList, address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  return blocks.check(address, family === 4 ? 'ipv4' : 'ipv6') || (family === 6 && address.startsWith('::ffff:') && blocks.check(address.slice(7), 'ipv4'));
+}
+
+function conditionsOf(condition: unknown): Statement['conditions'] {
+  if (condition === undefined) return [];
+  if (condition === null || typeof condition !== 'object') throw new MalformedPolicyError('Condition must be an object');
+  const tests: Statement['conditions'][number][] = [];
+  for (const [operator, keys] of Object.entries(condition)) {
+    if (keys === null || typeof keys !== 'object') throw new MalformedPolicyError(`Condition ${operator} must map keys to values`);
+    for (const [key, values] of Object.entries(keys as Record<string, unknown>)) tests.push(conditionTest(operator, key, list(values, `${operator}.${key}`)));
+  }
+  return tests;
+}
+
+function statementOf(raw: unknown): Statement {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MalformedPolicyError('a statement must be an object');
+  const statement = raw as Record<string, unknown>;
+  const effect = statement.Effect;
+  if (effect !== 'Allow' && effect !== 'Deny') throw new MalformedPolicyError('Effect must be Allow or Deny');
+  return {
+    effect,
+    actions: positiveOrNot(statement, 'Action', (pattern) => {
+      const re = glob(pattern, true);
+      return (action) => re.test(action);
+    }),
+    resources: positiveOrNot(statement, 'Resource', arnMatcher),
+    principal: statement.Principal === undefined ? undefined : principalMatcher(statement.Principal),
+    conditions: conditionsOf(statement.Condition),
+  };
+}
+
+export class PolicyDocument {
+  private constructor(readonly statements: readonly Statement[]) {}
+
+  /** Parses a policy (its JSON text or the object); throws MalformedPolicyError when it is not one. */
+  static parse(document: unknown): PolicyDocument {
+    let parsed = document;
+    if (typeof document === 'string') {
+      try {
+        parsed = JSON.parse(document);
+      } catch {
+        throw new MalformedPolicyError('the policy is not valid JSON');
+      }
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new MalformedPolicyError('the policy must be an object');
+    const statements = (parsed as Record<string, unknown>).Statement;
+    if (statements === undefined) throw new MalformedPolicyError('the policy has no Statement');
+    return new PolicyDocument(Object.freeze((Array.isArray(statements) ? statements : [statements]).map(statementOf)));
+  }
+
+  evaluate(request: EvaluationRequest): Decision {
+    let allowed = false;
+    const context = request.context ?? {};
+    for (const statement of this.statements) {
+      if (!statement.actions(request.action) || !statement.resources(request.resource)) continue;
+      if (statement.principal !== undefined && (request.principal === undefined || !statement.principal(request.principal))) continue;
+      if (!statement.conditions.every((test) => test(context))) continue;
+      if (statement.effect === 'Deny') return 'deny';
+      allowed = true;
+    }
+    return allowed ? 'allow' : 'silent';
+  }
+}
