@@ -122,8 +122,8 @@ function patchAuthorizer(definition: RestApiDefinition, target: Authorizer, oper
     if (!TYPES.includes(value as AuthorizerType)) throw badRequest(`Invalid authorizer type specified: ${value ?? 'null'}. Valid options are ${TYPES.join(',')}`);
     target.type = value as AuthorizerType;
   } else if (key === 'authorizerResultTtlInSeconds') {
-    const ttl = Number(value);
-    checkTtl(value === undefined || value.trim() === '' ? Number.NaN : ttl);
+    const ttl = value?.trim() ? Number(value) : Number.NaN;
+    checkTtl(ttl);
     target.authorizerResultTtlInSeconds = ttl;
   } else {
     const field = key as (typeof OPTIONAL_TEXT)[number];
