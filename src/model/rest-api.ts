@@ -120,7 +120,7 @@ export interface GatewayResponse {
 
 export type AuthorizerType = 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
 
-/** A Lambda or Cognito authorizer (stored from OpenAPI imports; enforced when authorizers land). */
+/** A Lambda or Cognito authorizer (CreateAuthorizer's shape; not enforced on requests yet). */
 export interface Authorizer {
   id: string;
   name: string;
@@ -149,7 +149,7 @@ export interface RestApiDefinition {
   models: Record<string, Model>;
   requestValidators: Record<string, RequestValidator>;
   gatewayResponses: Partial<Record<GatewayResponseType, GatewayResponse>>;
-  /** By id. Absent on APIs that never had one (then any authorizerId is accepted; see methods.ts). */
+  /** By id. Absent on APIs that never had one. */
   authorizers?: Record<string, Authorizer>;
   /** Documentation parts and the version label of the imported `x-amazon-apigateway-documentation`. */
   documentation?: { version?: string; parts: DocumentationPart[] };

@@ -5,6 +5,7 @@ import type { OperationDefinition } from '../route-table.js';
 import type { ApiGatewayContext } from './context.js';
 import { apiKeyImportOperations } from './api-key-import.js';
 import { apiKeyOperations } from './api-keys.js';
+import { authorizerOperations } from './authorizers.js';
 import { deploymentOperations } from './deployments.js';
 import { gatewayResponseOperations } from './gateway-responses.js';
 import { integrationResponseOperations } from './integration-responses.js';
@@ -38,6 +39,7 @@ export function apigatewayOperations(ctx: ApiGatewayContext): OperationDefinitio
     ...stageOperations(ctx),
     ...modelOperations(ctx),
     ...requestValidatorOperations(ctx),
+    ...authorizerOperations(ctx),
     ...gatewayResponseOperations(ctx),
     ...tagOperations(ctx),
     ...testInvokeOperations(ctx),

@@ -22,15 +22,9 @@ export function checkVerb(httpMethod: string): HttpMethod {
   return httpMethod as HttpMethod;
 }
 
-/**
- * Whether `authorizerId` names an authorizer of this API. Authorizers are not part of the
- * definition yet; until they are, any non-empty id is accepted (the data plane must then
- * treat an unknown authorizer as a configuration error).
- */
+/** Whether `authorizerId` names an authorizer of this API (recorded: an unknown id is refused). */
 function authorizerExists(definition: RestApiDefinition, authorizerId: string | undefined): boolean {
-  if (!authorizerId) return false;
-  const { authorizers } = definition;
-  return authorizers === undefined || Object.hasOwn(authorizers, authorizerId);
+  return !!authorizerId && !!definition.authorizers && Object.hasOwn(definition.authorizers, authorizerId);
 }
 
 const invalidAuthorizer = () =>
