@@ -94,6 +94,8 @@ function principalMatcher(value: unknown): (principal: Principal) => boolean {
 
 /** Condition operators API Gateway's keys use (IP, string, date, boolean); `…IfExists` passes when the key is absent. */
 function conditionTest(operator: string, key: string, expected: string[]): (context: Readonly<Record<string, string | undefined>>) => boolean {
+  // Null: whether the key is absent ("true") or present ("false").
+  if (operator === 'Null') return (context) => expected.some((e) => (e.toLowerCase() === 'true') === (context[key] === undefined));
   const ifExists = operator.endsWith('IfExists');
   const op = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
   const test = valueTest(op, expected);
@@ -125,19 +127,45 @@ function valueTest(op: string, expected: string[]): (actual: string) => boolean 
       const blocks = blockList(expected);
       return op === 'IpAddress' ? (actual) => inBlocks(blocks, actual) : (actual) => !inBlocks(blocks, actual);
     }
-    case 'DateGreaterThan':
-    case 'DateLessThan': {
-      const times = expected.map(dateOf);
-      return (actual) => {
-        const at = dateOf(actual);
-        return times.some((t) => (op === 'DateGreaterThan' ? at > t : at < t));
-      };
+    case 'ArnEquals':
+    case 'ArnLike': {
+      const matchers = expected.map(arnMatcher);
+      return (actual) => matchers.some((match) => match(actual));
+    }
+    case 'ArnNotEquals':
+    case 'ArnNotLike': {
+      const matchers = expected.map(arnMatcher);
+      return (actual) => !matchers.some((match) => match(actual));
     }
     case 'Bool':
       return (actual) => expected.some((e) => e.toLowerCase() === actual.toLowerCase());
-    default:
-      throw new UnsupportedConditionError(`condition operator ${op} is not supported`);
+    default: {
+      const compare = COMPARISONS[op.replace(/^(Numeric|Date)/, '')];
+      if (compare === undefined || !/^(Numeric|Date)/.test(op)) throw new UnsupportedConditionError(`condition operator ${op} is not supported`);
+      const read = op.startsWith('Numeric') ? numberOf : dateOf;
+      const limits = expected.map(read);
+      return (actual) => {
+        const value = read(actual);
+        return op.endsWith('NotEquals') ? limits.every((limit) => compare(value, limit)) : limits.some((limit) => compare(value, limit));
+      };
+    }
   }
+}
+
+/** Numeric… and Date… operators, by their suffix. */
+const COMPARISONS: Readonly<Record<string, (value: number, limit: number) => boolean>> = {
+  Equals: (v, l) => v === l,
+  NotEquals: (v, l) => v !== l,
+  LessThan: (v, l) => v < l,
+  LessThanEquals: (v, l) => v <= l,
+  GreaterThan: (v, l) => v > l,
+  GreaterThanEquals: (v, l) => v >= l,
+};
+
+function numberOf(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || Number.isNaN(n)) throw new MalformedPolicyError(`${text} is not a number`);
+  return n;
 }
 
 function dateOf(text: string): number {

@@ -16,10 +16,14 @@ import { TemplateSet } from './templates.js';
 import { UriTemplate } from './uri-template.js';
 import { FunctionReference, functionOfIntegrationUri } from '../functions/arn.js';
 import { ModelSchemas } from './model-schemas.js';
+import { apiArn, compileResourcePolicy } from '../auth/resource-policy.js';
 import { compileRequestValidation, type RequestValidation } from './request-validation.js';
 import type { CompiledDeployment, CompiledIntegrationResponse, CompiledMethod, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
 
 export interface CompileOptions {
+  /** Region and account in the API's ARNs (resource policies); default us-east-1 and 000000000000. */
+  region?: string;
+  accountId?: string;
   /** Used when an integration has no timeoutInMillis (AWS default 29 000 ms). */
   defaultTimeoutMs?: number;
   /** Where each integration's dispatcher comes from; without it, integrations answer 500. */
@@ -27,6 +31,7 @@ export interface CompileOptions {
 }
 
 export function compileDeployment(snapshot: RestApiDefinition, deploymentId: string, options: CompileOptions = {}): CompiledDeployment {
+  const arn = apiArn(options.region ?? 'us-east-1', options.accountId ?? '000000000000', snapshot.api.id);
   const routes: RouteDefinition<CompiledMethod>[] = [];
   const methods = new Map<string, Readonly<Record<string, CompiledMethod>>>();
   let methodCount = 0;
@@ -53,6 +58,8 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
     methodCount,
     gatewayResponses: compileGatewayResponses(snapshot.gatewayResponses),
     binaryMediaTypes: new BinaryMediaTypes(snapshot.api.binaryMediaTypes),
+    apiArn: arn,
+    resourcePolicy: compileResourcePolicy(snapshot.api.policy, arn),
   });
 }
 
@@ -118,7 +125,7 @@ export function compileStage(deployment: CompiledDeployment, stage: Pick<StageRe
         bucket: `stage:${deployment.apiId}:${stage.stageName}:${method.resourcePath}/${method.httpMethod}`,
         limits: Object.freeze({ rate: settings.throttlingRateLimit, burst: settings.throttlingBurstLimit }),
       });
-      methods[method.index] = Object.freeze({ ...method, settings, stageThrottle, steps: planMethodSteps(method, settings) });
+      methods[method.index] = Object.freeze({ ...method, settings, stageThrottle, steps: planMethodSteps(method, settings, deployment.resourcePolicy !== undefined) });
     }
   }
   return Object.freeze({

@@ -16,6 +16,7 @@ import type { UriTemplate } from './uri-template.js';
 import type { SelectionPattern } from './selection-pattern.js';
 import type { FunctionReference } from '../functions/arn.js';
 import type { RequestValidation } from './request-validation.js';
+import type { CompiledResourcePolicy } from '../auth/resource-policy.js';
 
 export interface CompiledIntegrationResponse {
   readonly statusCode: string;
@@ -84,6 +85,10 @@ export interface CompiledDeployment {
   readonly methodCount: number;
   readonly gatewayResponses: CompiledGatewayResponses;
   readonly binaryMediaTypes: BinaryMediaTypes;
+  /** `arn:aws:execute-api:{region}:{account}:{apiId}`. */
+  readonly apiArn: string;
+  /** The API's resource policy, when it has one. */
+  readonly resourcePolicy: CompiledResourcePolicy | undefined;
 }
 
 /** An API Gateway stage: the compiled deployment it points at, what the stage sets, and its method plans. */

@@ -83,6 +83,8 @@ export class DataPlane {
     });
     this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering });
     this.#compileOptions = Object.freeze({
+      region: deps.env.region,
+      accountId: deps.env.accountId,
       defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs,
       integrations: createIntegrations({
         dispatcher: this.#agent,
@@ -242,6 +244,7 @@ function methodRequestOf(req: IncomingMessage, target: DataPlaneTarget): MethodR
     rawHeaders: req.rawHeaders,
     sourceIp: sourceIpOf(req),
     protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
+    secure: (req.socket as { encrypted?: boolean }).encrypted === true,
     incoming: req,
   };
 }

@@ -1,6 +1,6 @@
 // Configuration Archway stores and answers exactly as AWS does, but does not act on yet
-// (authorizers and the API keys they supply, resource policies, private endpoints, response
-// compression, caching, access logs). Nothing is accepted silently:
+// (authorizers and the API keys they supply, private endpoints, response compression, caching,
+// access logs). Nothing is accepted silently:
 // the control plane logs these when they are written, `archway start` repeats them, and
 // `archway ls` marks them.
 // Each later feature removes its entry. The shapes are the apigateway wire shapes, so the
@@ -8,7 +8,6 @@
 import type { RestApiDefinition, Stage } from '../../model/rest-api.js';
 
 export interface ApiSettingsShape {
-  policy?: string;
   apiKeySource?: string;
   endpointConfiguration?: { types?: readonly string[] };
   minimumCompressionSize?: number;
@@ -32,7 +31,6 @@ export interface StageShape {
 /** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
 export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {
   const lines: string[] = [];
-  if (api.policy !== undefined && api.policy !== '') lines.push('resource policy: not enforced yet (every caller is allowed)');
   if (api.endpointConfiguration?.types?.includes('PRIVATE')) lines.push('PRIVATE endpoint: not enforced yet (reachable like a regional API)');
   if (api.minimumCompressionSize !== undefined) lines.push('minimumCompressionSize: not applied yet (responses are not compressed)');
   for (const method of methods) {

@@ -14,6 +14,8 @@ export interface GatewayErrorOptions {
   statusOverride?: number;
   /** `x-amzn-ErrorType` when the response type has none of its own. */
   errorTypeOverride?: string;
+  /** The uncustomised body's key: AWS writes `{"Message": …}` for IAM-style denials. */
+  messageKey?: 'message' | 'Message';
 }
 
 export abstract class GatewayError extends Error {
@@ -24,6 +26,7 @@ export abstract class GatewayError extends Error {
   readonly validationError: string | undefined;
   readonly statusOverride: number | undefined;
   readonly errorTypeOverride: string | undefined;
+  readonly messageKey: 'message' | 'Message';
 
   /** `message` is `$context.error.message`; null only for AUTHORIZER_CONFIGURATION_ERROR. */
   constructor(readonly errorMessage: string | null, options: GatewayErrorOptions = {}) {
@@ -32,6 +35,7 @@ export abstract class GatewayError extends Error {
     this.validationError = options.validationError;
     this.statusOverride = options.statusOverride;
     this.errorTypeOverride = options.errorTypeOverride;
+    this.messageKey = options.messageKey ?? 'message';
   }
 }
 

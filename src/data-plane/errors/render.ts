@@ -49,7 +49,7 @@ export function renderGatewayResponse(
       // AWS-recorded 5xx bodies keep a space after the colon: {"message": "Internal server error"}.
       body = `{"message": ${JSON.stringify(error.errorMessage)}}`;
     } else {
-      body = `{"message":${JSON.stringify(error.errorMessage)}}`;
+      body = `{"${error.messageKey}":${JSON.stringify(error.errorMessage)}}`;
     }
   } else {
     const mapping = sources.sourcesFor(error);

@@ -40,6 +40,8 @@ export interface MethodRequestInit {
   body?: Buffer;
   /** `$context.domainName`; defaults to the Host header without its port. */
   domainName?: string;
+  /** The request came over TLS (`aws:SecureTransport`). */
+  secure?: boolean;
 }
 
 /** Which API and stage the request addressed (the stage may be unknown or missing). */
@@ -70,6 +72,8 @@ export class InvocationContext implements IntegrationSignal {
   readonly rawHeaders: readonly string[];
   readonly sourceIp: string;
   readonly protocol: string;
+  /** The request came over TLS. */
+  readonly secure: boolean;
   readonly services: PipelineServices;
   incoming: IncomingMessage | undefined;
   body: Buffer;
@@ -110,6 +114,7 @@ export class InvocationContext implements IntegrationSignal {
     this.rawHeaders = init.rawHeaders;
     this.sourceIp = init.sourceIp;
     this.protocol = init.protocol;
+    this.secure = init.secure ?? false;
     this.#domainName = init.domainName;
     this.body = init.body ?? EMPTY_BODY;
     this.incoming = init.incoming;

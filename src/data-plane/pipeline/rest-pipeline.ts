@@ -19,11 +19,14 @@ import { renderError } from '../steps/error.js';
 import { validateRequest } from '../steps/validate-request.js';
 import { usagePlan } from '../steps/usage-plan.js';
 import { throttle } from '../steps/throttle.js';
+import { resourcePolicy } from '../steps/resource-policy.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** What decides whether a method needs a step. */
 interface PlanInput {
   readonly settings: Readonly<MethodSetting>;
+  /** The API has a resource policy. */
+  readonly resourcePolicy: boolean;
   readonly method: CompiledMethod;
   readonly integration: IntegrationPlan;
 }
@@ -43,7 +46,8 @@ const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PRO
 const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
-  // resource policy, authorize: a later issue
+  { step: resourcePolicy, when: (input) => input.resourcePolicy }, //  403 AccessDeniedException
+  // authorize: a later issue
   { step: usagePlan, when: ({ method }) => method.method.apiKeyRequired }, // API key (403), plan throttle and quota (429)
   { step: throttle, when: always }, //                           stage method and account throttles (429)
   { step: validateRequest, when: ({ method }) => method.validation !== undefined }, // 400 BAD_REQUEST_PARAMETERS / _BODY
@@ -73,13 +77,13 @@ export const REST_STAGE_STEPS: StepList<RestContext> = Object.freeze({
 });
 
 /** The steps of one method in one stage. */
-export function planMethodSteps(method: CompiledMethod, settings: Readonly<MethodSetting>): StepList<RestRoutedContext> {
+export function planMethodSteps(method: CompiledMethod, settings: Readonly<MethodSetting>, hasResourcePolicy = false): StepList<RestRoutedContext> {
   const problem = configurationError(method.integration);
   if (problem !== undefined || method.integration === undefined) {
     const request = [parse, route, failing(problem ?? 'No integration defined for method')];
     return Object.freeze({ request: Object.freeze(request), response: Object.freeze([]), error: renderError });
   }
-  const input: PlanInput = { settings, method, integration: method.integration };
+  const input: PlanInput = { settings, method, integration: method.integration, resourcePolicy: hasResourcePolicy };
   return Object.freeze({
     request: chosen(REQUEST_STEPS, input),
     response: chosen(RESPONSE_STEPS, input),

@@ -4,7 +4,7 @@ import { notEnforced } from '../../../src/control-plane/apigateway/not-enforced.
 describe('settings stored but not enforced yet', () => {
   it('names each one with its method or stage', () => {
     const lines = notEnforced(
-      { policy: '{"Version":"2012-10-17","Statement":[]}', endpointConfiguration: { types: ['PRIVATE'] }, minimumCompressionSize: 1024, apiKeySource: 'AUTHORIZER' },
+      { endpointConfiguration: { types: ['PRIVATE'] }, minimumCompressionSize: 1024, apiKeySource: 'AUTHORIZER' },
       [
         { path: '/pets', httpMethod: 'GET', authorizationType: 'COGNITO_USER_POOLS', apiKeyRequired: true },
         { path: '/open', httpMethod: 'POST', authorizationType: 'NONE', apiKeyRequired: false },
@@ -20,7 +20,6 @@ describe('settings stored but not enforced yet', () => {
       }],
     );
     expect(lines).toEqual([
-      'resource policy: not enforced yet (every caller is allowed)',
       'PRIVATE endpoint: not enforced yet (reachable like a regional API)',
       'minimumCompressionSize: not applied yet (responses are not compressed)',
       'GET /pets: authorizationType COGNITO_USER_POOLS not enforced yet (anyone can call it)',

@@ -1,0 +1,51 @@
+// A REST API's resource policy
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html),
+// compiled with its deployment: resources written in shorthand, `execute-api:/{stage}/{VERB}/{path}`,
+// become the API's ARNs, and the document is parsed once. A policy Archway cannot evaluate (a
+// condition operator it does not know) is kept with the reason, and its API refuses every
+// call (fail closed) rather than skip the policy.
+import { PolicyDocument } from './policy-document.js';
+
+export interface CompiledResourcePolicy {
+  readonly document: PolicyDocument | undefined;
+  /** Why the policy cannot be evaluated, when it cannot. */
+  readonly problem: string | undefined;
+}
+
+/** `arn:aws:execute-api:{region}:{account}:{apiId}`, the prefix of the API's method ARNs. */
+export const apiArn = (region: string, accountId: string, apiId: string): string => `arn:aws:execute-api:${region}:${accountId}:${apiId}`;
+
+/** The method ARN a request is authorized against: `{apiArn}/{stage}/{VERB}{path}` (the root is `…/GET/`). */
+export const methodArn = (apiArnPrefix: string, stage: string, verb: string, path: string): string => `${apiArnPrefix}/${stage}/${verb}${path}`;
+
+function expandShorthand(value: unknown, prefix: string): unknown {
+  const expand = (resource: unknown) => (typeof resource === 'string' && resource.startsWith('execute-api:/') ? `${prefix}${resource.slice('execute-api:'.length)}` : resource);
+  return Array.isArray(value) ? value.map(expand) : expand(value);
+}
+
+export function compileResourcePolicy(policy: string | undefined, apiArnPrefix: string): CompiledResourcePolicy | undefined {
+  if (policy === undefined || policy === '') return undefined;
+  try {
+    const parsed = JSON.parse(policy) as { Statement?: unknown };
+    const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
+    const expanded = statements.map((statement) => {
+      if (statement === null || typeof statement !== 'object') return statement;
+      const out = { ...(statement as Record<string, unknown>) };
+      for (const key of ['Resource', 'NotResource']) if (out[key] !== undefined) out[key] = expandShorthand(out[key], apiArnPrefix);
+      return out;
+    });
+    return { document: PolicyDocument.parse({ ...parsed, Statement: expanded }), problem: undefined };
+  } catch (error) {
+    return { document: undefined, problem: (error as Error).message };
+  }
+}
+
+/**
+ * AWS's denial text, the account id masked as AWS masks it
+ * (`arn:aws:execute-api:us-east-1:********1234:abc/dev/GET/`).
+ */
+export function deniedMessage(arn: string, explicit: boolean): string {
+  const parts = arn.split(':');
+  if (parts.length > 4) parts[4] = `${'*'.repeat(Math.max(0, parts[4].length - 4))}${parts[4].slice(-4)}`;
+  return `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${parts.join(':')}${explicit ? ' with an explicit deny' : ''}`;
+}

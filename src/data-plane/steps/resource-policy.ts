@@ -1,0 +1,42 @@
+// The REST API's resource policy
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html):
+// evaluated for the caller (anonymous: IAM callers arrive with SigV4) against the method ARN
+// `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{VERB}/{path}`, with the request's condition
+// keys. An explicit Deny refuses; with no authorizer an explicit Allow is needed. A Lambda
+// authorizer's method (CUSTOM) is refused here only by an explicit Deny (AWS's first phase); the
+// second phase, combining the authorizer's policy, comes with authorizers, which are not enforced
+// yet. Answers 403 AccessDeniedException, `{"Message":"User: anonymous is not authorized …"}`.
+import type { Step } from '../pipeline/step.js';
+import type { RestRoutedContext } from '../pipeline/rest-context.js';
+import { AccessDeniedError, ApiConfigurationError } from '../errors/gateway-error.js';
+import { deniedMessage, methodArn } from '../../auth/resource-policy.js';
+import type { Principal } from '../../auth/policy-document.js';
+
+const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
+
+export const resourcePolicy: Step<RestRoutedContext> = {
+  name: 'resource-policy',
+  run(ctx) {
+    if (ctx.trace !== undefined) return; // TestInvokeMethod is not subject to the policy (unverified)
+    const deployment = ctx.stage.deployment;
+    const policy = deployment.resourcePolicy!;
+    if (policy.document === undefined) throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
+    const arn = methodArn(deployment.apiArn, ctx.stageName ?? '', ctx.httpMethod, ctx.path);
+    const now = Date.now();
+    const decision = policy.document.evaluate({
+      action: 'execute-api:Invoke',
+      resource: arn,
+      principal: ANONYMOUS,
+      context: {
+        'aws:SourceIp': ctx.sourceIp,
+        'aws:UserAgent': ctx.header('user-agent'),
+        'aws:Referer': ctx.header('referer'),
+        'aws:CurrentTime': new Date(now).toISOString(),
+        'aws:EpochTime': String(Math.floor(now / 1000)),
+        'aws:SecureTransport': String(ctx.secure),
+      },
+    });
+    if (decision === 'allow' || (decision === 'silent' && ctx.plan.method.authorizationType === 'CUSTOM')) return;
+    throw new AccessDeniedError(deniedMessage(arn, decision === 'deny'), { messageKey: 'Message' });
+  },
+};
