@@ -31,8 +31,10 @@ describe('a hostile function', () => {
     await createFunction(lambda, 'huge-object', 'export const handler = async () => ({ rows: Array.from({ length: 8 }, () => "y".repeat(4 * 1024 * 1024)) });', { MemorySize: 128 });
     await createFunction(lambda, 'fine', 'export const handler = async () => "fine";');
     for (const name of ['huge-result', 'huge-object']) {
-      const { result: out, healthAnswers } = await probeHealthWhile(archway.endpoint, lambda.send(new InvokeCommand({ FunctionName: name })));
-      expect(healthAnswers).toBeGreaterThan(0);
+      // Short attacks (well under a second): the gateway answers them and stays up; liveness
+      // during an attack is checked on the long one below.
+      const out = await lambda.send(new InvokeCommand({ FunctionName: name }));
+      expect(await health()).toBe(200);
       expect(out.FunctionError).toBe('Unhandled');
       expect(JSON.parse(payloadText(out.Payload))).toMatchObject({ errorType: 'Function.ResponseSizeTooLarge' });
     }
