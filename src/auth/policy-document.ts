@@ -36,6 +36,7 @@ export class UnsupportedConditionError extends MalformedPolicyError {
 type Matcher = (value: string) => boolean;
 
 interface Statement {
+  readonly keys: readonly string[];
   readonly effect: 'Allow' | 'Deny';
   readonly actions: Matcher;
   readonly resources: Matcher;
@@ -210,7 +211,10 @@ function statementOf(raw: unknown): Statement {
   const statement = raw as Record<string, unknown>;
   const effect = statement.Effect;
   if (effect !== 'Allow' && effect !== 'Deny') throw new MalformedPolicyError('Effect must be Allow or Deny');
+  const condition = statement.Condition;
+  const keys = condition !== null && typeof condition === 'object' ? Object.values(condition).flatMap((byKey) => (byKey !== null && typeof byKey === 'object' ? Object.keys(byKey) : [])) : [];
   return {
+    keys,
     effect,
     actions: positiveOrNot(statement, 'Action', (pattern) => {
       const re = glob(pattern, true);
@@ -223,7 +227,12 @@ function statementOf(raw: unknown): Statement {
 }
 
 export class PolicyDocument {
-  private constructor(readonly statements: readonly Statement[]) {}
+  /** The condition keys its statements read: a caller builds only these per request. */
+  readonly conditionKeys: ReadonlySet<string>;
+
+  private constructor(readonly statements: readonly Statement[]) {
+    this.conditionKeys = new Set(statements.flatMap((statement) => statement.keys));
+  }
 
   /** Parses a policy (its JSON text or the object); throws MalformedPolicyError when it is not one. */
   static parse(document: unknown): PolicyDocument {

@@ -131,6 +131,7 @@ export function compileStage(deployment: CompiledDeployment, stage: Pick<StageRe
   return Object.freeze({
     apiId: deployment.apiId,
     stageName: stage.stageName,
+    apiStage: `${deployment.apiId}/${stage.stageName}`,
     deploymentId: deployment.deploymentId,
     deployment,
     // Prototype-less, so that `${stageVariables.constructor}` is an unset variable, not Object.

@@ -95,6 +95,8 @@ export interface CompiledDeployment {
 export interface CompiledStage {
   readonly apiId: string;
   readonly stageName: string;
+  /** `{apiId}/{stageName}`: how usage plans name this stage. */
+  readonly apiStage: string;
   readonly deploymentId: string;
   readonly deployment: CompiledDeployment;
   readonly variables: Readonly<Record<string, string>>;

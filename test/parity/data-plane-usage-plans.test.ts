@@ -13,6 +13,8 @@ import {
   UpdateApiKeyCommand, UpdateStageCommand, GetUsageCommand, GetUsagePlansCommand, UpdateUsageCommand, ImportApiKeysCommand, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
+import { refusedPort } from '../helpers/backend.js';
+import { createFunction, lambdaClient } from '../helpers/lambda.js';
 
 let archway: TestArchway;
 
@@ -91,6 +93,27 @@ describe('API keys', () => {
     expect(imported.ids).toHaveLength(300);
     await archway.running.dataPlane.usagePlans.catchUp();
     for (const value of [values[0], values[299]]) expect((await call(archway, apiId, '/pets', value)).status).toBe(200);
+  });
+
+  it("the Lambda proxy event's requestContext.identity carries the key a request was admitted with", async () => {
+    const gw = archway.apigateway;
+    const lambda = lambdaClient(archway);
+    try {
+      const arn = await createFunction(lambda, 'identity-echo', 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.identity) });');
+      const api = await gw.send(new CreateRestApiCommand({ name: 'keyed-lambda' }));
+      const method = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
+      await gw.send(new PutMethodCommand({ ...method, authorizationType: 'NONE', apiKeyRequired: true }));
+      await gw.send(new PutIntegrationCommand({
+        ...method, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${arn}/invocations`,
+      }));
+      await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+      const key = await keyInPlan(archway, api.id!);
+      const response = await call(archway, api.id!, '/', key.value);
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({ apiKey: key.value, apiKeyId: key.id });
+    } finally {
+      lambda.destroy();
+    }
   });
 
   it("a key whose plan covers another stage is refused", async () => {
@@ -246,18 +269,8 @@ describe('a restart with Redis', () => {
 });
 
 describe('Redis unreachable', () => {
-  /** A port nothing listens on. */
-  async function deadPort(): Promise<number> {
-    const { createServer } = await import('node:net');
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   it('--state-failure open serves without limits; closed answers 500', async () => {
-    const port = await deadPort();
+    const port = await refusedPort();
     for (const [stateFailure, expected] of [['open', 200], ['closed', 500]] as const) {
       const node = await startArchway({ redisUrl: `redis://127.0.0.1:${port}`, stateFailure });
       try {

@@ -14,6 +14,36 @@ import type { Principal } from '../../auth/policy-document.js';
 
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
+/** The request's values of the condition keys the policy reads (none for most policies). */
+function conditionContext(ctx: RestRoutedContext, keys: ReadonlySet<string>): Record<string, string | undefined> {
+  const context: Record<string, string | undefined> = {};
+  if (keys.size === 0) return context;
+  const now = Date.now();
+  for (const key of keys) {
+    switch (key) {
+      case 'aws:SourceIp':
+        context[key] = ctx.sourceIp;
+        break;
+      case 'aws:UserAgent':
+        context[key] = ctx.header('user-agent');
+        break;
+      case 'aws:Referer':
+        context[key] = ctx.header('referer');
+        break;
+      case 'aws:CurrentTime':
+        context[key] = new Date(now).toISOString();
+        break;
+      case 'aws:EpochTime':
+        context[key] = String(Math.floor(now / 1000));
+        break;
+      case 'aws:SecureTransport':
+        context[key] = String(ctx.secure);
+        break;
+    }
+  }
+  return context;
+}
+
 export const resourcePolicy: Step<RestRoutedContext> = {
   name: 'resource-policy',
   run(ctx) {
@@ -22,19 +52,11 @@ export const resourcePolicy: Step<RestRoutedContext> = {
     const policy = deployment.resourcePolicy!;
     if (policy.document === undefined) throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
     const arn = methodArn(deployment.apiArn, ctx.stageName ?? '', ctx.httpMethod, ctx.path);
-    const now = Date.now();
     const decision = policy.document.evaluate({
       action: 'execute-api:Invoke',
       resource: arn,
       principal: ANONYMOUS,
-      context: {
-        'aws:SourceIp': ctx.sourceIp,
-        'aws:UserAgent': ctx.header('user-agent'),
-        'aws:Referer': ctx.header('referer'),
-        'aws:CurrentTime': new Date(now).toISOString(),
-        'aws:EpochTime': String(Math.floor(now / 1000)),
-        'aws:SecureTransport': String(ctx.secure),
-      },
+      context: conditionContext(ctx, policy.document.conditionKeys),
     });
     if (decision === 'allow' || (decision === 'silent' && ctx.plan.method.authorizationType === 'CUSTOM')) return;
     throw new AccessDeniedError(deniedMessage(arn, decision === 'deny'), { messageKey: 'Message' });

@@ -18,7 +18,7 @@ export const usagePlan: Step<RestRoutedContext> = {
     const metering = ctx.services.metering;
     const value = ctx.header('x-api-key');
     const key = value === undefined ? undefined : metering.usagePlans.keyOf(value);
-    const plan = key?.enabled === true ? key.plans.get(`${ctx.apiId}/${ctx.stageName}`) : undefined;
+    const plan = key?.enabled === true ? key.plans.get(ctx.stage.apiStage) : undefined;
     if (key === undefined || plan === undefined) throw new InvalidApiKeyError();
     ctx.admitApiKey(key.id, key.value);
 
@@ -44,7 +44,7 @@ export const usagePlan: Step<RestRoutedContext> = {
       });
     };
     if (limits === undefined) return stateFailure(checkQuota);
-    return stateFailure(() => admitted(metering.rateLimiter.take(method === undefined ? plan.bucket : `${plan.bucket}:${ctx.apiId}/${ctx.stageName}:${method}`, limits), (allowed: boolean) => {
+    return stateFailure(() => admitted(metering.rateLimiter.take(method === undefined ? plan.bucket : `${plan.bucket}:${ctx.stage.apiStage}:${method}`, limits), (allowed: boolean) => {
       if (!allowed) throw new ThrottledError();
       return checkQuota();
     }));

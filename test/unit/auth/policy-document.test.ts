@@ -64,6 +64,9 @@ describe('policy documents', () => {
     const window = policy({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } } });
     expect(window.evaluate(invoke(ARN, { context: { 'aws:CurrentTime': '2026-12-03T12:00:00Z' } }))).toBe('allow');
     expect(window.evaluate(invoke(ARN, { context: { 'aws:CurrentTime': '2031-01-01T00:00:00Z' } }))).toBe('silent');
+    // The keys a caller must supply, known once the policy is parsed.
+    expect([...ipDeny.conditionKeys]).toEqual(['aws:SourceIp']);
+    expect(ua.conditionKeys.has('aws:UserAgent')).toBe(true);
   });
 
   it('refuses what is not a policy', () => {

@@ -5,7 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { refusedPort } from '../../helpers/backend.js';
 import { createState, StateUnavailableError, type StateBackends } from '../../../src/state/index.js';
 
 const ONCE_ONLY = { rate: 0, burst: 1 };
@@ -16,15 +16,6 @@ let server: ChildProcess | undefined;
 const states: StateBackends[] = [];
 let keys = 0;
 const uniqueKey = (): string => `outage-${process.pid}-${++keys}`;
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 async function startRedis(): Promise<void> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -74,7 +65,7 @@ async function enforcesAgain(state: StateBackends): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  port = await freePort();
+  port = await refusedPort();
   await startRedis();
 });
 
