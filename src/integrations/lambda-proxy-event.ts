@@ -121,7 +121,9 @@ export function buildProxyEvent(ctx: RestRoutedContext): string {
         user: null,
         // Present when the method required a key (unverified: their absence otherwise).
         ...(ctx.apiKey !== undefined && { apiKey: ctx.apiKey.value, apiKeyId: ctx.apiKey.id }),
+        ...ctx.identity,
       },
+      ...(ctx.authorizer !== undefined && { authorizer: ctx.authorizer }),
       domainName,
       deploymentId: ctx.stage.deploymentId,
       apiId: ctx.apiId,

@@ -24,6 +24,10 @@ export interface ContextVariableInputs {
   resourcePath: string | null;
   apiKey: string | null;
   apiKeyId: string | null;
+  /** What the authorizer established; `{}` without one. */
+  authorizer?: Readonly<Record<string, unknown>>;
+  /** The verified IAM caller (`accessKey`, `accountId`, `caller`, `user`, `userArn`, `principalOrgId`). */
+  identity?: object;
 }
 
 export function buildContextVariables(input: ContextVariableInputs): Record<string, unknown> {
@@ -31,7 +35,7 @@ export function buildContextVariables(input: ContextVariableInputs): Record<stri
   return {
     accountId: input.accountId,
     apiId: input.apiId,
-    authorizer: {},
+    authorizer: input.authorizer ?? {},
     awsEndpointRequestId: null,
     deploymentId: input.deploymentId,
     domainName: input.domainName,
@@ -56,6 +60,7 @@ export function buildContextVariables(input: ContextVariableInputs): Record<stri
       userArn: null,
       vpcId: null,
       vpceId: null,
+      ...input.identity,
     },
     isCanaryRequest: false,
     // `$context.path` includes the stage: /{stage}/root/child.

@@ -26,6 +26,21 @@ export interface PipelineServices {
   readonly metering: Metering;
 }
 
+/**
+ * An IAM caller, verified from a SigV4 signature: `$context.identity.*` and the Lambda proxy
+ * event's `requestContext.identity`.
+ */
+export interface CallerIdentity {
+  readonly accessKey: string;
+  readonly accountId: string;
+  /** `$context.identity.caller`: the principal id (the user id for an IAM user). */
+  readonly caller: string;
+  /** `$context.identity.user`. */
+  readonly user: string;
+  readonly userArn: string;
+  readonly principalOrgId: string | null;
+}
+
 /** The method request as the listener (or TestInvokeMethod) received it. */
 export interface MethodRequestInit {
   httpMethod: string;
@@ -98,6 +113,14 @@ export class InvocationContext implements IntegrationSignal {
   trace: string[] | undefined = undefined;
   /** The API key the request was admitted with: `$context.identity.apiKey` and `apiKeyId`. */
   apiKey: { readonly id: string; readonly value: string } | undefined = undefined;
+  /**
+   * What an authorizer established, exactly as `$context.authorizer` and the Lambda proxy event's
+   * `requestContext.authorizer` show it (a Lambda authorizer: `principalId`, `integrationLatency`
+   * and its context values as strings; Cognito: `claims`).
+   */
+  authorizer: Readonly<Record<string, unknown>> | undefined = undefined;
+  /** The IAM caller of an `AWS_IAM` method. */
+  identity: CallerIdentity | undefined = undefined;
 
   #domainName: string | undefined;
   #headers: HeaderViews | undefined;
@@ -178,6 +201,8 @@ export class InvocationContext implements IntegrationSignal {
       resourcePath: resource?.resourcePath ?? null,
       apiKey: this.apiKey?.value ?? null,
       apiKeyId: this.apiKey?.id ?? null,
+      authorizer: this.authorizer,
+      identity: this.identity,
     }));
   }
 
@@ -189,6 +214,19 @@ export class InvocationContext implements IntegrationSignal {
       identity.apiKey = value;
       identity.apiKeyId = id;
     }
+  }
+
+  /** Records what the authorizer established (in `$context` too if already built). */
+  authorize(authorizer: Readonly<Record<string, unknown>>): void {
+    this.authorizer = authorizer;
+    if (this.#contextVariables !== undefined) this.#contextVariables.authorizer = authorizer;
+  }
+
+  /** Records the verified IAM caller (in `$context.identity` too if already built). */
+  identify(identity: CallerIdentity): void {
+    this.identity = identity;
+    const variables = this.#contextVariables?.identity as Record<string, unknown> | undefined;
+    if (variables !== undefined) Object.assign(variables, identity);
   }
 
   /** Keeps an already built `$context` in step with a route matched after it was built. */
