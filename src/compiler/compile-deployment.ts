@@ -18,6 +18,7 @@ import { FunctionReference, functionOfIntegrationUri } from '../functions/arn.js
 import { ModelSchemas } from './model-schemas.js';
 import { apiArn, compileResourcePolicy } from '../auth/resource-policy.js';
 import { compileRequestValidation, type RequestValidation } from './request-validation.js';
+import { compileLambdaAuthorizer, type CompiledLambdaAuthorizer } from './authorizers.js';
 import type { CompiledDeployment, CompiledIntegrationResponse, CompiledMethod, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
 
 export interface CompileOptions {
@@ -38,12 +39,23 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
   // The API's models as validators, built only when a method validates a body.
   let schemas: ModelSchemas | undefined;
   const modelSchemas = () => (schemas ??= new ModelSchemas(snapshot.api.id, snapshot.models));
+  // Each Lambda authorizer compiled once, shared by its methods.
+  const authorizers = new Map<string, CompiledLambdaAuthorizer>();
+  const lambdaAuthorizerOf = (method: Method): CompiledLambdaAuthorizer | undefined => {
+    const id = method.authorizerId;
+    if (method.authorizationType !== 'CUSTOM' || id === undefined) return undefined;
+    const authorizer = snapshot.authorizers !== undefined && Object.hasOwn(snapshot.authorizers, id) ? snapshot.authorizers[id] : undefined;
+    if (authorizer === undefined || authorizer.type === 'COGNITO_USER_POOLS') return undefined;
+    let compiled = authorizers.get(id);
+    if (compiled === undefined) authorizers.set(id, (compiled = compileLambdaAuthorizer(authorizer, options.integrations)));
+    return compiled;
+  };
   for (const resource of Object.values(snapshot.resources)) {
     const byVerb: Record<string, CompiledMethod> = {};
     for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
       if (method === undefined) continue;
       const validation = compileRequestValidation(method, snapshot, modelSchemas);
-      byVerb[verb] = compileMethod(methodCount++, resource.id, resource.path, verb, method, validation, options);
+      byVerb[verb] = compileMethod(methodCount++, resource.id, resource.path, verb, method, validation, lambdaAuthorizerOf(method), options);
     }
     Object.freeze(byVerb);
     methods.set(resource.id, byVerb);
@@ -64,10 +76,11 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
 }
 
 function compileMethod(
-  index: number, resourceId: string, resourcePath: string, verb: string, method: Method, validation: RequestValidation | undefined, options: CompileOptions,
+  index: number, resourceId: string, resourcePath: string, verb: string, method: Method, validation: RequestValidation | undefined,
+  lambdaAuthorizer: CompiledLambdaAuthorizer | undefined, options: CompileOptions,
 ): CompiledMethod {
   const integration = method.methodIntegration === undefined ? undefined : compileIntegration(method, method.methodIntegration, options);
-  return Object.freeze({ index, resourceId, resourcePath, httpMethod: verb, method, integration, validation });
+  return Object.freeze({ index, resourceId, resourcePath, httpMethod: verb, method, integration, validation, lambdaAuthorizer });
 }
 
 function compileIntegration(method: Method, integration: Integration, options: CompileOptions): IntegrationPlan {

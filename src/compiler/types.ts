@@ -17,6 +17,7 @@ import type { SelectionPattern } from './selection-pattern.js';
 import type { FunctionReference } from '../functions/arn.js';
 import type { RequestValidation } from './request-validation.js';
 import type { CompiledResourcePolicy } from '../auth/resource-policy.js';
+import type { CompiledLambdaAuthorizer } from './authorizers.js';
 
 export interface CompiledIntegrationResponse {
   readonly statusCode: string;
@@ -63,6 +64,8 @@ export interface CompiledMethod {
   readonly integration: IntegrationPlan | undefined;
   /** What the method's request validator checks; undefined when it validates nothing. */
   readonly validation: RequestValidation | undefined;
+  /** A CUSTOM method's Lambda authorizer (TOKEN or REQUEST). */
+  readonly lambdaAuthorizer: CompiledLambdaAuthorizer | undefined;
 }
 
 /** A method as one stage runs it: its effective settings and its steps in AWS order. */

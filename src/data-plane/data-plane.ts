@@ -22,7 +22,7 @@ import { FORBIDDEN_STEPS, TOO_LARGE_STEPS, UNKNOWN_API_STEPS } from './steps/unr
 import { requestLog, type RequestLogEntry } from './finalizers/request-log.js';
 import { ClientAbortedError, type RequestBodies } from '../request-body.js';
 import { InternalServerError } from './errors/gateway-error.js';
-import type { QuotaCounter, RateLimiter } from '../state/index.js';
+import type { AuthorizerCache, QuotaCounter, RateLimiter } from '../state/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { UsagePlansTable } from './metering/usage-plans-table.js';
 
@@ -42,8 +42,8 @@ export interface DataPlaneDeps {
   functions?: FunctionInvoker;
   /** The process's body reader (both planes share its budget). */
   bodies: RequestBodies;
-  /** Token buckets and quota counters (src/state/: memory, or Redis shared by a fleet). */
-  state: { rateLimiter: RateLimiter; quotaCounter: QuotaCounter };
+  /** Token buckets, quota counters and authorizer answers (src/state/: memory, or Redis shared by a fleet). */
+  state: { rateLimiter: RateLimiter; quotaCounter: QuotaCounter; authorizerCache: AuthorizerCache };
   /** Opens the API key values the store keeps sealed. */
   secrets: SecretBox;
 }
@@ -81,7 +81,7 @@ export class DataPlane {
       quotaCounter: deps.state.quotaCounter,
       account: Object.freeze({ rate: deps.env.limits.accountRateLimit, burst: deps.env.limits.accountBurstLimit }),
     });
-    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering });
+    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering, authorizerCache: deps.state.authorizerCache });
     this.#compileOptions = Object.freeze({
       region: deps.env.region,
       accountId: deps.env.accountId,

@@ -16,6 +16,11 @@ const NOT_FORWARDED: ReadonlySet<string> = new Set(['content-length', 'connectio
 
 /** The AWS_PROXY event as JSON text. */
 export function buildProxyEvent(ctx: RestRoutedContext): string {
+  return JSON.stringify(proxyEvent(ctx));
+}
+
+/** The AWS_PROXY event (a REQUEST authorizer's event is the same request without the body). */
+export function proxyEvent(ctx: RestRoutedContext) {
   const raw = ctx.rawHeaders;
   // Prototype-less: a header named `constructor` or `__proto__` is a key like any other.
   const headers = record<string>();
@@ -83,7 +88,7 @@ export function buildProxyEvent(ctx: RestRoutedContext): string {
   const domainName = ctx.domainName;
   const dot = domainName.indexOf('.');
   const stage = ctx.stage.stageName;
-  const event = {
+  return {
     resource: ctx.plan.resourcePath,
     path: ctx.path,
     httpMethod: ctx.httpMethod,
@@ -131,7 +136,6 @@ export function buildProxyEvent(ctx: RestRoutedContext): string {
     body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
     isBase64Encoded: binary,
   };
-  return JSON.stringify(event);
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {

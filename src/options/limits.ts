@@ -49,6 +49,12 @@ export const LIMITS = {
    * (AWS: 10 000 rps, 5 000 burst per Region; https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
    */
   accountRateLimit: 10_000,
+  /**
+   * How long a Lambda authorizer may take before the request is answered 500
+   * AuthorizerConfigurationException (AWS: 10 s for HTTP APIs' authorizers, "Quotas for configuring
+   * and running an HTTP API"; REST unverified, taken as the same).
+   */
+  authorizerTimeoutMs: 10_000,
   accountBurstLimit: 5_000,
 } as const;
 

@@ -102,6 +102,10 @@ const SETTINGS = {
     env: 'ARCHWAY_ACCOUNT_BURST_LIMIT', type: 'string', help: 'burst across every API (default 5000, AWS\'s account quota)',
     apply: (o, v) => (o.limits.accountBurstLimit = parsePositiveInt('account-burst-limit', v)),
   },
+  'authorizer-timeout': {
+    env: 'ARCHWAY_AUTHORIZER_TIMEOUT', type: 'string', help: 'seconds a Lambda authorizer may take, 500 beyond it (default 10)',
+    apply: (o, v) => (o.limits.authorizerTimeoutMs = parseSeconds('authorizer-timeout', v) * 1000),
+  },
   'function-concurrency': {
     env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', help: 'invocations one function may run at once, 429 beyond it (default 1000)', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
   },

@@ -9,11 +9,21 @@ import {
   PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand, UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
+import { createFunction, lambdaClient } from '../helpers/lambda.js';
 
 let archway: TestArchway;
 
+/** The Lambda authorizer of GET /custom: allows every method of every API. */
+const ALLOWING_AUTHORIZER = `export const handler = async () => ({
+  principalId: 'caller',
+  policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*:*:*' }] },
+});`;
+
 beforeAll(async () => {
   archway = await startArchway();
+  const lambda = lambdaClient(archway);
+  await createFunction(lambda, 'auth', ALLOWING_AUTHORIZER);
+  lambda.destroy();
 });
 afterAll(async () => {
   await archway?.stop();
@@ -22,7 +32,7 @@ afterAll(async () => {
 const policyOf = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const ALLOW_ALL = { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' };
 
-/** An API with GET /open (no authorizer) and GET /custom (a Lambda authorizer, not enforced yet), deployed to dev. */
+/** An API with GET /open (no authorizer) and GET /custom (a Lambda authorizer that allows), deployed to dev. */
 async function newApi(policy: string): Promise<string> {
   const gw = archway.apigateway;
   const api = await gw.send(new CreateRestApiCommand({ name: 'guarded', policy }));
@@ -43,7 +53,7 @@ async function newApi(policy: string): Promise<string> {
 }
 
 async function call(apiId: string, path: string) {
-  const response = await request(archway.invokeUrl(apiId, 'dev', path));
+  const response = await request(archway.invokeUrl(apiId, 'dev', path), { headers: { authorization: 'token' } });
   return { status: response.statusCode, errorType: response.headers['x-amzn-errortype'], body: await response.body.text() };
 }
 
@@ -72,7 +82,7 @@ describe('resource policies', () => {
   it('a policy that covers only one stage leaves the others to an implicit deny, except an authorizer method', async () => {
     const apiId = await newApi(policyOf({ ...ALLOW_ALL, Resource: 'execute-api:/prod/*' }));
     expect(await call(apiId, '/open')).toEqual(denial(apiId, '/open', false));
-    // Silent policy + a Lambda authorizer: the authorizer decides (not enforced yet: served).
+    // Silent policy + a Lambda authorizer: the authorizer decides (it allows).
     expect((await call(apiId, '/custom')).status).toBe(200);
   });
 

@@ -15,6 +15,7 @@ import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews }
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
 import type { Metering } from '../metering/metering.js';
+import type { AuthorizerCache } from '../../state/index.js';
 
 /** What every request shares: the process environment, the logger, the body reader and metering. */
 export interface PipelineServices {
@@ -24,6 +25,8 @@ export interface PipelineServices {
   readonly bodies: RequestBodies;
   /** API keys, usage plans, throttles and quotas. */
   readonly metering: Metering;
+  /** Lambda authorizers' answers, reused for their TTL. */
+  readonly authorizerCache: AuthorizerCache;
 }
 
 /**

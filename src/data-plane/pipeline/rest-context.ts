@@ -12,6 +12,7 @@ import { InvocationContext, type MatchedResource, type MethodRequestInit, type P
 import { EMPTY_RECORD } from './request-views.js';
 import type { GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
+import type { Decision } from '../../auth/policy-document.js';
 
 export interface MappedParameters {
   path: Record<string, string>;
@@ -26,6 +27,11 @@ export class RestContext extends InvocationContext implements GatewayResponseSou
   /** Set by `route`: the plan of the matched method in this stage, and its path parameters. */
   plan: MethodPlan | undefined = undefined;
   pathParams: Record<string, string> | undefined = undefined;
+
+  /** The resource policy's decision for a CUSTOM method, which the authorizer's policy is combined with. */
+  resourcePolicyDecision: Decision | undefined = undefined;
+  /** The API key a Lambda authorizer returned (`usageIdentifierKey`), used when the API's key source is AUTHORIZER. */
+  usageIdentifierKey: string | undefined = undefined;
 
   /** `integration.request.*` values from parameter mapping, then template overrides. */
   mapped: MappedParameters | undefined = undefined;

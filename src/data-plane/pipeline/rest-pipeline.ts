@@ -20,6 +20,7 @@ import { validateRequest } from '../steps/validate-request.js';
 import { usagePlan } from '../steps/usage-plan.js';
 import { throttle } from '../steps/throttle.js';
 import { resourcePolicy } from '../steps/resource-policy.js';
+import { lambdaAuthorizer } from '../steps/lambda-authorizer.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** What decides whether a method needs a step. */
@@ -47,7 +48,7 @@ const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
   { step: resourcePolicy, when: (input) => input.resourcePolicy }, //  403 AccessDeniedException
-  // authorize: a later issue
+  { step: lambdaAuthorizer as Step<RestRoutedContext>, when: ({ method }) => method.method.authorizationType === 'CUSTOM' }, // 401, 403, 500
   { step: usagePlan, when: ({ method }) => method.method.apiKeyRequired }, // API key (403), plan throttle and quota (429)
   { step: throttle, when: always }, //                           stage method and account throttles (429)
   { step: validateRequest, when: ({ method }) => method.validation !== undefined }, // 400 BAD_REQUEST_PARAMETERS / _BODY
@@ -78,7 +79,7 @@ export const REST_STAGE_STEPS: StepList<RestContext> = Object.freeze({
 
 /** The steps of one method in one stage. */
 export function planMethodSteps(method: CompiledMethod, settings: Readonly<MethodSetting>, hasResourcePolicy = false): StepList<RestRoutedContext> {
-  const problem = configurationError(method.integration);
+  const problem = configurationError(method.integration) ?? authorizerProblem(method);
   if (problem !== undefined || method.integration === undefined) {
     const request = [parse, route, failing(problem ?? 'No integration defined for method')];
     return Object.freeze({ request: Object.freeze(request), response: Object.freeze([]), error: renderError });
@@ -117,6 +118,12 @@ function configurationError(integration: IntegrationPlan | undefined): string | 
       return `integration type ${integration.type as string} is not supported yet`;
   }
   return undefined;
+}
+
+/** A CUSTOM method must name a Lambda authorizer of its API (PutMethod checks; an import may not). */
+function authorizerProblem(method: CompiledMethod): string | undefined {
+  if (method.method.authorizationType !== 'CUSTOM' || method.lambdaAuthorizer !== undefined) return undefined;
+  return `CUSTOM authorization needs a TOKEN or REQUEST authorizer; ${method.method.authorizerId ?? 'none'} is not one`;
 }
 
 function failing(reason: string): Step<RestRoutedContext> {

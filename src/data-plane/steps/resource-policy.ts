@@ -4,8 +4,8 @@
 // `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{VERB}/{path}`, with the request's condition
 // keys. An explicit Deny refuses; with no authorizer an explicit Allow is needed. A Lambda
 // authorizer's method (CUSTOM) is refused here only by an explicit Deny (AWS's first phase); the
-// second phase, combining the authorizer's policy, comes with authorizers, which are not enforced
-// yet. Answers 403 AccessDeniedException, `{"Message":"User: anonymous is not authorized …"}`.
+// second phase, combining the authorizer's policy with this decision, is the authorizer step's
+// (lambda-authorizer.ts). Answers 403 AccessDeniedException, `{"Message":"User: anonymous is not authorized …"}`.
 import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import { AccessDeniedError, ApiConfigurationError } from '../errors/gateway-error.js';
@@ -15,7 +15,7 @@ import type { Principal } from '../../auth/policy-document.js';
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
 /** The request's values of the condition keys the policy reads (none for most policies). */
-function conditionContext(ctx: RestRoutedContext, keys: ReadonlySet<string>): Record<string, string | undefined> {
+export function conditionContext(ctx: RestRoutedContext, keys: ReadonlySet<string>): Record<string, string | undefined> {
   const context: Record<string, string | undefined> = {};
   if (keys.size === 0) return context;
   const now = Date.now();
@@ -58,7 +58,13 @@ export const resourcePolicy: Step<RestRoutedContext> = {
       principal: ANONYMOUS,
       context: conditionContext(ctx, policy.document.conditionKeys),
     });
-    if (decision === 'allow' || (decision === 'silent' && ctx.plan.method.authorizationType === 'CUSTOM')) return;
+    if (ctx.plan.method.authorizationType === 'CUSTOM') {
+      // AWS's first phase for a Lambda authorizer: only an explicit Deny refuses before the call;
+      // the authorizer step combines its policy with this decision.
+      ctx.resourcePolicyDecision = decision;
+      if (decision !== 'deny') return;
+    }
+    if (decision === 'allow') return;
     throw new AccessDeniedError(deniedMessage(arn, decision === 'deny'), { messageKey: 'Message' });
   },
 };

@@ -1,6 +1,7 @@
 // API keys and usage plans on methods with `apiKeyRequired`
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html):
-// the key from `x-api-key` (apiKeySource HEADER; AUTHORIZER keys arrive with authorizers) must
+// the key from `x-api-key` (apiKeySource HEADER) or the Lambda authorizer's `usageIdentifierKey`
+// (AUTHORIZER; https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html) must
 // exist, be enabled and belong to a usage plan covering this API stage, else 403 Forbidden
 // (INVALID_API_KEY). Then the plan's throttle for this method (its per-method override, else the
 // plan's), 429 Too Many Requests, and its quota, 429 Limit Exceeded. The plan-wide bucket and the
@@ -14,9 +15,9 @@ import { admitted, stateFailure } from './metering-results.js';
 export const usagePlan: Step<RestRoutedContext> = {
   name: 'api-key',
   run(ctx): StepResult {
-    if (ctx.trace !== undefined || ctx.stage.deployment.api.apiKeySource === 'AUTHORIZER') return;
+    if (ctx.trace !== undefined) return;
     const metering = ctx.services.metering;
-    const value = ctx.header('x-api-key');
+    const value = ctx.stage.deployment.api.apiKeySource === 'AUTHORIZER' ? ctx.usageIdentifierKey : ctx.header('x-api-key');
     const key = value === undefined ? undefined : metering.usagePlans.keyOf(value);
     const plan = key?.enabled === true ? key.plans.get(ctx.stage.apiStage) : undefined;
     if (key === undefined || plan === undefined) throw new InvalidApiKeyError();

@@ -23,7 +23,6 @@ describe('settings stored but not enforced yet', () => {
       'PRIVATE endpoint: not enforced yet (reachable like a regional API)',
       'minimumCompressionSize: not applied yet (responses are not compressed)',
       'GET /pets: authorizationType COGNITO_USER_POOLS not enforced yet (anyone can call it)',
-      'GET /pets: apiKeyRequired with apiKeySource AUTHORIZER not enforced yet (authorizers come later; calls are served without a key)',
       'stage prod: cache cluster not enforced yet (nothing is cached)',
       'stage prod: caching for ~1pets/GET not enforced yet (nothing is cached)',
       'stage prod: access log settings not acted on yet (no access log is written)',

@@ -1,0 +1,52 @@
+// What a Lambda authorizer returns, checked as API Gateway checks it
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html):
+// a `principalId`, a `policyDocument` (an IAM policy, evaluated against each method ARN it is
+// used for, cached or not), an optional `context` whose values are strings, numbers or booleans
+// (they reach `$context.authorizer.*` as strings) and an optional `usageIdentifierKey` (the API
+// key when the API's key source is AUTHORIZER). Anything else is a malformed answer: 500
+// AuthorizerConfigurationException. Parsed once per function call; a cached answer is reused.
+import { PolicyDocument } from './policy-document.js';
+
+export interface AuthorizerAnswer {
+  readonly principalId: string;
+  readonly policy: PolicyDocument;
+  /** `principalId` then the context's values as strings: what `$context.authorizer` holds (with `integrationLatency`). */
+  readonly context: Readonly<Record<string, string>>;
+  readonly usageIdentifierKey: string | undefined;
+}
+
+/** Parses the function's answer; `{ malformed }` says why API Gateway would refuse it. */
+export function parseAuthorizerAnswer(text: string): AuthorizerAnswer | { readonly malformed: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { malformed: 'the answer is not JSON' };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { malformed: 'the answer is not an object' };
+  const answer = parsed as Record<string, unknown>;
+  const principalId = answer.principalId;
+  if (typeof principalId !== 'string' && typeof principalId !== 'number') return { malformed: 'principalId is missing' };
+  if (answer.policyDocument === undefined || answer.policyDocument === null) return { malformed: 'policyDocument is missing (Could not parse policy)' };
+  let policy: PolicyDocument;
+  try {
+    policy = PolicyDocument.parse(answer.policyDocument);
+  } catch (error) {
+    return { malformed: `Could not parse policy: ${(error as Error).message}` };
+  }
+  const context: Record<string, string> = Object.create(null) as Record<string, string>;
+  context.principalId = String(principalId);
+  const returned = answer.context;
+  if (returned !== undefined && returned !== null) {
+    if (typeof returned !== 'object' || Array.isArray(returned)) return { malformed: 'context is not an object' };
+    for (const [key, value] of Object.entries(returned)) {
+      if (value === null) continue;
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        return { malformed: `context value ${key} is not a string, number or boolean` };
+      }
+      context[key] = String(value);
+    }
+  }
+  const key = answer.usageIdentifierKey;
+  return Object.freeze({ principalId: String(principalId), policy, context: Object.freeze(context), usageIdentifierKey: typeof key === 'string' ? key : undefined });
+}

@@ -1,0 +1,136 @@
+// Lambda authorizers (CUSTOM methods, TOKEN and REQUEST;
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html):
+// the identity sources read (missing or empty, or a TOKEN failing its validation expression: 401
+// without a call), the answer taken from the cache or from the function, and its policy evaluated
+// against this request's method ARN — a cached answer too, so a policy allowing one method denies
+// another. Combined with the resource policy as AWS's table says (an authorizer Allow, or its
+// silence with a resource-policy Allow, admits; the resource policy's explicit Deny was answered
+// before the call). `principalId` and the context reach `$context.authorizer`, the Lambda proxy
+// event and mappings; `usageIdentifierKey` is the API key when the key source is AUTHORIZER.
+// Outcomes (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html):
+// the function failing with "Unauthorized" → 401; a Deny → 403 "User is not authorized to access
+// this resource with an explicit deny in an identity-based policy" (AWS's current text); no
+// matching statement → 403 "User is not authorized to access this resource" (both with AWS's
+// capital `Message`, as captured from AWS); any other failure, a timeout or a malformed answer →
+// 500 AuthorizerConfigurationException `{"message": null}`.
+import type { Step, StepResult } from '../pipeline/step.js';
+import type { RestRoutedContext } from '../pipeline/rest-context.js';
+import type { CompiledLambdaAuthorizer } from '../../compiler/authorizers.js';
+import type { EndpointResponse } from '../../integrations/types.js';
+import { identityValues, type IdentityReader } from '../../auth/identity-sources.js';
+import { parseAuthorizerAnswer, type AuthorizerAnswer } from '../../auth/authorizer-answer.js';
+import { methodArn } from '../../auth/resource-policy.js';
+import { authorizerEvent } from '../../integrations/lambda-authorizer-event.js';
+import { AccessDeniedError, AuthorizerConfigurationError, GatewayError, UnauthorizedError } from '../errors/gateway-error.js';
+import { headerValue } from '../pipeline/response.js';
+import { trace } from '../pipeline/trace.js';
+import { conditionContext } from './resource-policy.js';
+
+const APIGATEWAY_PRINCIPAL = 'apigateway.amazonaws.com';
+const EXPLICIT_DENY = 'User is not authorized to access this resource with an explicit deny in an identity-based policy';
+const NOT_ALLOWED = 'User is not authorized to access this resource';
+
+type AuthorizedContext = RestRoutedContext & { readonly plan: { readonly lambdaAuthorizer: CompiledLambdaAuthorizer } };
+
+export const lambdaAuthorizer: Step<AuthorizedContext> = {
+  name: 'authorizer',
+  run(ctx): StepResult {
+    const authorizer = ctx.plan.lambdaAuthorizer;
+    const values = identityValues(authorizer.identitySources, identityReader(ctx));
+    if (values === undefined) throw new UnauthorizedError(undefined, { reason: 'an identity source of the authorizer is missing or empty' });
+    if (authorizer.type === 'TOKEN' && authorizer.validation !== undefined && !authorizer.validation.test(values[0] ?? '')) {
+      throw new UnauthorizedError(undefined, { reason: 'the token does not match the identityValidationExpression' });
+    }
+    const arn = methodArn(ctx.stage.deployment.apiArn, ctx.stage.stageName, ctx.httpMethod, ctx.path);
+    // TestInvokeMethod always calls the function (nothing it does is cached).
+    if (authorizer.ttlMs === 0 || ctx.trace !== undefined) return call(ctx, authorizer, values, arn, undefined);
+    const key = `${ctx.stage.apiStage}/${ctx.stage.deploymentId}/${authorizer.id}/${values.join('\u0000')}`;
+    const cached = ctx.services.authorizerCache.get(key, decodeAnswer);
+    if (cached instanceof Promise) return cached.then((answer) => (answer === undefined ? call(ctx, authorizer, values, arn, key) : admit(ctx, answer, arn, 0)));
+    return cached === undefined ? call(ctx, authorizer, values, arn, key) : admit(ctx, cached, arn, 0);
+  },
+};
+
+/** A cached answer's text back into an answer (only well-formed answers are cached). */
+function decodeAnswer(text: string): AuthorizerAnswer {
+  const answer = parseAuthorizerAnswer(text);
+  if ('malformed' in answer) throw new Error(answer.malformed);
+  return answer;
+}
+
+function call(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, values: readonly string[], arn: string, cacheKey: string | undefined): Promise<void> {
+  const { dispatcher, functionRef } = authorizer;
+  if (dispatcher === undefined || functionRef === undefined) {
+    throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} has no Lambda function to call` });
+  }
+  const payload = JSON.stringify(authorizerEvent(ctx, authorizer.type, values, arn));
+  if (ctx.trace !== undefined) trace(ctx, `Starting authorizer: ${authorizer.id} for request: ${ctx.requestId}`);
+  const started = performance.now();
+  const env = ctx.services.env;
+  const result = dispatcher.invoke({
+    kind: 'function',
+    functionName: functionRef.resolve(ctx.stage.variables),
+    invocationType: 'RequestResponse',
+    caller: { principal: APIGATEWAY_PRINCIPAL, sourceArn: `${ctx.stage.deployment.apiArn}/authorizers/${authorizer.id}`, sourceAccount: env.accountId },
+    payload,
+    timeoutMs: env.limits.authorizerTimeoutMs,
+    signal: ctx,
+  });
+  return Promise.resolve(result).then(
+    (response) => answered(ctx, authorizer, response, arn, cacheKey, Math.round(performance.now() - started)),
+    (error: unknown) => {
+      const reason = error instanceof GatewayError ? error.reason ?? error.message : (error as Error)?.message;
+      throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} failed: ${reason ?? String(error)}`, cause: error });
+    },
+  );
+}
+
+function answered(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, response: EndpointResponse, arn: string, cacheKey: string | undefined, latency: number): void {
+  const text = (response.body as Buffer).toString('utf8');
+  if (ctx.trace !== undefined) trace(ctx, `Authorizer result body before parsing: ${text}`);
+  if (headerValue(response.headers, 'x-amz-function-error') !== undefined) {
+    if (response.selectionValue === 'Unauthorized') throw new UnauthorizedError(undefined, { reason: `authorizer ${authorizer.name} answered Unauthorized` });
+    throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} failed: ${response.selectionValue || text.slice(0, 200)}` });
+  }
+  const answer = parseAuthorizerAnswer(text);
+  if ('malformed' in answer) throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} answered a malformed response: ${answer.malformed}` });
+  if (cacheKey !== undefined) ctx.services.authorizerCache.set(cacheKey, answer, text, authorizer.ttlMs);
+  admit(ctx, answer, arn, latency);
+}
+
+/** The answer's policy for this method, with the resource policy's decision (AWS's Table A). */
+function admit(ctx: AuthorizedContext, answer: AuthorizerAnswer, arn: string, latency: number): void {
+  const decision = answer.policy.evaluate({
+    action: 'execute-api:Invoke',
+    resource: arn,
+    context: answer.policy.conditionKeys.size === 0 ? undefined : conditionContext(ctx, answer.policy.conditionKeys),
+  });
+  if (decision === 'deny') throw new AccessDeniedError(EXPLICIT_DENY, { messageKey: 'Message', reason: `the authorizer's policy denies ${arn}` });
+  if (decision === 'silent' && ctx.resourcePolicyDecision !== 'allow') {
+    throw new AccessDeniedError(NOT_ALLOWED, { messageKey: 'Message', reason: `the authorizer's policy does not allow ${arn}` });
+  }
+  ctx.authorize({ principalId: answer.principalId, integrationLatency: latency, ...answer.context });
+  ctx.usageIdentifierKey = answer.usageIdentifierKey;
+  if (ctx.trace !== undefined) trace(ctx, `Authorizer result: principalId ${answer.principalId}, policy allows ${arn}`);
+}
+
+/** The REST request as identity sources read it. */
+function identityReader(ctx: RestRoutedContext): IdentityReader {
+  return {
+    header: (name) => ctx.header(name),
+    headerValues: (name) => {
+      const values: string[] = [];
+      const raw = ctx.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) values.push(raw[i + 1]);
+      return values.length === 0 ? undefined : values;
+    },
+    querystring: (name) => ctx.query.single[name],
+    querystringValues: (name) => ctx.query.multi[name],
+    stageVariable: (name) => ctx.stage.variables[name],
+    context: (path) => {
+      let value: unknown = ctx.contextVariables;
+      for (const part of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+      return value;
+    },
+  };
+}
