@@ -10,6 +10,8 @@ import { PolicyDocument } from './policy-document.js';
 export interface AuthorizerAnswer {
   readonly principalId: string;
   readonly policy: PolicyDocument;
+  /** The policy as returned (TestInvokeAuthorizer shows it). */
+  readonly policyDocument: unknown;
   /** `principalId` then the context's values as strings: what `$context.authorizer` holds (with `integrationLatency`). */
   readonly context: Readonly<Record<string, string>>;
   readonly usageIdentifierKey: string | undefined;
@@ -48,5 +50,5 @@ export function parseAuthorizerAnswer(text: string): AuthorizerAnswer | { readon
     }
   }
   const key = answer.usageIdentifierKey;
-  return Object.freeze({ principalId: String(principalId), policy, context: Object.freeze(context), usageIdentifierKey: typeof key === 'string' ? key : undefined });
+  return Object.freeze({ principalId: String(principalId), policy, policyDocument: answer.policyDocument, context: Object.freeze(context), usageIdentifierKey: typeof key === 'string' ? key : undefined });
 }

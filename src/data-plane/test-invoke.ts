@@ -1,7 +1,7 @@
 // TestInvokeMethod (AWS API reference "TestInvokeMethod"): runs one method of the working copy
 // (not a deployment) through the same steps as a real request, with the resource given instead
 // of routed, buffers the response and returns AWS's execution log.
-import type { RestApiDefinition } from '../model/rest-api.js';
+import type { Authorizer, RestApiDefinition } from '../model/rest-api.js';
 import type { GatewayEnvironment } from '../options/gateway-environment.js';
 import { notFound } from '../aws/errors.js';
 import { compileDeployment, compileStage } from '../compiler/compile-deployment.js';
@@ -12,10 +12,14 @@ import { RestContext } from './pipeline/rest-context.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import { javaMap } from './pipeline/trace.js';
 import { awsLogTime } from './pipeline/dates.js';
-import { headerViews, parseQuery, record } from './pipeline/request-views.js';
+import { record } from './pipeline/request-views.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
 import { BodyTooLargeError, collectBody } from '../integrations/body-stream.js';
-import { IntegrationFailureError } from './errors/gateway-error.js';
+import { GatewayError, IntegrationFailureError } from './errors/gateway-error.js';
+import { DEFAULT_GATEWAY_RESPONSES } from './errors/defaults.js';
+import { lambdaAuthorizer } from './steps/lambda-authorizer.js';
+import { compileLambdaAuthorizer } from '../compiler/authorizers.js';
+import type { CompiledStage, MethodPlan } from '../compiler/types.js';
 
 export interface TestInvokeRequest {
   pathWithQueryString?: string;
@@ -56,28 +60,7 @@ export async function testInvokeMethod(
   const stage = compileStage(compiled, { stageName: TEST_STAGE, deploymentId: compiled.deploymentId, variables: request.stageVariables, methodSettings: {}, tracingEnabled: false });
   const plan = stage.methods[method.index];
 
-  const pathWithQuery = request.pathWithQueryString ?? resource.path;
-  const questionMark = pathWithQuery.indexOf('?');
-  const path = questionMark === -1 ? pathWithQuery : pathWithQuery.slice(0, questionMark);
-  const rawQuery = questionMark === -1 ? '' : pathWithQuery.slice(questionMark + 1);
-  const rawHeaders: string[] = [];
-  for (const [name, value] of Object.entries(request.headers ?? {})) rawHeaders.push(name, value);
-  for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
-    if (request.headers !== undefined && Object.hasOwn(request.headers, name)) continue;
-    for (const value of values) rawHeaders.push(name, value);
-  }
-  const body = Buffer.from(request.body ?? '');
-
-  const ctx = new RestContext({
-    httpMethod: verb === 'ANY' ? 'GET' : verb,
-    path: path === '' ? '/' : path,
-    rawQuery,
-    rawHeaders,
-    sourceIp: TEST_SOURCE_IP,
-    protocol: 'HTTP/1.1',
-    domainName: 'testPrefix.testDomainName',
-    body,
-  }, stage, deps.dataPlane.services);
+  const ctx = testContext(request, resource.path, verb === 'ANY' ? 'GET' : verb, stage, deps);
   const trace: string[] = [];
   ctx.trace = trace;
 
@@ -92,8 +75,8 @@ export async function testInvokeMethod(
   line(`Starting execution for request: ${ctx.requestId}`);
   line(`HTTP Method: ${verb}, Resource Path: ${resource.path}`);
   line(`Method request path: ${javaMap(params)}`);
-  line(`Method request query string: ${javaMap(parseQuery(rawQuery).single)}`);
-  line(`Method request headers: ${javaMap(headerViews(rawHeaders).single)}`);
+  line(`Method request query string: ${javaMap(ctx.query.single)}`);
+  line(`Method request headers: ${javaMap(ctx.headers.single)}`);
   line(`Method request body before transformations: ${request.body ?? ''}`);
 
   // The same steps as a real request; the response is buffered below, and no request log is written.
@@ -128,5 +111,84 @@ export async function testInvokeMethod(
     multiValueHeaders,
     log: `Execution log for request ${ctx.requestId}\n${trace.join('\n')}\n`,
     latency,
+  };
+}
+
+/** A test request as the context of `stage`: the path, query and headers (single values win over multi). */
+function testContext(request: TestInvokeRequest, defaultPath: string, httpMethod: string, stage: CompiledStage, deps: { dataPlane: DataPlane }): RestContext {
+  const pathWithQuery = request.pathWithQueryString ?? defaultPath;
+  const questionMark = pathWithQuery.indexOf('?');
+  const path = questionMark === -1 ? pathWithQuery : pathWithQuery.slice(0, questionMark);
+  const rawHeaders: string[] = [];
+  for (const [name, value] of Object.entries(request.headers ?? {})) rawHeaders.push(name, value);
+  for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
+    if (request.headers !== undefined && Object.hasOwn(request.headers, name)) continue;
+    for (const value of values) rawHeaders.push(name, value);
+  }
+  return new RestContext({
+    httpMethod,
+    path: path === '' ? '/' : path,
+    rawQuery: questionMark === -1 ? '' : pathWithQuery.slice(questionMark + 1),
+    rawHeaders,
+    sourceIp: TEST_SOURCE_IP,
+    protocol: 'HTTP/1.1',
+    domainName: 'testPrefix.testDomainName',
+    body: Buffer.from(request.body ?? ''),
+  }, stage, deps.dataPlane.services);
+}
+
+export interface TestInvokeAuthorizerResult {
+  /** The status the caller would have received: 200 when admitted (the API reference says 0; emulators and the console show 200, unverified). */
+  clientStatus: number;
+  log: string;
+  latency: number;
+  principalId?: string;
+  policy?: string;
+  authorization: Record<string, string[]>;
+}
+
+/**
+ * TestInvokeAuthorizer (https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html):
+ * calls a Lambda authorizer of the working copy with the given request (a GET of
+ * `pathWithQueryString`, default `/`) through the same step as real requests, uncached, and
+ * reports what the caller would have received.
+ */
+export async function testInvokeAuthorizer(
+  definition: RestApiDefinition,
+  authorizer: Authorizer,
+  request: TestInvokeRequest,
+  deps: { env: GatewayEnvironment; dataPlane: DataPlane },
+): Promise<TestInvokeAuthorizerResult> {
+  const compiled = compileDeployment(definition, 'test-invoke-deployment-id', deps.dataPlane.compileOptions);
+  const stage = compileStage(compiled, { stageName: TEST_STAGE, deploymentId: compiled.deploymentId, variables: request.stageVariables, methodSettings: {}, tracingEnabled: false });
+  const ctx = testContext(request, '/', 'GET', stage, deps);
+  const trace: string[] = [];
+  ctx.trace = trace;
+  // The resource the path names, if any, for a REQUEST authorizer's event; else the path itself.
+  const params = record<string>();
+  const routed = compiled.router.match('GET', ctx.path, params);
+  const method = routed !== undefined ? stage.methods[routed.index] : undefined;
+  const plan = {
+    ...(method ?? { resourceId: '', resourcePath: ctx.path, httpMethod: 'GET', settings: {}, steps: stage.steps }),
+    lambdaAuthorizer: compileLambdaAuthorizer(authorizer, deps.dataPlane.compileOptions.integrations),
+  } as MethodPlan;
+  ctx.setRoute(plan, params);
+
+  const started = performance.now();
+  let clientStatus = 200;
+  try {
+    await lambdaAuthorizer.run(ctx as Parameters<typeof lambdaAuthorizer.run>[0]);
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    clientStatus = error.statusOverride ?? Number(DEFAULT_GATEWAY_RESPONSES[error.responseType].statusCode);
+    trace.push(`${awsLogTime()} : Execution failed: ${error.reason ?? error.errorMessage ?? ''}`);
+  }
+  const answer = ctx.authorizerAnswer;
+  return {
+    clientStatus,
+    log: `Execution log for request ${ctx.requestId}\n${trace.join('\n')}\n`,
+    latency: Math.round(performance.now() - started),
+    ...(answer !== undefined && { principalId: answer.principalId, policy: JSON.stringify(answer.policyDocument) }),
+    authorization: {},
   };
 }

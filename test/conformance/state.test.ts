@@ -307,4 +307,37 @@ describe.each(BACKENDS)('shared state: $name', (backend) => {
       expect((await consumeAll(b, key, daily(100), 100)).filter((r) => r.allowed)).toHaveLength(99);
     });
   });
+  describe('AuthorizerCache', () => {
+    const decode = (text: string) => ({ decoded: JSON.parse(text) as unknown });
+
+    it('answers an entry while it lives, to this process and to another, then forgets it', async () => {
+      const clock = clockAt(MONDAY_NOON);
+      const [one, two] = await backend.open(clock);
+      const key = uniqueKey();
+      expect(await one.authorizerCache.get(key, decode)).toBeUndefined();
+      one.authorizerCache.set(key, { decoded: 'answer' }, '"answer"', 1_000);
+      expect(await one.authorizerCache.get(key, decode)).toEqual({ decoded: 'answer' });
+      // The write to Redis is not awaited by set: another process sees it once it lands.
+      let seen = await two.authorizerCache.get(key, decode);
+      for (let i = 0; i < 50 && seen === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        seen = await two.authorizerCache.get(key, decode);
+      }
+      expect(seen).toEqual({ decoded: 'answer' });
+      clock.at += 1_000;
+      expect(await one.authorizerCache.get(key, decode)).toBeUndefined();
+      expect(await two.authorizerCache.get(key, decode)).toBeUndefined();
+    });
+
+    it('keys are independent, and a newer entry replaces an older one', async () => {
+      const clock = clockAt(MONDAY_NOON);
+      const [state] = await backend.open(clock);
+      const [a, b] = [uniqueKey(), uniqueKey()];
+      state.authorizerCache.set(a, { decoded: 1 }, '1', 60_000);
+      state.authorizerCache.set(b, { decoded: 2 }, '2', 60_000);
+      state.authorizerCache.set(a, { decoded: 3 }, '3', 60_000);
+      expect(await state.authorizerCache.get(a, decode)).toEqual({ decoded: 3 });
+      expect(await state.authorizerCache.get(b, decode)).toEqual({ decoded: 2 });
+    });
+  });
 });

@@ -13,6 +13,7 @@ import { EMPTY_RECORD } from './request-views.js';
 import type { GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
 import type { Decision } from '../../auth/policy-document.js';
+import type { AuthorizerAnswer } from '../../auth/authorizer-answer.js';
 
 export interface MappedParameters {
   path: Record<string, string>;
@@ -30,6 +31,8 @@ export class RestContext extends InvocationContext implements GatewayResponseSou
 
   /** The resource policy's decision for a CUSTOM method, which the authorizer's policy is combined with. */
   resourcePolicyDecision: Decision | undefined = undefined;
+  /** The Lambda authorizer's answer for this request (TestInvokeAuthorizer reports it). */
+  authorizerAnswer: AuthorizerAnswer | undefined = undefined;
   /** The API key a Lambda authorizer returned (`usageIdentifierKey`), used when the API's key source is AUTHORIZER. */
   usageIdentifierKey: string | undefined = undefined;
 

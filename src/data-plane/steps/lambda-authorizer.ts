@@ -100,6 +100,7 @@ function answered(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, 
 
 /** The answer's policy for this method, with the resource policy's decision (AWS's Table A). */
 function admit(ctx: AuthorizedContext, answer: AuthorizerAnswer, arn: string, latency: number): void {
+  ctx.authorizerAnswer = answer;
   const decision = answer.policy.evaluate({
     action: 'execute-api:Invoke',
     resource: arn,
