@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import {
   CreateApiKeyCommand, CreateAuthorizerCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand,
-  CreateUsagePlanCommand, CreateUsagePlanKeyCommand, GetResourcesCommand, PutGatewayResponseCommand, PutIntegrationCommand,
+  CreateUsagePlanCommand, CreateUsagePlanKeyCommand, GetResourcesCommand, ImportRestApiCommand, PutGatewayResponseCommand, PutIntegrationCommand,
   PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand, TestInvokeAuthorizerCommand, TestInvokeMethodCommand,
   type CreateAuthorizerCommandInput,
 } from '@aws-sdk/client-api-gateway';
@@ -310,6 +310,39 @@ describe('a slow authorizer', () => {
     } finally {
       await quick.stop();
     }
+  });
+});
+
+describe('OpenAPI', () => {
+  it('an imported x-amazon-apigateway-authorizer scheme and its security requirement are enforced', async () => {
+    const document = {
+      openapi: '3.0.1',
+      info: { title: 'imported-authorizer', version: '1' },
+      paths: {
+        '/pets': {
+          get: {
+            security: [{ tokens: [] }],
+            responses: { 200: { description: 'ok' } },
+            'x-amazon-apigateway-integration': {
+              type: 'mock', requestTemplates: { 'application/json': '{"statusCode": 200}' },
+              responses: { default: { statusCode: '200', responseTemplates: { 'application/json': '{"who": "$context.authorizer.principalId"}' } } },
+            },
+          },
+        },
+      },
+      components: {
+        securitySchemes: {
+          tokens: {
+            type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'custom',
+            'x-amazon-apigateway-authorizer': { type: 'token', authorizerUri: functionUri('token-auth'), authorizerResultTtlInSeconds: 0 },
+          },
+        },
+      },
+    };
+    const api = await archway.apigateway.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(document)) }));
+    await archway.apigateway.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+    expect((await call(api.id!, '/pets')).status).toBe(401);
+    expect(await call(api.id!, '/pets', { Authorization: 'allow:7' })).toMatchObject({ status: 200, body: '{"who": "user-7"}' });
   });
 });
 
