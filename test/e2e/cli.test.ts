@@ -5,7 +5,7 @@ import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { runArchway as run, spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
 import { createFunction } from '../helpers/lambda.js';
@@ -113,35 +113,35 @@ describe('archway ls, and the banner after a restart', () => {
 });
 
 describe('nothing accepted silently', () => {
-  it('warns when a method asks for protection Archway does not enforce yet, and ls and the banner say so too', async () => {
+  it('warns when a stage asks for what Archway does not enforce yet (caching), and ls and the banner say so too', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'archway-unenforced-'));
     const first = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
     const apigateway = new APIGatewayClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     try {
-      const api = await apigateway.send(new CreateRestApiCommand({ name: 'guarded', apiKeySource: 'AUTHORIZER', tags: { _custom_id_: 'guardedapi' } }));
-      await apigateway.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'AWS_IAM', apiKeyRequired: true }));
+      const api = await apigateway.send(new CreateRestApiCommand({ name: 'guarded', tags: { _custom_id_: 'guardedapi' } }));
+      await apigateway.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
       await apigateway.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'MOCK' }));
       await apigateway.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', canarySettings: { percentTraffic: 10 } }));
+      await apigateway.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'dev', patchOperations: [{ op: 'replace', path: '/*/*/caching/enabled', value: 'true' }] }));
 
       const warned = async () => {
-        for (let i = 0; i < 100 && !(first.output().includes('apiKeySource AUTHORIZER not enforced') && first.output().includes('canarySettings are not')); i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && !(first.output().includes('caching for */* not enforced') && first.output().includes('canarySettings are not')); i++) await new Promise((r) => setTimeout(r, 20));
         return first.output();
       };
       const log = await warned();
-      expect(log).toContain('"setting":"GET /: authorizationType AWS_IAM not enforced yet (anyone can call it)"');
-      expect(log).toContain('"setting":"GET /: apiKeyRequired with apiKeySource AUTHORIZER not enforced yet (authorizers come later; calls are served without a key)"');
+      expect(log).toContain('"setting":"stage dev: caching for */* not enforced yet (nothing is cached)"');
       // Reported once, not again on every later write.
-      expect(log.split('authorizationType AWS_IAM not enforced').length).toBe(2);
+      expect(log.split('caching for */* not enforced').length).toBe(2);
       expect(log).toContain('"operation":"CreateDeployment","msg":"canarySettings are not supported by Archway yet and were ignored (no canary is served)"');
 
       const listed = await run(['ls', '--endpoint', first.endpoint]);
-      expect(listed.stdout).toContain('    ! GET /: authorizationType AWS_IAM not enforced yet (anyone can call it)');
+      expect(listed.stdout).toContain('    ! stage dev: caching for */* not enforced yet (nothing is cached)');
 
       first.child.kill('SIGTERM');
       await first.exited;
       const second = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
       try {
-        expect(second.output()).toContain('Not enforced yet (stored and answered as AWS does, but not acted on):\n  guarded (guardedapi): GET /: authorizationType AWS_IAM');
+        expect(second.output()).toContain('Not enforced yet (stored and answered as AWS does, but not acted on):\n  guarded (guardedapi): stage dev: caching for */*');
       } finally {
         second.child.kill('SIGKILL');
         await second.exited;
