@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import {
-  APIGatewayClient, CreateRestApiCommand, CreateResourceCommand, PutMethodCommand, PutIntegrationCommand,
+  APIGatewayClient, CreateAuthorizerCommand, CreateRestApiCommand, CreateResourceCommand, PutMethodCommand, PutIntegrationCommand,
   PutMethodResponseCommand, PutIntegrationResponseCommand, CreateDeploymentCommand, UpdateStageCommand, CreateApiKeyCommand,
   CreateUsagePlanCommand, CreateUsagePlanKeyCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -197,6 +197,35 @@ async function setUpArchwayLambda(endpoint, apiId, rootId) {
   client.destroy();
 }
 
+/**
+ * GET /authorized: the MOCK route behind a TOKEN Lambda authorizer with the default 300 s cache, so
+ * every measured request is a cached decision (the policy evaluated against the method ARN).
+ */
+async function setUpArchwayAuthorizer(endpoint, apiId, rootId) {
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const { createZip } = await import('../dist/functions/zip.js');
+  const lambda = new LambdaClient({ endpoint, region: 'us-east-1', credentials });
+  const source = `export const handler = async (event) => ({ principalId: 'bench', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] } });`;
+  const fn = await lambda.send(new CreateFunctionCommand({
+    FunctionName: 'bench-authorizer', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler',
+    Code: { ZipFile: createZip({ 'index.mjs': source }) },
+  }));
+  lambda.destroy();
+  const client = new APIGatewayClient({ endpoint, region: 'us-east-1', credentials });
+  const authorizer = await client.send(new CreateAuthorizerCommand({
+    restApiId: apiId, name: 'bench', type: 'TOKEN', identitySource: 'method.request.header.Authorization',
+    authorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.FunctionArn}/invocations`,
+  }));
+  const resource = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: 'authorized' }));
+  const method = { restApiId: apiId, resourceId: resource.id, httpMethod: 'GET' };
+  await client.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: authorizer.id }));
+  await client.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await client.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
+  await client.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': '{"ok": true, "service": "mock"}' } }));
+  await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'bench' }));
+  client.destroy();
+}
+
 const slsBin = join(here, 'node_modules/serverless/bin/serverless.js');
 const hasServerlessOffline = existsSync(slsBin) && existsSync(join(here, 'node_modules/serverless-offline'));
 
@@ -351,6 +380,7 @@ function targets(rows) {
   const lambda = row('Archway Lambda proxy (worker thread)');
   const keyedMemory = row('Archway MOCK, API key + usage plan (memory)');
   const keyedRedis = row('Archway MOCK, API key + usage plan (Redis)');
+  const authorized = row('Archway MOCK, cached Lambda authorizer');
   const inProcess = row('serverless-offline --useInProcess');
   // Rows measured in the same rounds compare round by round (same machine speed); the median ratio.
   const ratio = (a, b) => median(a.passes.map((p, i) => p.rps / b.passes[i].rps));
@@ -362,6 +392,7 @@ function targets(rows) {
     ['HTTP_PROXY at log level info loses ≤ 10 % against warn', `${((1 - ratio(proxyInfo, proxy)) * 100).toFixed(1)} % (${proxyInfo.cpuUsPerRequest.toFixed(1)} vs ${proxy.cpuUsPerRequest.toFixed(1)} µs/req)`, ratio(proxyInfo, proxy) >= 0.9],
     ['Lambda p50 − MOCK p50 < 1 ms', `${(lambda.p50 - mock.p50).toFixed(2)} ms`, lambda.p50 - mock.p50 < 1],
     ['API key + usage plan (memory) ≥ 0.9× MOCK', `${ratio(keyedMemory, mock).toFixed(2)}×`, ratio(keyedMemory, mock) >= 0.9],
+    ['cached Lambda authorizer ≥ 0.85× MOCK', `${ratio(authorized, mock).toFixed(2)}×`, ratio(authorized, mock) >= 0.85],
   ];
   if (keyedRedis) list.push(['API key + usage plan (Redis) ≥ 0.6× MOCK', `${ratio(keyedRedis, mock).toFixed(2)}×`, ratio(keyedRedis, mock) >= 0.6]);
   if (inProcess) list.push(['Lambda ≥ 2.5× serverless-offline --useInProcess', `${(lambda.rps / inProcess.rps).toFixed(2)}×`, lambda.rps >= 2.5 * inProcess.rps]);
@@ -379,6 +410,7 @@ async function main() {
   const archwayInfo = await startArchway('info');
   const { apiId, rootId, apiKey } = await setUpArchwayApi(archway.endpoint, backend.port);
   await setUpArchwayLambda(archway.endpoint, apiId, rootId);
+  await setUpArchwayAuthorizer(archway.endpoint, apiId, rootId);
   const infoApi = await setUpArchwayApi(archwayInfo.endpoint, backend.port);
   // A third, metering through Redis (BENCH_REDIS_URL, default the local one), when it answers.
   const archwayRedis = (await redisAnswers(REDIS_URL)) ? await startArchway('warn', ['--redis', REDIS_URL]) : undefined;
@@ -394,6 +426,7 @@ async function main() {
     { name: 'Archway HTTP_PROXY /{proxy+}, log level info', pid: archwayInfo.child.pid, url: `${stageUrl(archwayInfo.endpoint, infoApi.apiId)}/items/1` },
     { name: 'Archway MOCK', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/mock` },
     { name: 'Archway MOCK, API key + usage plan (memory)', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/keyed`, headers: { 'x-api-key': apiKey } },
+    { name: 'Archway MOCK, cached Lambda authorizer', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/authorized`, headers: { authorization: 'bench-token' } },
     ...(archwayRedis === undefined ? [] : [{
       name: 'Archway MOCK, API key + usage plan (Redis)', pid: archwayRedis.child.pid, url: `${stageUrl(archwayRedis.endpoint, redisApi.apiId)}/keyed`, headers: { 'x-api-key': redisApi.apiKey },
     }]),
