@@ -5,11 +5,19 @@
 // (they reach `$context.authorizer.*` as strings) and an optional `usageIdentifierKey` (the API
 // key when the API's key source is AUTHORIZER). Anything else is a malformed answer: 500
 // AuthorizerConfigurationException. Parsed once per function call; a cached answer is reused.
-import { PolicyDocument } from './policy-document.js';
+import { PolicyDocument, type Decision } from './policy-document.js';
+
+/** Method ARNs whose decision one answer remembers (a cached answer is asked again per request). */
+const REMEMBERED_DECISIONS = 64;
 
 export interface AuthorizerAnswer {
   readonly principalId: string;
   readonly policy: PolicyDocument;
+  /**
+   * The policy's decision for `execute-api:Invoke` on a method ARN; remembered per ARN when the
+   * policy reads no condition keys (the same answer, the same ARN, the same decision).
+   */
+  decide(methodArn: string, context: () => Readonly<Record<string, string | undefined>>): Decision;
   /** The policy as returned (TestInvokeAuthorizer shows it). */
   readonly policyDocument: unknown;
   /** `principalId` then the context's values as strings: what `$context.authorizer` holds (with `integrationLatency`). */
@@ -50,5 +58,25 @@ export function parseAuthorizerAnswer(text: string): AuthorizerAnswer | { readon
     }
   }
   const key = answer.usageIdentifierKey;
-  return Object.freeze({ principalId: String(principalId), policy, policyDocument: answer.policyDocument, context: Object.freeze(context), usageIdentifierKey: typeof key === 'string' ? key : undefined });
+  return Object.freeze({
+    principalId: String(principalId),
+    policy,
+    decide: decisions(policy),
+    policyDocument: answer.policyDocument,
+    context: Object.freeze(context),
+    usageIdentifierKey: typeof key === 'string' ? key : undefined,
+  });
+}
+
+function decisions(policy: PolicyDocument): AuthorizerAnswer['decide'] {
+  if (policy.conditionKeys.size > 0) return (resource, context) => policy.evaluate({ action: 'execute-api:Invoke', resource, context: context() });
+  const remembered = new Map<string, Decision>();
+  return (resource) => {
+    let decision = remembered.get(resource);
+    if (decision === undefined) {
+      decision = policy.evaluate({ action: 'execute-api:Invoke', resource });
+      if (remembered.size < REMEMBERED_DECISIONS) remembered.set(resource, decision);
+    }
+    return decision;
+  };
 }

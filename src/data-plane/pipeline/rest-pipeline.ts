@@ -48,7 +48,7 @@ const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
   { step: resourcePolicy, when: (input) => input.resourcePolicy }, //  403 AccessDeniedException
-  { step: lambdaAuthorizer as Step<RestRoutedContext>, when: ({ method }) => method.method.authorizationType === 'CUSTOM' }, // 401, 403, 500
+  { step: lambdaAuthorizer, when: ({ method }) => method.method.authorizationType === 'CUSTOM' }, // 401, 403, 500
   { step: usagePlan, when: ({ method }) => method.method.apiKeyRequired }, // API key (403), plan throttle and quota (429)
   { step: throttle, when: always }, //                           stage method and account throttles (429)
   { step: validateRequest, when: ({ method }) => method.validation !== undefined }, // 400 BAD_REQUEST_PARAMETERS / _BODY

@@ -36,7 +36,7 @@ export const lambdaAuthorizer: Step<AuthorizedContext> = {
   name: 'authorizer',
   run(ctx): StepResult {
     const authorizer = ctx.plan.lambdaAuthorizer;
-    const values = identityValues(authorizer.identitySources, identityReader(ctx));
+    const values = identityValues(authorizer.identitySources, new RestIdentityReader(ctx));
     if (values === undefined) throw new UnauthorizedError(undefined, { reason: 'an identity source of the authorizer is missing or empty' });
     if (authorizer.type === 'TOKEN' && authorizer.validation !== undefined && !authorizer.validation.test(values[0] ?? '')) {
       throw new UnauthorizedError(undefined, { reason: 'the token does not match the identityValidationExpression' });
@@ -101,11 +101,7 @@ function answered(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, 
 /** The answer's policy for this method, with the resource policy's decision (AWS's Table A). */
 function admit(ctx: AuthorizedContext, answer: AuthorizerAnswer, arn: string, latency: number): void {
   ctx.authorizerAnswer = answer;
-  const decision = answer.policy.evaluate({
-    action: 'execute-api:Invoke',
-    resource: arn,
-    context: answer.policy.conditionKeys.size === 0 ? undefined : conditionContext(ctx, answer.policy.conditionKeys),
-  });
+  const decision = answer.decide(arn, () => conditionContext(ctx, answer.policy.conditionKeys));
   if (decision === 'deny') throw new AccessDeniedError(EXPLICIT_DENY, { messageKey: 'Message', reason: `the authorizer's policy denies ${arn}` });
   if (decision === 'silent' && ctx.resourcePolicyDecision !== 'allow') {
     throw new AccessDeniedError(NOT_ALLOWED, { messageKey: 'Message', reason: `the authorizer's policy does not allow ${arn}` });
@@ -116,22 +112,35 @@ function admit(ctx: AuthorizedContext, answer: AuthorizerAnswer, arn: string, la
 }
 
 /** The REST request as identity sources read it. */
-function identityReader(ctx: RestRoutedContext): IdentityReader {
-  return {
-    header: (name) => ctx.header(name),
-    headerValues: (name) => {
-      const values: string[] = [];
-      const raw = ctx.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) values.push(raw[i + 1]);
-      return values.length === 0 ? undefined : values;
-    },
-    querystring: (name) => ctx.query.single[name],
-    querystringValues: (name) => ctx.query.multi[name],
-    stageVariable: (name) => ctx.stage.variables[name],
-    context: (path) => {
-      let value: unknown = ctx.contextVariables;
-      for (const part of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-      return value;
-    },
-  };
+class RestIdentityReader implements IdentityReader {
+  constructor(private readonly ctx: RestRoutedContext) {}
+
+  header(name: string): string | undefined {
+    return this.ctx.header(name);
+  }
+
+  headerValues(name: string): readonly string[] | undefined {
+    const values: string[] = [];
+    const raw = this.ctx.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) values.push(raw[i + 1]);
+    return values.length === 0 ? undefined : values;
+  }
+
+  querystring(name: string): string | undefined {
+    return this.ctx.query.single[name];
+  }
+
+  querystringValues(name: string): readonly string[] | undefined {
+    return this.ctx.query.multi[name];
+  }
+
+  stageVariable(name: string): string | undefined {
+    return this.ctx.stage.variables[name];
+  }
+
+  context(path: string): unknown {
+    let value: unknown = this.ctx.contextVariables;
+    for (const part of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    return value;
+  }
 }
