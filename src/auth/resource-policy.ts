@@ -1,10 +1,11 @@
 // A REST API's resource policy
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html),
-// compiled with its deployment: resources written in shorthand, `execute-api:/{stage}/{VERB}/{path}`,
-// become the API's ARNs, and the document is parsed once. A policy Archway cannot evaluate (a
+// compiled with its deployment from its stored form (stored-policy.ts; shorthand resources are
+// expanded again for policies stored before that form), and the document is parsed once. A policy Archway cannot evaluate (a
 // condition operator it does not know) is kept with the reason, and its API refuses every
 // call (fail closed) rather than skip the policy.
 import { PolicyDocument } from './policy-document.js';
+import { expandShorthand, policyText } from './stored-policy.js';
 
 export interface CompiledResourcePolicy {
   readonly document: PolicyDocument | undefined;
@@ -18,23 +19,11 @@ export const apiArn = (region: string, accountId: string, apiId: string): string
 /** The method ARN a request is authorized against: `{apiArn}/{stage}/{VERB}{path}` (the root is `…/GET/`). */
 export const methodArn = (apiArnPrefix: string, stage: string, verb: string, path: string): string => `${apiArnPrefix}/${stage}/${verb}${path}`;
 
-function expandShorthand(value: unknown, prefix: string): unknown {
-  const expand = (resource: unknown) => (typeof resource === 'string' && resource.startsWith('execute-api:/') ? `${prefix}${resource.slice('execute-api:'.length)}` : resource);
-  return Array.isArray(value) ? value.map(expand) : expand(value);
-}
-
 export function compileResourcePolicy(policy: string | undefined, apiArnPrefix: string): CompiledResourcePolicy | undefined {
   if (policy === undefined || policy === '') return undefined;
   try {
-    const parsed = JSON.parse(policy) as { Statement?: unknown };
-    const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
-    const expanded = statements.map((statement) => {
-      if (statement === null || typeof statement !== 'object') return statement;
-      const out = { ...(statement as Record<string, unknown>) };
-      for (const key of ['Resource', 'NotResource']) if (out[key] !== undefined) out[key] = expandShorthand(out[key], apiArnPrefix);
-      return out;
-    });
-    return { document: PolicyDocument.parse({ ...parsed, Statement: expanded }), problem: undefined };
+    const parsed = JSON.parse(policyText(policy)) as Record<string, unknown>;
+    return { document: PolicyDocument.parse(expandShorthand(parsed, apiArnPrefix)), problem: undefined };
   } catch (error) {
     return { document: undefined, problem: (error as Error).message };
   }

@@ -8,6 +8,7 @@
 // application/octet-stream and `attachment; filename="swagger_1.0.0.json"`. Unverified: which
 // top-level extensions `apigateway` adds, the default version text (the deployment date), and
 // what `postman` adds (Archway: nothing).
+import { policyText } from '../auth/stored-policy.js';
 import { stringify as toYaml } from 'yaml';
 import { badRequest } from '../aws/errors.js';
 import { CUSTOM_ID_TAG } from '../control-plane/apigateway/rest-apis.js';
@@ -301,7 +302,7 @@ class ExportWriter {
     if (api.apiKeySource === 'AUTHORIZER') out[x('api-key-source')] = api.apiKeySource;
     if (api.binaryMediaTypes?.length) out[x('binary-media-types')] = api.binaryMediaTypes;
     if (api.minimumCompressionSize !== undefined) out[x('minimum-compression-size')] = api.minimumCompressionSize;
-    if (api.policy) out[x('policy')] = parseJson(api.policy);
+    if (api.policy) out[x('policy')] = parseJson(policyText(api.policy));
     const validators = Object.values(requestValidators);
     if (validators.length > 0) {
       out[x('request-validators')] = Object.fromEntries(validators.map((v) => [v.name, {

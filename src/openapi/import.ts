@@ -4,7 +4,7 @@
 // Recorded (LocalStack AWS snapshots): an imported API has no default Empty/Error models.
 import { badRequest, conflict } from '../aws/errors.js';
 import { newRestApiId } from '../aws/ids.js';
-import { checkApiQuota, checkDefinitionSize, mutateDefinition, type ApiGatewayContext } from '../control-plane/apigateway/context.js';
+import { checkApiQuota, checkDefinitionSize, mutateDefinition, storePolicy, type ApiGatewayContext } from '../control-plane/apigateway/context.js';
 import { buildRestApi, chosenRestApiId, CUSTOM_ID_TAG, newDefinition } from '../control-plane/apigateway/rest-apis.js';
 import type { RestApi, RestApiDefinition } from '../model/rest-api.js';
 import type { Body } from '../control-plane/apigateway/validation.js';
@@ -134,6 +134,7 @@ export async function importRestApi(
     applyPlan(definition, planned.plan, problems, ctx.env, 'create');
     finish(problems, params);
     check?.(definition);
+    storePolicy(ctx.env, definition);
     checkDefinitionSize(ctx.env, definition);
     if (await ctx.store.createDefinition(definition)) return withWarnings(definition.api, problems);
     if (fixedId) throw conflict(`API with id ${api.id} already exists`); // unverified (LocalStack extension)

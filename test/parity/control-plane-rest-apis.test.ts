@@ -46,10 +46,12 @@ describe('CreateRestApi', () => {
   });
 
   it('keeps optional fields', async () => {
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+    const written = JSON.stringify({ Version: '2012-10-17', Statement: [] }, null, 2);
+    // Kept as AWS answers it: minified, then escaped as inside a JSON string.
+    const policy = '{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[]}';
     const api = await createApi({
       version: 'v1', binaryMediaTypes: ['image/png'], minimumCompressionSize: 0, apiKeySource: 'AUTHORIZER',
-      endpointConfiguration: { types: ['REGIONAL'] }, policy, tags: { team: 'a' }, disableExecuteApiEndpoint: true,
+      endpointConfiguration: { types: ['REGIONAL'] }, policy: written, tags: { team: 'a' }, disableExecuteApiEndpoint: true,
     });
     expect(api).toMatchObject({
       version: 'v1', binaryMediaTypes: ['image/png'], minimumCompressionSize: 0, apiKeySource: 'AUTHORIZER',
@@ -97,7 +99,10 @@ describe('CreateRestApi', () => {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*', Condition: { NumericLessThan: { 'aws:EpochTime': '4102444800' } } }],
     });
-    expect((await createApi({ policy: withCondition })).policy).toBe(withCondition);
+    // Shorthand resources come back expanded to the API's ARN, slashes escaped (as AWS answers).
+    const created = await createApi({ policy: withCondition });
+    expect(created.policy).toContain(`\\"Resource\\":\\"arn:aws:execute-api:us-east-1:000000000000:${created.id}\\/*\\"`);
+    expect(JSON.parse(JSON.parse(`"${created.policy}"`))).toEqual(JSON.parse(withCondition.replace('execute-api:/*', `arn:aws:execute-api:us-east-1:000000000000:${created.id}/*`)));
   });
 });
 

@@ -8,6 +8,8 @@ import type { GatewayEnvironment } from '../../options/gateway-environment.js';
 import type { DataPlane } from '../../data-plane/data-plane.js';
 import type { HttpMethod, Integration, Method, Resource, RestApiDefinition } from '../../model/rest-api.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
+import { isPlainPolicy, storedPolicy } from '../../auth/stored-policy.js';
+import { apiArn } from '../../auth/resource-policy.js';
 
 export interface ApiGatewayContext {
   /** Every write publishes its change on the store's feed, which the data plane follows. */
@@ -46,11 +48,18 @@ export async function mutateDefinition<T>(
 ): Promise<T> {
   const outcome = await ctx.store.updateDefinition(restApiId, (definition) => {
     const result = mutate(definition);
+    storePolicy(ctx.env, definition);
     checkDefinitionSize(ctx.env, definition);
     return result;
   });
   if (!outcome) throw missing();
   return outcome.result;
+}
+
+/** A policy just written (plain JSON) put in the form AWS stores and answers, under the API's id. */
+export function storePolicy(env: GatewayEnvironment, definition: RestApiDefinition): void {
+  const policy = definition.api.policy;
+  if (policy !== undefined && isPlainPolicy(policy)) definition.api.policy = storedPolicy(policy, apiArn(env.region, env.accountId, definition.api.id));
 }
 
 /** The definition fits `--max-api-definition-bytes` (a throw inside a store write writes nothing). */

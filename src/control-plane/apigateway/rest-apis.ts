@@ -5,9 +5,8 @@ import { PolicyDocument, UnsupportedConditionError } from '../../auth/policy-doc
 import { badRequest, conflict } from '../../aws/errors.js';
 import { epochSeconds, newRestApiId, newRootResourceId, shortId } from '../../aws/ids.js';
 import type { EndpointType, Model, RestApi, RestApiDefinition } from '../../model/rest-api.js';
-import type { ConfigStore } from '../../store/config-store.js';
 import type { OperationDefinition } from '../route-table.js';
-import { apiNotFound, checkApiQuota, mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
+import { apiNotFound, checkApiQuota, mutateDefinition, readDefinition, storePolicy, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
 import { invalidPatchOp, invalidPatchPath, keyAfter, readPatchOperations, type PatchOperation } from './patch.js';
 import { restApiOut } from './serialize.js';
@@ -151,11 +150,15 @@ export function newDefinition(api: RestApi, withDefaultModels = true): RestApiDe
  * Stores a new definition, drawing another id while a random one is taken; a `_custom_id_`
  * that is taken is a conflict.
  */
-export async function insertDefinition(store: ConfigStore, definition: RestApiDefinition): Promise<RestApi> {
+export async function insertDefinition(ctx: ApiGatewayContext, definition: RestApiDefinition): Promise<RestApi> {
   const { api } = definition;
   const customId = api.tags?.[CUSTOM_ID_TAG];
+  const written = api.policy;
   for (let attempt = 0; ; attempt++) {
-    if (await store.createDefinition(definition)) return api;
+    // The stored policy names the API's id: made again when another id is drawn.
+    api.policy = written;
+    storePolicy(ctx.env, definition);
+    if (await ctx.store.createDefinition(definition)) return api;
     if (customId !== undefined) throw conflict(`API with id ${customId} already exists`); // unverified (LocalStack extension)
     if (attempt > 5) throw new Error('could not allocate a REST API id');
     api.id = newRestApiId();
@@ -164,7 +167,7 @@ export async function insertDefinition(store: ConfigStore, definition: RestApiDe
 
 async function createRestApi(ctx: ApiGatewayContext, body: Record<string, unknown>): Promise<RestApi> {
   await checkApiQuota(ctx);
-  return insertDefinition(ctx.store, newDefinition(buildRestApi(body)));
+  return insertDefinition(ctx, newDefinition(buildRestApi(body)));
 }
 
 /**
