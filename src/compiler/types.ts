@@ -17,6 +17,7 @@ import type { SelectionPattern } from './selection-pattern.js';
 import type { FunctionReference } from '../functions/arn.js';
 import type { RequestValidation } from './request-validation.js';
 import type { CompiledResourcePolicy } from '../auth/resource-policy.js';
+import type { CognitoAuthorizerPlan } from './cognito-authorizer.js';
 
 export interface CompiledIntegrationResponse {
   readonly statusCode: string;
@@ -63,6 +64,8 @@ export interface CompiledMethod {
   readonly integration: IntegrationPlan | undefined;
   /** What the method's request validator checks; undefined when it validates nothing. */
   readonly validation: RequestValidation | undefined;
+  /** A COGNITO_USER_POOLS method's token check; undefined for other methods. */
+  readonly cognito: CognitoAuthorizerPlan | undefined;
 }
 
 /** A method as one stage runs it: its effective settings and its steps in AWS order. */

@@ -1,5 +1,5 @@
 // Configuration Archway stores and answers exactly as AWS does, but does not act on yet
-// (authorizers and the API keys they supply, private endpoints, response compression, caching,
+// (Lambda authorizers, IAM and the API keys authorizers supply, private endpoints, response compression, caching,
 // access logs). Nothing is accepted silently:
 // the control plane logs these when they are written, `archway start` repeats them, and
 // `archway ls` marks them.
@@ -28,6 +28,9 @@ export interface StageShape {
   accessLogSettings?: { destinationArn?: string };
 }
 
+/** Method authorization types not enforced yet (COGNITO_USER_POOLS is: steps/cognito-authorizer.ts). */
+const NOT_ENFORCED_AUTHORIZATION = new Set(['CUSTOM', 'AWS_IAM']);
+
 /** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
 export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {
   const lines: string[] = [];
@@ -35,7 +38,7 @@ export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape
   if (api.minimumCompressionSize !== undefined) lines.push('minimumCompressionSize: not applied yet (responses are not compressed)');
   for (const method of methods) {
     const where = `${method.httpMethod} ${method.path}`;
-    if (method.authorizationType !== undefined && method.authorizationType !== 'NONE') {
+    if (method.authorizationType !== undefined && NOT_ENFORCED_AUTHORIZATION.has(method.authorizationType)) {
       lines.push(`${where}: authorizationType ${method.authorizationType} not enforced yet (anyone can call it)`);
     }
     if (method.apiKeyRequired === true && api.apiKeySource === 'AUTHORIZER') {

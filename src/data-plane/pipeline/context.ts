@@ -15,8 +15,9 @@ import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews }
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
 import type { Metering } from '../metering/metering.js';
+import type { UserPoolVerifier } from '../../auth/user-pool-verifier.js';
 
-/** What every request shares: the process environment, the logger, the body reader and metering. */
+/** What every request shares: the process environment, the logger, the body reader, metering and the token verifier. */
 export interface PipelineServices {
   readonly env: GatewayEnvironment;
   readonly log: Logger;
@@ -24,6 +25,8 @@ export interface PipelineServices {
   readonly bodies: RequestBodies;
   /** API keys, usage plans, throttles and quotas. */
   readonly metering: Metering;
+  /** Verifies the tokens of COGNITO_USER_POOLS methods (one JWKS and one cache per process). */
+  readonly userPools: UserPoolVerifier;
 }
 
 /**

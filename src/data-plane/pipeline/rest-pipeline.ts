@@ -20,6 +20,7 @@ import { validateRequest } from '../steps/validate-request.js';
 import { usagePlan } from '../steps/usage-plan.js';
 import { throttle } from '../steps/throttle.js';
 import { resourcePolicy } from '../steps/resource-policy.js';
+import { cognitoAuthorizer } from '../steps/cognito-authorizer.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** What decides whether a method needs a step. */
@@ -46,8 +47,9 @@ const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PRO
 const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
+  { step: cognitoAuthorizer, when: ({ method }) => method.method.authorizationType === 'COGNITO_USER_POOLS' }, // the token first (401)
   { step: resourcePolicy, when: (input) => input.resourcePolicy }, //  403 AccessDeniedException
-  // authorize: a later issue
+  // authorize (Lambda authorizers): a later issue
   { step: usagePlan, when: ({ method }) => method.method.apiKeyRequired }, // API key (403), plan throttle and quota (429)
   { step: throttle, when: always }, //                           stage method and account throttles (429)
   { step: validateRequest, when: ({ method }) => method.validation !== undefined }, // 400 BAD_REQUEST_PARAMETERS / _BODY

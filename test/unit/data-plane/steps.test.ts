@@ -17,6 +17,7 @@ import { RequestBodies } from '../../../src/request-body.js';
 import { buildApi } from '../../helpers/backend.js';
 import { MemoryRateLimiter } from '../../../src/state/memory-rate-limiter.js';
 import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
+import { UserPoolVerifier } from '../../../src/auth/user-pool-verifier.js';
 
 const services: PipelineServices = {
   env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
@@ -28,6 +29,7 @@ const services: PipelineServices = {
     quotaCounter: new MemoryQuotaCounter(Date.now),
     account: { rate: LIMITS.accountRateLimit, burst: LIMITS.accountBurstLimit },
   },
+  userPools: new UserPoolVerifier({ pools: [] }),
 };
 
 const deployment = compileDeployment(buildApi({
