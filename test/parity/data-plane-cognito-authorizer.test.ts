@@ -8,7 +8,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
 import {
-  CreateAuthorizerCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetResourcesCommand, PutGatewayResponseCommand,
+  CreateAuthorizerCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetAuthorizersCommand, GetExportCommand, GetResourcesCommand,
+  ImportRestApiCommand, PutGatewayResponseCommand,
   PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand, TestInvokeMethodCommand, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -218,5 +219,50 @@ describe('TestInvokeMethod', () => {
     expect({ status: served.status, body: served.body }).toEqual({ status: 200, body: '{"sub": "tester", "user": "tester"}' });
     const refused = await gw.send(new TestInvokeMethodCommand(method));
     expect({ status: refused.status, body: refused.body }).toEqual({ status: 401, body: '{"message":"Unauthorized"}' });
+  });
+});
+
+describe('from OpenAPI', () => {
+  const document = {
+    openapi: '3.0.1',
+    info: { title: 'pets-openapi', version: '1' },
+    paths: {
+      '/pets': {
+        get: {
+          security: [{ pool: ['pets/read'] }],
+          responses: { 200: { description: 'ok' } },
+          'x-amazon-apigateway-integration': {
+            type: 'mock', requestTemplates: { 'application/json': '{"statusCode": 200}' },
+            responses: { default: { statusCode: '200', responseTemplates: { 'application/json': '{"client": "$context.authorizer.claims.client_id"}' } } },
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        pool: {
+          type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'cognito_user_pools',
+          'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: [arnOf(POOL)] },
+        },
+      },
+    },
+  };
+
+  it('a cognito_user_pools scheme and a requirement with scopes protect the method, and export gives them back', async () => {
+    const apiId = (await gw.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(document)), failOnWarnings: true }))).id!;
+    const [authorizer] = (await gw.send(new GetAuthorizersCommand({ restApiId: apiId }))).items!;
+    expect(authorizer).toMatchObject({ name: 'pool', type: 'COGNITO_USER_POOLS', providerARNs: [arnOf(POOL)], identitySource: 'method.request.header.Authorization' });
+    const pets = (await gw.send(new GetResourcesCommand({ restApiId: apiId, embed: ['methods'] }))).items!.find((r) => r.path === '/pets')!;
+    expect(pets.resourceMethods!.GET).toMatchObject({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: authorizer.id, authorizationScopes: ['pets/read'] });
+    await gw.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'dev' }));
+
+    expect(await call(apiId, '/pets')).toEqual(UNAUTHORIZED);
+    expect(await call(apiId, '/pets', await oidc.clientCredentials(['pets/read']))).toEqual({ status: 200, errorType: undefined, body: `{"client": "${CLIENT_ID}"}` });
+
+    const exported = JSON.parse(Buffer.from((await gw.send(new GetExportCommand({ restApiId: apiId, stageName: 'dev', exportType: 'oas30', parameters: { extensions: 'authorizers' } }))).body!).toString('utf8')) as {
+      paths: Record<string, Record<string, { security?: unknown }>>; components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(exported.paths['/pets'].get.security).toEqual([{ pool: ['pets/read'] }]);
+    expect(exported.components.securitySchemes.pool).toMatchObject(document.components.securitySchemes.pool);
   });
 });
