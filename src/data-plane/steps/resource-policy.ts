@@ -2,9 +2,10 @@
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html):
 // evaluated for the caller (anonymous: IAM callers arrive with SigV4) against the method ARN
 // `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{VERB}/{path}`, with the request's condition
-// keys. An explicit Deny refuses; with no authorizer an explicit Allow is needed. A Lambda
+// keys. An explicit Deny refuses; with no authorizer an explicit Allow is needed, and so with a
+// Cognito authorizer, whose token is checked before this step (cognito-authorizer.ts). A Lambda
 // authorizer's method (CUSTOM) is refused here only by an explicit Deny (AWS's first phase); the
-// second phase, combining the authorizer's policy, comes with authorizers, which are not enforced
+// second phase, combining the authorizer's policy, comes with Lambda authorizers, which are not enforced
 // yet. Answers 403 AccessDeniedException, `{"Message":"User: anonymous is not authorized …"}`.
 import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
