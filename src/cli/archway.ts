@@ -13,6 +13,8 @@ import { watchFile } from '../openapi/watch.js';
 import type { FileImportResult } from '../openapi/import-file.js';
 import { runExport, runImport } from './commands.js';
 import { runToken } from './token.js';
+import { localIssuerUrl } from '../auth/local-issuer.js';
+import { LOCAL_ISSUER } from '../auth/user-pools.js';
 import { describeTokenSettings, parseTokenCommand } from '../options/token-options.js';
 
 const SUMMARY = `Usage: archway start [options]       run the gateway (control plane and data plane on one port)
@@ -144,6 +146,12 @@ async function start(options: ArchwayOptions): Promise<number> {
   // Only now, once an --import has deployed (or failed with --watch), does Archway say it serves.
   console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
   console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
+  // A later mapping of a pool wins, as in the verifier.
+  for (const [poolId, issuer] of new Map(options.userPools.map((pool) => [pool.poolId, pool.issuer]))) {
+    console.log(issuer === LOCAL_ISSUER
+      ? `User pool ${poolId}: Archway's own issuer ${localIssuerUrl(base, poolId)} (tokens: archway token --user-pool ${poolId} --username NAME${options.inMemory ? ', not with --in-memory' : ''})`
+      : `User pool ${poolId}: tokens signed by ${issuer}`);
+  }
   await printDeployed(archway, options, base);
   const notEnforced = await archway.notEnforced();
   if (notEnforced.length > 0) {

@@ -106,6 +106,10 @@ describe('archway token with the local issuer', () => {
     expect(await call('/unmapped', tokenBeforeStart)).toEqual({ status: 500, body: '{"message":null}' });
   });
 
+  it('archway start names the pool and its issuer', () => {
+    expect(archway.output()).toContain(`User pool ${POOL}: Archway's own issuer http://localhost:${archway.port}/_archway/issuer/${POOL} (tokens: archway token --user-pool ${POOL} --username NAME)`);
+  });
+
   it('says what it needs', async () => {
     const missing = await runArchway(['token', '--username', 'alice']);
     expect(missing.code).toBe(2);
