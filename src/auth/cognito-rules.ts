@@ -1,8 +1,9 @@
 // What a COGNITO_USER_POOLS method asks of a verified token
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html):
-// without `authorizationScopes` an ID token (`token_use: id`) whose `aud` matches the
-// authorizer's identityValidationExpression when it has one; with scopes an access token
-// (`token_use: access`) whose space-separated `scope` holds at least one of them.
+// without `authorizationScopes` an ID token (`token_use: id`), with scopes an access token
+// (`token_use: access`) whose space-separated `scope` holds at least one of them; and when the
+// authorizer has an identityValidationExpression, an `aud` it matches (so a Cognito access
+// token, which has no `aud`, never passes one).
 // Tokens of other OIDC issuers carry no `token_use`: Archway counts one as an access token when
 // it has a `scope` (or `scp`, as some issuers write it) claim, and as an ID token otherwise.
 import type { JWTPayload } from 'jose';
@@ -12,7 +13,7 @@ import { awsLogTime } from '../data-plane/pipeline/dates.js';
 export interface CognitoRules {
   /** The method's authorizationScopes; undefined or empty: an ID token is needed. */
   readonly scopes: readonly string[] | undefined;
-  /** identityValidationExpression, matched against the whole `aud` (ID tokens only). */
+  /** identityValidationExpression, matched against the whole `aud`. */
   readonly audience: SelectionPattern | undefined;
 }
 
@@ -23,9 +24,10 @@ export function refusalOf(payload: JWTPayload, rules: CognitoRules): string | un
   if (rules.scopes !== undefined && rules.scopes.length > 0) {
     if (tokenUse === undefined ? granted === undefined : tokenUse !== 'access') return 'the method has authorization scopes: an access token is needed';
     if (!rules.scopes.some((scope) => granted?.includes(scope))) return 'the token has none of the method\'s authorization scopes';
-    return undefined;
+  } else if (tokenUse === undefined ? granted !== undefined : tokenUse !== 'id') {
+    return 'the method has no authorization scopes: an ID token is needed';
   }
-  if (tokenUse === undefined ? granted !== undefined : tokenUse !== 'id') return 'the method has no authorization scopes: an ID token is needed';
+  // Matched against `aud` whatever the token: a Cognito access token has none, so it fails.
   if (rules.audience !== undefined) {
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     if (!audiences.some((aud) => typeof aud === 'string' && rules.audience!.test(aud))) return 'the token\'s aud does not match the identityValidationExpression';

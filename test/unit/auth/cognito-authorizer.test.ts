@@ -34,6 +34,9 @@ describe('what a method asks of a token', () => {
     expect(refusalOf({ token_use: 'access' }, rules(['pets/read']))).toMatch(/none of/);
     // An empty list is no scopes.
     expect(refusalOf({ token_use: 'id' }, rules([]))).toBeUndefined();
+    // An identityValidationExpression applies to access tokens too: Cognito's have no aud.
+    expect(refusalOf({ token_use: 'access', scope: 'pets/read' }, rules(['pets/read'], '.*'))).toMatch(/identityValidationExpression/);
+    expect(refusalOf({ scope: 'pets/read', aud: 'urn:pets' }, rules(['pets/read'], 'urn:pets'))).toBeUndefined();
   });
 
   it('tokens of other issuers (no token_use): with scope or scp an access token, else an ID token', () => {
