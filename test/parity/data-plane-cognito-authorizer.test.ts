@@ -101,6 +101,7 @@ beforeAll(async () => {
     { path: 'pets', authorizerId: '@access', scopes: ['pets/read', 'pets/admin'] },
     { path: 'admin', authorizerId: '@access', scopes: ['pets/admin'] },
     { path: 'anyone', authorizerId: '@access' },
+    { path: 'scoped-aud', authorizerId: '@ids', scopes: ['pets/read'] },
     { path: 'unmapped', authorizerId: '@unmapped' },
   ]);
 });
@@ -167,6 +168,10 @@ describe('access tokens (a method with authorization scopes)', () => {
   it('none of the method\'s scopes, or an ID token: 401', async () => {
     expect(await call(main.apiId, '/admin', await oidc.clientCredentials(['pets/read', 'pets/write']))).toEqual(UNAUTHORIZED);
     expect(await call(main.apiId, '/pets', await oidc.idToken('alice', { token_use: 'id' }))).toEqual(UNAUTHORIZED);
+  });
+
+  it('an identityValidationExpression applies to access tokens too: an aud it does not match is refused', async () => {
+    expect(await call(main.apiId, '/scoped-aud', await oidc.clientCredentials(['pets/read']))).toEqual(UNAUTHORIZED);
   });
 });
 
