@@ -22,6 +22,8 @@ export interface OidcIssuer {
   idToken(sub: string, extra?: Record<string, unknown>, options?: { clientId?: string; expiresAt?: number }): Promise<string>;
   /** A new signing key (a new `kid`); tokens signed before keep verifying only while cached. */
   rotate(): void;
+  /** How many times its JWKS was fetched. */
+  jwksFetches(): number;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,11 @@ function newProvider(issuer: string): Provider {
 
 export async function startOidcIssuer(): Promise<OidcIssuer> {
   let provider: Provider | undefined;
-  const server: Server = createServer((req, res) => provider!.callback()(req, res));
+  let jwksFetches = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/jwks') jwksFetches++;
+    void provider!.callback()(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   provider = newProvider(issuer);
@@ -78,6 +84,7 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
     rotate() {
       provider = newProvider(issuer);
     },
+    jwksFetches: () => jwksFetches,
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
