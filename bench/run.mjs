@@ -1,13 +1,15 @@
 // `npm run bench`: rps, p50/p99 and CPU per request for the backend direct, a bare undici
 // proxy (`pool.stream`), Archway's HTTP_PROXY route (at log level warn and at info, one line per
-// request), its MOCK and Lambda proxy routes, and serverless-offline serving the same Lambda
+// request), its MOCK route (bare, behind an API key, behind a Cognito authorizer with a token
+// signed by Archway's own issuer) and Lambda proxy route, and serverless-offline serving the same Lambda
 // handler (default worker mode and --useInProcess; `npm install --prefix bench` installs it), in
 // one run; then each target with met / not met, and an RSS soak of the Lambda routes. The server
 // under test is pinned to core 1; the load generator (wrk, or autocannon when wrk is absent) and
 // the backend share core 0. See bench/README.md for the knobs and the recorded figures.
 import { spawn, execFileSync } from 'node:child_process';
 import { setInterval, clearInterval } from 'node:timers';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -197,6 +199,17 @@ async function setUpArchwayLambda(endpoint, apiId, rootId) {
   client.destroy();
 }
 
+/** `GET /{pathPart}`: the MOCK route's twin with the method's own authorization, deployed to the bench stage. */
+async function deployMockRoute(client, apiId, rootId, pathPart, authorization) {
+  const resource = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart }));
+  const method = { restApiId: apiId, resourceId: resource.id, httpMethod: 'GET' };
+  await client.send(new PutMethodCommand({ ...method, ...authorization }));
+  await client.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await client.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
+  await client.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': '{"ok": true, "service": "mock"}' } }));
+  await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'bench' }));
+}
+
 /**
  * GET /authorized: the MOCK route behind a TOKEN Lambda authorizer with the default 300 s cache, so
  * every measured request is a cached decision (the policy evaluated against the method ARN).
@@ -216,14 +229,27 @@ async function setUpArchwayAuthorizer(endpoint, apiId, rootId) {
     restApiId: apiId, name: 'bench', type: 'TOKEN', identitySource: 'method.request.header.Authorization',
     authorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.FunctionArn}/invocations`,
   }));
-  const resource = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: 'authorized' }));
-  const method = { restApiId: apiId, resourceId: resource.id, httpMethod: 'GET' };
-  await client.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: authorizer.id }));
-  await client.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
-  await client.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
-  await client.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': '{"ok": true, "service": "mock"}' } }));
-  await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'bench' }));
+  await deployMockRoute(client, apiId, rootId, 'authorized', { authorizationType: 'CUSTOM', authorizerId: authorizer.id });
   client.destroy();
+}
+
+/** The user pool of the JWT route, mapped to Archway's own issuer. */
+const BENCH_POOL = 'us-east-1_Bench0001';
+
+/** `GET /jwt`: the MOCK route's twin behind a COGNITO_USER_POOLS authorizer of BENCH_POOL. */
+async function setUpArchwayJwt(endpoint, apiId, rootId) {
+  const client = new APIGatewayClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const authorizer = await client.send(new CreateAuthorizerCommand({
+    restApiId: apiId, name: 'bench-pool', type: 'COGNITO_USER_POOLS', providerARNs: [`arn:aws:cognito-idp:us-east-1:000000000000:userpool/${BENCH_POOL}`],
+    identitySource: 'method.request.header.Authorization',
+  }));
+  await deployMockRoute(client, apiId, rootId, 'jwt', { authorizationType: 'COGNITO_USER_POOLS', authorizerId: authorizer.id });
+  client.destroy();
+}
+
+/** An ID token for the JWT route, minted once by `archway token` from the data directory's key. */
+function benchToken(dataDir) {
+  return execFileSync(process.execPath, ['dist/cli/archway.js', 'token', '--user-pool', BENCH_POOL, '--username', 'bench', '--data-dir', dataDir], { cwd: root }).toString().trim();
 }
 
 const slsBin = join(here, 'node_modules/serverless/bin/serverless.js');
@@ -300,9 +326,10 @@ async function setUpArchwayApi(endpoint, backendPort) {
 /** AWS's account and stage throttles (10 000 rps) would cap the routes measured here: raised far above. */
 const UNTHROTTLED = 100_000_000;
 
-async function startArchway(logLevel, extraArgs = []) {
+/** An Archway under test: in memory, or with `dataDir` (where `archway token` finds the local issuer's key). */
+async function startArchway(logLevel, extraArgs = [], dataDir = undefined) {
   const child = pinned(SERVER_CORE, process.execPath, [
-    'dist/cli/archway.js', 'start', '--port', '0', '--in-memory', '--log-level', logLevel,
+    'dist/cli/archway.js', 'start', '--port', '0', ...(dataDir === undefined ? ['--in-memory'] : ['--data-dir', dataDir]), '--log-level', logLevel,
     '--account-rate-limit', String(UNTHROTTLED), '--account-burst-limit', String(UNTHROTTLED), ...extraArgs,
   ]);
   const [, port] = await readLine(child, /listening on http:\/\/[^:]+:(\d+)/);
@@ -381,6 +408,7 @@ function targets(rows) {
   const keyedMemory = row('Archway MOCK, API key + usage plan (memory)');
   const keyedRedis = row('Archway MOCK, API key + usage plan (Redis)');
   const authorized = row('Archway MOCK, cached Lambda authorizer');
+  const jwt = row('Archway MOCK, Cognito JWT (local issuer)');
   const inProcess = row('serverless-offline --useInProcess');
   // Rows measured in the same rounds compare round by round (same machine speed); the median ratio.
   const ratio = (a, b) => median(a.passes.map((p, i) => p.rps / b.passes[i].rps));
@@ -393,6 +421,7 @@ function targets(rows) {
     ['Lambda p50 − MOCK p50 < 1 ms', `${(lambda.p50 - mock.p50).toFixed(2)} ms`, lambda.p50 - mock.p50 < 1],
     ['API key + usage plan (memory) ≥ 0.9× MOCK', `${ratio(keyedMemory, mock).toFixed(2)}×`, ratio(keyedMemory, mock) >= 0.9],
     ['cached Lambda authorizer ≥ 0.85× MOCK', `${ratio(authorized, mock).toFixed(2)}×`, ratio(authorized, mock) >= 0.85],
+    ['Cognito JWT (a token verified once) ≥ 0.85× MOCK', `${ratio(jwt, mock).toFixed(2)}×`, ratio(jwt, mock) >= 0.85],
   ];
   if (keyedRedis) list.push(['API key + usage plan (Redis) ≥ 0.6× MOCK', `${ratio(keyedRedis, mock).toFixed(2)}×`, ratio(keyedRedis, mock) >= 0.6]);
   if (inProcess) list.push(['Lambda ≥ 2.5× serverless-offline --useInProcess', `${(lambda.rps / inProcess.rps).toFixed(2)}×`, lambda.rps >= 2.5 * inProcess.rps]);
@@ -406,11 +435,16 @@ async function main() {
   const bare = await startPinned(SERVER_CORE, join(here, 'bare-proxy.mjs'), { UPSTREAM: `http://127.0.0.1:${backend.port}` });
   // Two Archways, idle but for the one under load: `warn` logs nothing per request, `info`
   // (the default) writes the one-line-per-request log to its stdout (a pipe this runner drains).
-  const archway = await startArchway('warn');
+  // The main one keeps its data (and the local issuer's key) in a temporary directory: the JWT row's token is signed with it.
+  const dataDir = mkdtempSync(join(tmpdir(), 'archway-bench-'));
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  const archway = await startArchway('warn', ['--user-pool', `${BENCH_POOL}=local`], dataDir);
   const archwayInfo = await startArchway('info');
   const { apiId, rootId, apiKey } = await setUpArchwayApi(archway.endpoint, backend.port);
   await setUpArchwayLambda(archway.endpoint, apiId, rootId);
   await setUpArchwayAuthorizer(archway.endpoint, apiId, rootId);
+  await setUpArchwayJwt(archway.endpoint, apiId, rootId);
+  const token = benchToken(dataDir);
   const infoApi = await setUpArchwayApi(archwayInfo.endpoint, backend.port);
   // A third, metering through Redis (BENCH_REDIS_URL, default the local one), when it answers.
   const archwayRedis = (await redisAnswers(REDIS_URL)) ? await startArchway('warn', ['--redis', REDIS_URL]) : undefined;
@@ -427,6 +461,7 @@ async function main() {
     { name: 'Archway MOCK', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/mock` },
     { name: 'Archway MOCK, API key + usage plan (memory)', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/keyed`, headers: { 'x-api-key': apiKey } },
     { name: 'Archway MOCK, cached Lambda authorizer', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/authorized`, headers: { authorization: 'bench-token' } },
+    { name: 'Archway MOCK, Cognito JWT (local issuer)', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/jwt`, headers: { authorization: token } },
     ...(archwayRedis === undefined ? [] : [{
       name: 'Archway MOCK, API key + usage plan (Redis)', pid: archwayRedis.child.pid, url: `${stageUrl(archwayRedis.endpoint, redisApi.apiId)}/keyed`, headers: { 'x-api-key': redisApi.apiKey },
     }]),

@@ -3,7 +3,7 @@
 // the deployments they compiled themselves, so the second refuses to start until the fleet
 // setup (PostgreSQL) makes sharing configuration supported. The hold is a lock file naming the
 // holder's pid; one left by a process that died is taken over.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const LOCK_FILE = 'archway.lock';
@@ -79,5 +79,47 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Creates `dir` private to the user (0700) when missing; a process that only reads a file there needs no lock. */
+export function ensurePrivateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIRECTORY });
+}
+
+/**
+ * Reads a private file (a key), creating it first with `contents()` when there is none. The new
+ * file is written whole to a private temporary file and then hard-linked into place, which fails
+ * if the file appeared meanwhile: no reader ever sees it half written, and none is replaced
+ * (two processes creating it at once both read the one that won).
+ */
+export function readOrCreatePrivateFile(file: string, contents: () => string): string {
+  const existing = readIfPresent(file);
+  if (existing !== undefined) return existing;
+  const temporary = `${file}.${process.pid}.tmp`;
+  // One left by a process that died here (in a container Archway is often pid 1 each time).
+  rmSync(temporary, { force: true });
+  const fd = openSync(temporary, 'wx', PRIVATE_FILE);
+  try {
+    writeSync(fd, contents());
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+  return readFileSync(file, 'utf8');
+}
+
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

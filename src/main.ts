@@ -21,6 +21,9 @@ import { importFileAndDeploy, type FileImportRequest, type FileImportResult } fr
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
 import { lambdaOperations } from './control-plane/lambda/index.js';
 import { createState } from './state/index.js';
+import { UserPoolVerifier } from './auth/user-pool-verifier.js';
+import { LocalIssuer } from './auth/local-issuer.js';
+import { LOCAL_ISSUER } from './auth/user-pools.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -68,6 +71,13 @@ export async function startArchway(
   const state = await createState({ redisUrl: options.redisUrl, failure: options.stateFailure, log: logger });
   const functions = await startFunctions(options, store, logger);
   const bodies = new RequestBodies(options.limits);
+  const userPools = new UserPoolVerifier({
+    pools: options.userPools,
+    // Archway's own issuer, its key in the data directory: only when a pool is mapped to it.
+    localIssuer: options.userPools.some((pool) => pool.issuer === LOCAL_ISSUER) ? LocalIssuer.open(options.inMemory ? undefined : options.dataDir) : undefined,
+    jwksRefetchIntervalMs: options.limits.jwksRefetchIntervalMs,
+    log: logger,
+  });
   const dataPlane = new DataPlane({
     env,
     store,
@@ -76,6 +86,7 @@ export async function startArchway(
     bodies,
     state,
     secrets,
+    userPools,
     onRequestLogged: hooks.onRequestLogged,
   });
   await dataPlane.start();
@@ -102,6 +113,7 @@ export async function startArchway(
     startedAt: Date.now(),
     bodies,
     log: logger,
+    userPools,
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,7 @@ import type { InvokeTarget } from './routing/invoke-target.js';
 import type { ControlPlane } from './control-plane/control-plane.js';
 import type { DataPlane } from './data-plane/data-plane.js';
 import type { Limits } from './options/limits.js';
-import { handleArchwayEndpoint } from './observability/archway-endpoints.js';
+import { handleArchwayEndpoint, type ArchwayEndpointDeps } from './observability/archway-endpoints.js';
 import { BodiesOverBudgetError, BodyTimeoutError, ClientAbortedError, PayloadTooLargeError, type RequestBodies } from './request-body.js';
 import { refusedRequestLine } from './request-line.js';
 import type { Logger } from './observability/logger.js';
@@ -40,6 +40,8 @@ export interface ListenerDeps {
   version: string;
   startedAt: number;
   log: Pick<Logger, 'warn' | 'error'>;
+  /** The local issuer's pools, served under /_archway/issuer/. */
+  userPools?: ArchwayEndpointDeps['userPools'];
 }
 
 export interface ArchwayServer {

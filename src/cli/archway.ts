@@ -12,11 +12,16 @@ import { startArchway, VERSION, type RunningArchway } from '../main.js';
 import { watchFile } from '../openapi/watch.js';
 import type { FileImportResult } from '../openapi/import-file.js';
 import { runExport, runImport } from './commands.js';
+import { runToken } from './token.js';
+import { localIssuerUrl } from '../auth/local-issuer.js';
+import { LOCAL_ISSUER } from '../auth/user-pools.js';
+import { describeTokenSettings, parseTokenCommand } from '../options/token-options.js';
 
 const SUMMARY = `Usage: archway start [options]       run the gateway (control plane and data plane on one port)
        archway import FILE [options] import an OpenAPI file into a running Archway and deploy it
        archway export API_ID [options] write a stage's deployment as OpenAPI
        archway ls [options]          list a running Archway's APIs, stages, invoke URLs and functions
+       archway token [options]       print a token signed by Archway's own issuer (user pools mapped to local)
        archway --version
 
 archway COMMAND --help lists a command's options.`;
@@ -53,7 +58,17 @@ Lists a running Archway's REST APIs with their stages and invoke URLs, and its f
 Options:                            Environment variable                  Meaning
 ${describeListSettings()}`;
 
-const USAGES: Readonly<Record<string, () => string>> = { start: START_USAGE, import: IMPORT_USAGE, export: EXPORT_USAGE, ls: LS_USAGE };
+const TOKEN_USAGE = () => `Usage: archway token --user-pool ID (--username NAME | --client-credentials CLIENT_ID) [options]
+
+Prints a JWT signed by Archway's own issuer, shaped as a Cognito user pool's: an ID token for
+--username, an access token with --scope, a client-credentials access token for
+--client-credentials. The pool must be mapped to local (archway start --user-pool ID=local).
+The signing key is the data directory's (the same --data-dir as archway start).
+
+Options:                            Environment variable                  Meaning
+${describeTokenSettings()}`;
+
+const USAGES: Readonly<Record<string, () => string>> = { start: START_USAGE, import: IMPORT_USAGE, export: EXPORT_USAGE, ls: LS_USAGE, token: TOKEN_USAGE };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -82,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'export') {
       await runExport(parseExportCommand(rest, process.env), (text) => process.stdout.write(text));
+      return 0;
+    }
+    if (command === 'token') {
+      await runToken(parseTokenCommand(rest, process.env), (line) => console.log(line));
       return 0;
     }
     if (command === 'ls') {
@@ -127,6 +146,12 @@ async function start(options: ArchwayOptions): Promise<number> {
   // Only now, once an --import has deployed (or failed with --watch), does Archway say it serves.
   console.log(`Archway ${VERSION} listening on ${archway.endpoint} (${options.inMemory ? 'in memory' : `data in ${options.dataDir}`})`);
   console.log(`Control plane: aws apigateway --endpoint-url ${base} (credentials ${options.adminCredentials.accessKeyId}/…)`);
+  // A later mapping of a pool wins, as in the verifier.
+  for (const [poolId, issuer] of new Map(options.userPools.map((pool) => [pool.poolId, pool.issuer]))) {
+    console.log(issuer === LOCAL_ISSUER
+      ? `User pool ${poolId}: Archway's own issuer ${localIssuerUrl(base, poolId)} (tokens: archway token --user-pool ${poolId} --username NAME${options.inMemory ? ', not with --in-memory' : ''})`
+      : `User pool ${poolId}: tokens signed by ${issuer}`);
+  }
   await printDeployed(archway, options, base);
   const notEnforced = await archway.notEnforced();
   if (notEnforced.length > 0) {

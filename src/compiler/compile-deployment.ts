@@ -19,6 +19,8 @@ import { ModelSchemas } from './model-schemas.js';
 import { apiArn, compileResourcePolicy } from '../auth/resource-policy.js';
 import { compileRequestValidation, type RequestValidation } from './request-validation.js';
 import { compileLambdaAuthorizer, type CompiledLambdaAuthorizer } from './authorizers.js';
+import { compileCognitoAuthorizer, type CognitoAuthorizerPlan } from './cognito-authorizer.js';
+import type { UserPoolVerifier } from '../auth/user-pool-verifier.js';
 import type { CompiledDeployment, CompiledIntegrationResponse, CompiledMethod, CompiledStage, IntegrationPlan, MethodPlan } from './types.js';
 
 export interface CompileOptions {
@@ -29,6 +31,8 @@ export interface CompileOptions {
   defaultTimeoutMs?: number;
   /** Where each integration's dispatcher comes from; without it, integrations answer 500. */
   integrations?: IntegrationRegistry;
+  /** Told of the user pools COGNITO_USER_POOLS methods use, to warn of those with no issuer. */
+  userPools?: Pick<UserPoolVerifier, 'checkMapped'>;
 }
 
 export function compileDeployment(snapshot: RestApiDefinition, deploymentId: string, options: CompileOptions = {}): CompiledDeployment {
@@ -55,7 +59,9 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
     for (const [verb, method] of Object.entries(resource.resourceMethods ?? {})) {
       if (method === undefined) continue;
       const validation = compileRequestValidation(method, snapshot, modelSchemas);
-      byVerb[verb] = compileMethod(methodCount++, resource.id, resource.path, verb, method, validation, lambdaAuthorizerOf(method), options);
+      const cognito = compileCognitoAuthorizer(method, snapshot.authorizers);
+      if (cognito !== undefined) options.userPools?.checkMapped(cognito.poolIds, `authorizer ${cognito.authorizerName} of API ${snapshot.api.id}`);
+      byVerb[verb] = compileMethod(methodCount++, resource.id, resource.path, verb, method, { validation, cognito, lambdaAuthorizer: lambdaAuthorizerOf(method) }, options);
     }
     Object.freeze(byVerb);
     methods.set(resource.id, byVerb);
@@ -76,11 +82,16 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
 }
 
 function compileMethod(
-  index: number, resourceId: string, resourcePath: string, verb: string, method: Method, validation: RequestValidation | undefined,
-  lambdaAuthorizer: CompiledLambdaAuthorizer | undefined, options: CompileOptions,
+  index: number, resourceId: string, resourcePath: string, verb: string, method: Method,
+  checks: {
+    validation: RequestValidation | undefined;
+    cognito: CognitoAuthorizerPlan | undefined;
+    lambdaAuthorizer: CompiledLambdaAuthorizer | undefined;
+  },
+  options: CompileOptions,
 ): CompiledMethod {
   const integration = method.methodIntegration === undefined ? undefined : compileIntegration(method, method.methodIntegration, options);
-  return Object.freeze({ index, resourceId, resourcePath, httpMethod: verb, method, integration, validation, lambdaAuthorizer });
+  return Object.freeze({ index, resourceId, resourcePath, httpMethod: verb, method, integration, ...checks });
 }
 
 function compileIntegration(method: Method, integration: Integration, options: CompileOptions): IntegrationPlan {

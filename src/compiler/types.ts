@@ -18,6 +18,7 @@ import type { FunctionReference } from '../functions/arn.js';
 import type { RequestValidation } from './request-validation.js';
 import type { CompiledResourcePolicy } from '../auth/resource-policy.js';
 import type { CompiledLambdaAuthorizer } from './authorizers.js';
+import type { CognitoAuthorizerPlan } from './cognito-authorizer.js';
 
 export interface CompiledIntegrationResponse {
   readonly statusCode: string;
@@ -66,6 +67,8 @@ export interface CompiledMethod {
   readonly validation: RequestValidation | undefined;
   /** A CUSTOM method's Lambda authorizer (TOKEN or REQUEST). */
   readonly lambdaAuthorizer: CompiledLambdaAuthorizer | undefined;
+  /** A COGNITO_USER_POOLS method's token check; undefined for other methods. */
+  readonly cognito: CognitoAuthorizerPlan | undefined;
 }
 
 /** A method as one stage runs it: its effective settings and its steps in AWS order. */

@@ -25,6 +25,7 @@ import { InternalServerError } from './errors/gateway-error.js';
 import type { AuthorizerCache, QuotaCounter, RateLimiter } from '../state/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { UsagePlansTable } from './metering/usage-plans-table.js';
+import { UserPoolVerifier } from '../auth/user-pool-verifier.js';
 
 export type { RequestLogEntry };
 
@@ -46,6 +47,8 @@ export interface DataPlaneDeps {
   state: { rateLimiter: RateLimiter; quotaCounter: QuotaCounter; authorizerCache: AuthorizerCache };
   /** Opens the API key values the store keeps sealed. */
   secrets: SecretBox;
+  /** Verifies COGNITO_USER_POOLS tokens; without it no pool is mapped (their methods answer 500). */
+  userPools?: UserPoolVerifier;
 }
 
 /** One keep-alive pool per origin, unbounded, shared by every HTTP integration. */
@@ -81,11 +84,13 @@ export class DataPlane {
       quotaCounter: deps.state.quotaCounter,
       account: Object.freeze({ rate: deps.env.limits.accountRateLimit, burst: deps.env.limits.accountBurstLimit }),
     });
-    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering, authorizerCache: deps.state.authorizerCache });
+    const userPools = deps.userPools ?? new UserPoolVerifier({ pools: [], log: deps.log });
+    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering, authorizerCache: deps.state.authorizerCache, userPools });
     this.#compileOptions = Object.freeze({
       region: deps.env.region,
       accountId: deps.env.accountId,
       defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs,
+      userPools,
       integrations: createIntegrations({
         dispatcher: this.#agent,
         insecure: () => this.#insecure(),

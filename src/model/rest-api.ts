@@ -120,7 +120,7 @@ export interface GatewayResponse {
 
 export type AuthorizerType = 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
 
-/** A Lambda or Cognito authorizer (CreateAuthorizer's shape; not enforced on requests yet). */
+/** A Lambda or Cognito authorizer (CreateAuthorizer's shape; Cognito ones enforced, Lambda ones not yet). */
 export interface Authorizer {
   id: string;
   name: string;

@@ -1,7 +1,7 @@
 // Security schemes and requirements: `x-amazon-apigateway-authorizer` schemes become authorizers,
 // an apiKey scheme for the `x-api-key` header without one means `apiKeyRequired`,
 // `x-amazon-apigateway-authtype: awsSigv4` means AWS_IAM. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
-// and …-swagger-extensions-authtype.html. Lambda authorizers are enforced on requests; IAM and Cognito as their issues land.
+// and …-swagger-extensions-authtype.html. Lambda (CUSTOM) and COGNITO_USER_POOLS methods are enforced on requests.
 import type { AuthorizationType } from '../model/rest-api.js';
 import type { Body } from '../control-plane/apigateway/validation.js';
 import { EXTENSION_PREFIX, isObject, text, type ImportProblems, type OpenApiDocument } from './document.js';

@@ -90,7 +90,7 @@ export const describeListSettings = () => describeSettings(CLIENT_SETTINGS as Re
 export const describeImportSettings = () => describeSettings(IMPORT_SETTINGS as Record<string, Setting<never>>);
 export const describeExportSettings = () => describeSettings(EXPORT_SETTINGS as Record<string, Setting<never>>);
 
-function parseEndpoint(value: string): string {
+export function parseEndpoint(value: string): string {
   let url: URL;
   try {
     url = new URL(value);

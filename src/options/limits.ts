@@ -56,6 +56,12 @@ export const LIMITS = {
    */
   authorizerTimeoutMs: 10_000,
   accountBurstLimit: 5_000,
+  /**
+   * After fetching an issuer's JWKS, how long a token naming an unknown `kid` waits before the
+   * JWKS is fetched again (jose's default; Archway's own bound: one fetch per interval, however
+   * many such tokens come). Key rotation is seen within it.
+   */
+  jwksRefetchIntervalMs: 30_000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

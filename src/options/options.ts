@@ -2,6 +2,7 @@
 // flags (a flag beats its variable). Validated once at startup.
 import type { LogFormat } from '../observability/logger.js';
 import { LIMITS, type Limits } from './limits.js';
+import type { UserPoolMapping } from '../auth/user-pools.js';
 
 export interface ArchwayOptions {
   port: number;
@@ -32,6 +33,8 @@ export interface ArchwayOptions {
   stateFailure: 'open' | 'closed';
   /** `--encryption-key`: seals secrets at rest (API key values); else the data directory's key file, or a per-process key in memory. */
   encryptionKey?: string;
+  /** `--user-pool POOL=ISSUER`: who signs each Cognito user pool's tokens (a later mapping of a pool wins). */
+  userPools: UserPoolMapping[];
 }
 
 export const DEFAULT_OPTIONS: ArchwayOptions = {
@@ -48,4 +51,5 @@ export const DEFAULT_OPTIONS: ArchwayOptions = {
   watch: false,
   enforceLambdaPermissions: false,
   stateFailure: 'open',
+  userPools: [],
 };

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type ArchwayOptions } from './options.js';
 import type { LogFormat } from '../observability/logger.js';
 import { decodeEncryptionKey, KEY_FILE, KEY_FORMAT } from '../secrets/encryption-key.js';
+import { parseUserPoolMapping, type UserPoolMapping } from '../auth/user-pools.js';
 
 export class OptionsError extends Error {}
 
@@ -13,6 +14,8 @@ export class OptionsError extends Error {}
 export interface Setting<T> {
   env: string;
   type: 'string' | 'boolean';
+  /** The flag may be given several times (each value applied in order); its variable holds a comma-separated list. */
+  multiple?: boolean;
   /** What the flag means and its default, for `--help`. */
   help: string;
   apply: (options: T, value: string) => unknown;
@@ -106,6 +109,15 @@ const SETTINGS = {
     env: 'ARCHWAY_AUTHORIZER_TIMEOUT', type: 'string', help: 'seconds a Lambda authorizer may take, 500 beyond it (default 10)',
     apply: (o, v) => (o.limits.authorizerTimeoutMs = parseSeconds('authorizer-timeout', v) * 1000),
   },
+  'jwks-refetch-interval': {
+    env: 'ARCHWAY_JWKS_REFETCH_INTERVAL', type: 'string', help: 'seconds before a token with an unknown key id fetches an issuer\'s JWKS again (default 30)',
+    apply: (o, v) => (o.limits.jwksRefetchIntervalMs = parseSeconds('jwks-refetch-interval', v) * 1000),
+  },
+  'user-pool': {
+    env: 'ARCHWAY_USER_POOLS', type: 'string', multiple: true,
+    help: 'POOL_ARN_OR_ID=ISSUER_URL, or =local for Archway\'s own issuer: who signs a Cognito user pool\'s tokens (repeatable; the variable takes a comma-separated list)',
+    apply: (o, v) => o.userPools.push(parseUserPool(v)),
+  },
   'function-concurrency': {
     env: 'ARCHWAY_FUNCTION_CONCURRENCY', type: 'string', help: 'invocations one function may run at once, 429 beyond it (default 1000)', apply: (o, v) => (o.limits.functionConcurrency = parsePositiveInt('function-concurrency', v)),
   },
@@ -140,8 +152,8 @@ function resolvePaths(options: ArchwayOptions): ArchwayOptions {
 export function applySettings<T>(
   settings: Readonly<Record<string, Setting<T>>>, options: T, argv: string[], env: NodeJS.ProcessEnv, allowPositionals: boolean,
 ): string[] {
-  const flagSpec = Object.fromEntries(Object.entries(settings).map(([name, s]) => [name, { type: s.type }])) as Record<string, { type: 'string' | 'boolean' }>;
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  const flagSpec = Object.fromEntries(Object.entries(settings).map(([name, s]) => [name, { type: s.type, multiple: s.multiple ?? false }]));
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: flagSpec, strict: true, allowPositionals }) as typeof parsed;
   } catch (error) {
@@ -149,9 +161,11 @@ export function applySettings<T>(
   }
   for (const [name, setting] of Object.entries(settings)) {
     const fromEnv = env[setting.env];
-    if (fromEnv !== undefined && fromEnv !== '') setting.apply(options, fromEnv);
+    if (fromEnv !== undefined && fromEnv !== '') {
+      for (const value of setting.multiple === true ? fromEnv.split(',').filter((v) => v.trim() !== '') : [fromEnv]) setting.apply(options, value);
+    }
     const flag = parsed.values[name];
-    if (flag !== undefined) setting.apply(options, String(flag));
+    for (const value of Array.isArray(flag) ? flag : flag === undefined ? [] : [flag]) setting.apply(options, String(value));
   }
   return parsed.positionals;
 }
@@ -163,7 +177,7 @@ function flagOrEnvGiven(setting: Setting<ArchwayOptions>, name: string, argv: st
 /** `--help` lines: flag, environment variable, meaning and default. */
 export function describeSettings(settings: Readonly<Record<string, Setting<never>>> = SETTINGS as Record<string, Setting<never>>): string {
   return Object.entries(settings)
-    .map(([name, s]) => `  --${name}${s.type === 'boolean' ? '' : ' VALUE'}`.padEnd(36) + s.env.padEnd(38) + s.help)
+    .map(([name, s]) => `  --${name}${s.type === 'boolean' ? '' : ' VALUE'}${s.multiple === true ? '…' : ''}`.padEnd(36) + s.env.padEnd(38) + s.help)
     .join('\n');
 }
 
@@ -189,6 +203,12 @@ export function parseBoolean(name: string, value: string): boolean {
   if (['true', '1', 'yes', ''].includes(value.toLowerCase())) return true;
   if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
   throw new OptionsError(`--${name} must be true or false, got '${value}'`);
+}
+
+function parseUserPool(value: string): UserPoolMapping {
+  const mapping = parseUserPoolMapping(value);
+  if (typeof mapping === 'string') throw new OptionsError(`--user-pool: ${mapping}`);
+  return mapping;
 }
 
 function parseRedisUrl(value: string): string {

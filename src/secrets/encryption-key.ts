@@ -2,10 +2,10 @@
 // ARCHWAY_ENCRYPTION_KEY (64 hex characters, or the base64 of 32 bytes), else a key file
 // Archway creates once in the data directory (`encryption.key`, 0600, 64 hex characters) and
 // reads on every later start, else (`--in-memory`) a random key for this process only.
-import { closeSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { KEY_BYTES, SecretBox } from './secret-box.js';
+import { readOrCreatePrivateFile } from '../data-directory.js';
 
 export const KEY_FILE = 'encryption.key';
 export const KEY_FORMAT = `64 hexadecimal characters or the base64 of ${KEY_BYTES} bytes (e.g. the output of \`openssl rand -hex 32\`)`;
@@ -40,45 +40,10 @@ export function openSecretBox(source: EncryptionKeySource): SecretBox {
   return new SecretBox(keyFileIn(source.dataDir));
 }
 
-/**
- * Reads the data directory's key file, creating it first when there is none. The new key is
- * written whole to a private temporary file and then hard-linked into place, which fails if a
- * key file appeared meanwhile: no reader ever sees a half-written key, and none is replaced.
- */
+/** Reads the data directory's key file, creating it first when there is none (never replaced). */
 function keyFileIn(dataDir: string): Buffer {
   const file = join(dataDir, KEY_FILE);
-  const existing = readKeyFile(file);
-  if (existing !== undefined) return existing;
-  const temporary = `${file}.${process.pid}.tmp`;
-  // One left by a process that died here (in a container Archway is often pid 1 each time);
-  // the data directory's lock keeps any other Archway out meanwhile.
-  rmSync(temporary, { force: true });
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    writeSync(fd, `${randomBytes(KEY_BYTES).toString('hex')}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
-  const created = readKeyFile(file);
-  if (created === undefined) throw new EncryptionKeyError(`could not create the encryption key file ${file}`);
-  return created;
-}
-
-function readKeyFile(file: string): Buffer | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = readOrCreatePrivateFile(file, () => `${randomBytes(KEY_BYTES).toString('hex')}\n`);
   const key = decodeEncryptionKey(text);
   if (key === undefined) {
     throw new EncryptionKeyError(`${file} does not hold an encryption key (${KEY_FORMAT}); restore it, or give the key with --encryption-key`);

@@ -1,6 +1,7 @@
 // Authorizers: Create/Get/Update/DeleteAuthorizer, GetAuthorizers, on the working copy (so
 // deployments freeze them like every other API part). OpenAPI imports create them here too.
-// Enforcement on requests is a later step: methods using them stay listed as not enforced.
+// COGNITO_USER_POOLS authorizers are enforced (data-plane/steps/cognito-authorizer.ts); Lambda
+// authorizers (TOKEN, REQUEST) are a later step: methods using them stay listed as not enforced.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateAuthorizer.html
 // Messages unverified unless marked.

@@ -1,5 +1,5 @@
 // Configuration Archway stores and answers exactly as AWS does, but does not act on yet
-// (IAM and Cognito authorization, private endpoints, response compression, caching,
+// (IAM authorization, private endpoints, response compression, caching,
 // access logs). Nothing is accepted silently:
 // the control plane logs these when they are written, `archway start` repeats them, and
 // `archway ls` marks them.
@@ -28,8 +28,8 @@ export interface StageShape {
   accessLogSettings?: { destinationArn?: string };
 }
 
-/** Authorization types stored but not acted on yet. */
-const NOT_ENFORCED_AUTHORIZATION: ReadonlySet<string> = new Set(['AWS_IAM', 'COGNITO_USER_POOLS']);
+/** Method authorization types not enforced yet. */
+const NOT_ENFORCED_AUTHORIZATION: ReadonlySet<string> = new Set(['AWS_IAM']);
 
 /** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
 export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {

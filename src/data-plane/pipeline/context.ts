@@ -16,8 +16,9 @@ import { EMPTY_BODY, type GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
 import type { Metering } from '../metering/metering.js';
 import type { AuthorizerCache } from '../../state/index.js';
+import type { UserPoolVerifier } from '../../auth/user-pool-verifier.js';
 
-/** What every request shares: the process environment, the logger, the body reader and metering. */
+/** What every request shares: the process environment, the logger, the body reader, metering and the token verifier. */
 export interface PipelineServices {
   readonly env: GatewayEnvironment;
   readonly log: Logger;
@@ -27,6 +28,8 @@ export interface PipelineServices {
   readonly metering: Metering;
   /** Lambda authorizers' answers, reused for their TTL. */
   readonly authorizerCache: AuthorizerCache;
+  /** Verifies the tokens of COGNITO_USER_POOLS methods (one JWKS and one cache per process). */
+  readonly userPools: UserPoolVerifier;
 }
 
 /**

@@ -21,6 +21,7 @@ import { usagePlan } from '../steps/usage-plan.js';
 import { throttle } from '../steps/throttle.js';
 import { resourcePolicy } from '../steps/resource-policy.js';
 import { lambdaAuthorizer } from '../steps/lambda-authorizer.js';
+import { cognitoAuthorizer } from '../steps/cognito-authorizer.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** What decides whether a method needs a step. */
@@ -47,6 +48,7 @@ const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PRO
 const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
+  { step: cognitoAuthorizer, when: ({ method }) => method.method.authorizationType === 'COGNITO_USER_POOLS' }, // the token first (401)
   { step: resourcePolicy, when: (input) => input.resourcePolicy }, //  403 AccessDeniedException
   { step: lambdaAuthorizer, when: ({ method }) => method.method.authorizationType === 'CUSTOM' }, // 401, 403, 500
   { step: usagePlan, when: ({ method }) => method.method.apiKeyRequired }, // API key (403), plan throttle and quota (429)

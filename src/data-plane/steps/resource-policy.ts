@@ -2,7 +2,8 @@
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html):
 // evaluated for the caller (anonymous: IAM callers arrive with SigV4) against the method ARN
 // `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{VERB}/{path}`, with the request's condition
-// keys. An explicit Deny refuses; with no authorizer an explicit Allow is needed. A Lambda
+// keys. An explicit Deny refuses; with no authorizer an explicit Allow is needed, and so with a
+// Cognito authorizer, whose token is checked before this step (cognito-authorizer.ts). A Lambda
 // authorizer's method (CUSTOM) is refused here only by an explicit Deny (AWS's first phase); the
 // second phase, combining the authorizer's policy with this decision, is the authorizer step's
 // (lambda-authorizer.ts). Answers 403 AccessDeniedException, `{"Message":"User: anonymous is not authorized …"}`.

@@ -6,8 +6,9 @@ describe('settings stored but not enforced yet', () => {
     const lines = notEnforced(
       { endpointConfiguration: { types: ['PRIVATE'] }, minimumCompressionSize: 1024, apiKeySource: 'AUTHORIZER' },
       [
-        { path: '/pets', httpMethod: 'GET', authorizationType: 'COGNITO_USER_POOLS', apiKeyRequired: true },
+        { path: '/pets', httpMethod: 'GET', authorizationType: 'CUSTOM', apiKeyRequired: true },
         { path: '/open', httpMethod: 'POST', authorizationType: 'NONE', apiKeyRequired: false },
+        { path: '/me', httpMethod: 'GET', authorizationType: 'COGNITO_USER_POOLS', apiKeyRequired: false },
       ],
       [{
         stageName: 'prod',
@@ -22,7 +23,6 @@ describe('settings stored but not enforced yet', () => {
     expect(lines).toEqual([
       'PRIVATE endpoint: not enforced yet (reachable like a regional API)',
       'minimumCompressionSize: not applied yet (responses are not compressed)',
-      'GET /pets: authorizationType COGNITO_USER_POOLS not enforced yet (anyone can call it)',
       'stage prod: cache cluster not enforced yet (nothing is cached)',
       'stage prod: caching for ~1pets/GET not enforced yet (nothing is cached)',
       'stage prod: access log settings not acted on yet (no access log is written)',

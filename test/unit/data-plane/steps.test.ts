@@ -18,6 +18,7 @@ import { buildApi } from '../../helpers/backend.js';
 import { MemoryRateLimiter } from '../../../src/state/memory-rate-limiter.js';
 import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
 import { MemoryAuthorizerCache } from '../../../src/state/memory-authorizer-cache.js';
+import { UserPoolVerifier } from '../../../src/auth/user-pool-verifier.js';
 
 const services: PipelineServices = {
   env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
@@ -30,6 +31,7 @@ const services: PipelineServices = {
     account: { rate: LIMITS.accountRateLimit, burst: LIMITS.accountBurstLimit },
   },
   authorizerCache: new MemoryAuthorizerCache(),
+  userPools: new UserPoolVerifier({ pools: [] }),
 };
 
 const deployment = compileDeployment(buildApi({

@@ -37,6 +37,24 @@ describe('archway start options', () => {
     expect([o.limits.maxHeaderBytes, o.limits.maxResourcesPerApi, o.limits.maxIntegrationTimeoutMs, o.limits.maxControlPlaneBodyBytes]).toEqual([2048, 50, 300000, 6291456]);
   });
 
+  it('maps user pools to issuers: --user-pool repeated, or a comma-separated variable; a flag beats the variable per pool', () => {
+    const o = parseStartOptions([
+      '--user-pool', 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Abc123=https://idp.example.com/realms/a',
+      '--user-pool', 'us-east-1_Local1=local',
+      '--jwks-refetch-interval', '5',
+    ], { ARCHWAY_USER_POOLS: 'us-east-1_Local1=https://old.example.com, us-east-1_Env1=local' });
+    expect(o.userPools).toEqual([
+      { poolId: 'us-east-1_Local1', issuer: 'https://old.example.com' },
+      { poolId: 'us-east-1_Env1', issuer: 'local' },
+      { poolId: 'eu-west-1_Abc123', issuer: 'https://idp.example.com/realms/a' },
+      { poolId: 'us-east-1_Local1', issuer: 'local' },
+    ]);
+    expect(o.limits.jwksRefetchIntervalMs).toBe(5000);
+    expect(() => parseStartOptions(['--user-pool', 'us-east-1_A1'], {})).toThrow('--user-pool: expected ARN_OR_ID=ISSUER_URL (or =local)');
+    expect(() => parseStartOptions(['--user-pool', 'pool=local'], {})).toThrow("--user-pool: 'pool' is not a user pool id");
+    expect(() => parseStartOptions(['--user-pool', 'us-east-1_A1=ftp://x'], {})).toThrow('must be an http(s) URL or local');
+  });
+
   it('refuses bad values with a message naming the flag', () => {
     expect(() => parseStartOptions(['--port', '70000'], {})).toThrow(/--port must be 0-65535/);
     expect(() => parseStartOptions(['--account-id', '12'], {})).toThrow(/--account-id must be 12 digits/);
