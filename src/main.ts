@@ -20,6 +20,7 @@ import { createLogger, flushLogger, type Logger } from './observability/logger.j
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
 import { lambdaOperations } from './control-plane/lambda/index.js';
+import { iamRouteTable } from './control-plane/iam/index.js';
 import { createState } from './state/index.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -87,6 +88,7 @@ export async function startArchway(
     new Map([
       ['apigateway', new RouteTable(notEnforced.watch(apigatewayOperations(apigateway)))],
       ['lambda', new RouteTable(lambdaOperations({ registry: functions.registry, store: store.functions, invoker: functions.runtime }))],
+      ['iam', iamRouteTable({ store: store.iam, secrets, accountId: options.accountId })],
     ]),
     (accessKeyId) => (accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey } : undefined),
     logger,

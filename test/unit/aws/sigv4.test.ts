@@ -3,12 +3,15 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { verifySigV4, NodeSha256, type SignedRequest } from '../../../src/aws/sigv4.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
 
+/** A request as it came off the wire: headers by lower-case name. */
+type WireRequest = SignedRequest & { headers: Record<string, string | undefined> };
+
 const lookup = (key: string) => (key === 'AKIDEXAMPLE' ? { secretAccessKey: 'secret' } : undefined);
 
 async function signed(opts: {
   secret?: string; date?: Date; path?: string; query?: Record<string, string>; body?: string; presign?: boolean; botocore?: boolean; region?: string;
   headers?: Record<string, string>;
-} = {}): Promise<SignedRequest> {
+} = {}): Promise<WireRequest> {
   const signer = new SignatureV4({
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: opts.secret ?? 'secret' },
     region: opts.region ?? 'us-east-1',
