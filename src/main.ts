@@ -77,6 +77,7 @@ export async function startArchway(
     bodies,
     state,
     secrets,
+    adminCredentials: options.adminCredentials,
     onRequestLogged: hooks.onRequestLogged,
   });
   await dataPlane.start();

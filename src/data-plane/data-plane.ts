@@ -25,6 +25,7 @@ import { InternalServerError } from './errors/gateway-error.js';
 import type { QuotaCounter, RateLimiter } from '../state/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { UsagePlansTable } from './metering/usage-plans-table.js';
+import { IamCallersTable } from './auth/iam-callers.js';
 
 export type { RequestLogEntry };
 
@@ -44,8 +45,10 @@ export interface DataPlaneDeps {
   bodies: RequestBodies;
   /** Token buckets and quota counters (src/state/: memory, or Redis shared by a fleet). */
   state: { rateLimiter: RateLimiter; quotaCounter: QuotaCounter };
-  /** Opens the API key values the store keeps sealed. */
+  /** Opens the API key values and IAM secret keys the store keeps sealed. */
   secrets: SecretBox;
+  /** The admin credentials: the account root for `AWS_IAM` methods. */
+  adminCredentials: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** One keep-alive pool per origin, unbounded, shared by every HTTP integration. */
@@ -70,6 +73,7 @@ export class DataPlane {
   readonly #deployments: DeploymentsTable;
   readonly #runner: PipelineRunner<InvocationContext>;
   readonly #usagePlans: UsagePlansTable;
+  readonly #iamCallers: IamCallersTable;
 
   constructor(deps: DataPlaneDeps) {
     this.#connect = { timeout: deps.env.limits.maxIntegrationTimeoutMs };
@@ -81,7 +85,8 @@ export class DataPlane {
       quotaCounter: deps.state.quotaCounter,
       account: Object.freeze({ rate: deps.env.limits.accountRateLimit, burst: deps.env.limits.accountBurstLimit }),
     });
-    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering });
+    this.#iamCallers = new IamCallersTable(deps.store, deps.secrets, deps.adminCredentials, deps.env.accountId, deps.log);
+    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering, iam: this.#iamCallers });
     this.#compileOptions = Object.freeze({
       region: deps.env.region,
       accountId: deps.env.accountId,
@@ -120,8 +125,13 @@ export class DataPlane {
     return this.#usagePlans;
   }
 
+  /** The IAM callers `AWS_IAM` methods are verified against. */
+  get iamCallers(): IamCallersTable {
+    return this.#iamCallers;
+  }
+
   async start(): Promise<void> {
-    await Promise.all([this.#deployments.load(), this.#usagePlans.start()]);
+    await Promise.all([this.#deployments.load(), this.#usagePlans.start(), this.#iamCallers.start()]);
   }
 
   /**
@@ -131,6 +141,7 @@ export class DataPlane {
   async close(): Promise<void> {
     this.#deployments.close();
     this.#usagePlans.stop();
+    this.#iamCallers.stop();
     await Promise.all([this.#agent.destroy(), this.#insecureAgent?.destroy()]);
   }
 
@@ -237,9 +248,12 @@ function writeHead(res: ServerResponse, status: number, headers: string[]): bool
 }
 
 function methodRequestOf(req: IncomingMessage, target: DataPlaneTarget): MethodRequestInit {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
   return {
     httpMethod: req.method ?? 'GET',
     path: target.path,
+    requestPath: queryAt === -1 ? url : url.slice(0, queryAt),
     rawQuery: target.rawQuery,
     rawHeaders: req.rawHeaders,
     sourceIp: sourceIpOf(req),

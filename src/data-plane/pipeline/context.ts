@@ -15,6 +15,7 @@ import { headerViews, parseQuery, rawHeader, type HeaderViews, type QueryViews }
 import { EMPTY_BODY, type GatewayOutput } from './response.js';
 import type { StepList } from './step.js';
 import type { Metering } from '../metering/metering.js';
+import type { IamCallers } from '../auth/iam-callers.js';
 
 /** What every request shares: the process environment, the logger, the body reader and metering. */
 export interface PipelineServices {
@@ -24,6 +25,8 @@ export interface PipelineServices {
   readonly bodies: RequestBodies;
   /** API keys, usage plans, throttles and quotas. */
   readonly metering: Metering;
+  /** The IAM callers `AWS_IAM` methods verify signatures against. */
+  readonly iam: IamCallers;
 }
 
 /**
@@ -46,6 +49,8 @@ export interface MethodRequestInit {
   httpMethod: string;
   /** Resource path after the stage, '/' at least, percent-encoding kept. */
   path: string;
+  /** The request-target's path as the client sent it, which a SigV4 signature covers; defaults to `path`. */
+  requestPath?: string;
   rawQuery: string;
   rawHeaders: readonly string[];
   sourceIp: string;
@@ -83,6 +88,7 @@ export class InvocationContext implements IntegrationSignal {
   /** The method as routed (X-HTTP-Method-Override applied by the parse step). */
   httpMethod: string;
   readonly path: string;
+  readonly requestPath: string;
   readonly rawQuery: string;
   readonly rawHeaders: readonly string[];
   readonly sourceIp: string;
@@ -133,6 +139,7 @@ export class InvocationContext implements IntegrationSignal {
     this.deploymentId = target.deploymentId;
     this.httpMethod = init.httpMethod;
     this.path = init.path;
+    this.requestPath = init.requestPath ?? init.path;
     this.rawQuery = init.rawQuery;
     this.rawHeaders = init.rawHeaders;
     this.sourceIp = init.sourceIp;

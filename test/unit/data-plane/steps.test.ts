@@ -17,6 +17,9 @@ import { RequestBodies } from '../../../src/request-body.js';
 import { buildApi } from '../../helpers/backend.js';
 import { MemoryRateLimiter } from '../../../src/state/memory-rate-limiter.js';
 import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
+import { IamCallersTable } from '../../../src/data-plane/auth/iam-callers.js';
+import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
+import { SecretBox } from '../../../src/secrets/secret-box.js';
 
 const services: PipelineServices = {
   env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
@@ -28,6 +31,7 @@ const services: PipelineServices = {
     quotaCounter: new MemoryQuotaCounter(Date.now),
     account: { rate: LIMITS.accountRateLimit, burst: LIMITS.accountBurstLimit },
   },
+  iam: new IamCallersTable(new SqliteConfigStore(':memory:'), SecretBox.ephemeral(), { accessKeyId: 'test', secretAccessKey: 'test' }, '000000000000', createLogger('silent')),
 };
 
 const deployment = compileDeployment(buildApi({
