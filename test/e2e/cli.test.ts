@@ -5,7 +5,9 @@ import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient, CreateAuthorizerCommand, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand,
+} from '@aws-sdk/client-api-gateway';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { runArchway as run, spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
 import { createFunction } from '../helpers/lambda.js';
@@ -119,7 +121,13 @@ describe('nothing accepted silently', () => {
     const apigateway = new APIGatewayClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     try {
       const api = await apigateway.send(new CreateRestApiCommand({ name: 'guarded', apiKeySource: 'AUTHORIZER', tags: { _custom_id_: 'guardedapi' } }));
-      await apigateway.send(new PutMethodCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'AWS_IAM', apiKeyRequired: true }));
+      const authorizer = await apigateway.send(new CreateAuthorizerCommand({
+        restApiId: api.id, name: 'lambda', type: 'TOKEN', identitySource: 'method.request.header.Authorization',
+        authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:auth/invocations',
+      }));
+      await apigateway.send(new PutMethodCommand({
+        restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'CUSTOM', authorizerId: authorizer.id, apiKeyRequired: true,
+      }));
       await apigateway.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET', type: 'MOCK' }));
       await apigateway.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', canarySettings: { percentTraffic: 10 } }));
 
@@ -128,20 +136,20 @@ describe('nothing accepted silently', () => {
         return first.output();
       };
       const log = await warned();
-      expect(log).toContain('"setting":"GET /: authorizationType AWS_IAM not enforced yet (anyone can call it)"');
+      expect(log).toContain('"setting":"GET /: authorizationType CUSTOM not enforced yet (anyone can call it)"');
       expect(log).toContain('"setting":"GET /: apiKeyRequired with apiKeySource AUTHORIZER not enforced yet (authorizers come later; calls are served without a key)"');
       // Reported once, not again on every later write.
-      expect(log.split('authorizationType AWS_IAM not enforced').length).toBe(2);
+      expect(log.split('authorizationType CUSTOM not enforced').length).toBe(2);
       expect(log).toContain('"operation":"CreateDeployment","msg":"canarySettings are not supported by Archway yet and were ignored (no canary is served)"');
 
       const listed = await run(['ls', '--endpoint', first.endpoint]);
-      expect(listed.stdout).toContain('    ! GET /: authorizationType AWS_IAM not enforced yet (anyone can call it)');
+      expect(listed.stdout).toContain('    ! GET /: authorizationType CUSTOM not enforced yet (anyone can call it)');
 
       first.child.kill('SIGTERM');
       await first.exited;
       const second = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
       try {
-        expect(second.output()).toContain('Not enforced yet (stored and answered as AWS does, but not acted on):\n  guarded (guardedapi): GET /: authorizationType AWS_IAM');
+        expect(second.output()).toContain('Not enforced yet (stored and answered as AWS does, but not acted on):\n  guarded (guardedapi): GET /: authorizationType CUSTOM');
       } finally {
         second.child.kill('SIGKILL');
         await second.exited;

@@ -28,6 +28,9 @@ export interface StageShape {
   accessLogSettings?: { destinationArn?: string };
 }
 
+/** Authorization types Archway does not enforce yet (NONE and AWS_IAM it does). */
+const UNENFORCED_AUTHORIZATION = new Set(['CUSTOM', 'COGNITO_USER_POOLS']);
+
 /** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
 export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {
   const lines: string[] = [];
@@ -35,7 +38,7 @@ export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape
   if (api.minimumCompressionSize !== undefined) lines.push('minimumCompressionSize: not applied yet (responses are not compressed)');
   for (const method of methods) {
     const where = `${method.httpMethod} ${method.path}`;
-    if (method.authorizationType !== undefined && method.authorizationType !== 'NONE') {
+    if (method.authorizationType !== undefined && UNENFORCED_AUTHORIZATION.has(method.authorizationType)) {
       lines.push(`${where}: authorizationType ${method.authorizationType} not enforced yet (anyone can call it)`);
     }
     if (method.apiKeyRequired === true && api.apiKeySource === 'AUTHORIZER') {
