@@ -117,4 +117,22 @@ describe('SigV4 verification', () => {
     expect(error.message).toContain("Authorization header requires 'Credential' parameter.");
     expect(error.message).toContain('Authorization=Bearer abc');
   });
+
+  it('requires exactly the session token of temporary credentials', async () => {
+    const signer = new SignatureV4({ credentials: { accessKeyId: 'ASIATEMP', secretAccessKey: 'temp', sessionToken: 'token-1' }, region: 'us-east-1', service: 'execute-api', sha256: NodeSha256 });
+    const out = await signer.sign({ method: 'GET', protocol: 'http:', hostname: 'h', path: '/dev/pets', query: {}, headers: { host: 'h' } });
+    const request: WireRequest = { method: 'GET', path: '/dev/pets', rawQuery: '', headers: { ...out.headers }, body: new Uint8Array() };
+    const temporary = (token?: string) => (key: string) => (key === 'ASIATEMP' ? { secretAccessKey: 'temp', sessionToken: token } : undefined);
+    await expect(verifySigV4(request, temporary('token-1'))).resolves.toMatchObject({ accessKeyId: 'ASIATEMP' });
+    for (const lookupOf of [temporary('token-2'), temporary(undefined)]) {
+      const error = await verifySigV4(request, lookupOf).then(() => undefined, (e: unknown) => e as AwsServiceError);
+      expect([error?.type, error?.message]).toEqual(['UnrecognizedClientException', 'The security token included in the request is invalid.']);
+    }
+  });
+
+  it('refuses a presigned URL past its X-Amz-Expires', async () => {
+    const now = Date.UTC(2026, 10, 21, 12, 0, 0);
+    const error = await failure(await signed({ presign: true, date: new Date(now - 301_000) }), now);
+    expect([error.type, error.message]).toEqual(['AccessDeniedException', 'Request has expired']);
+  });
 });
