@@ -5,13 +5,17 @@
 // The path and query rules match botocore (`SigV4Auth.canonical_request`, `remove_dot_segments`)
 // and @smithy/signature-v4, the signers the AWS CLI and SDKs use.
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
 /** RFC 3986 encoding of everything but the unreserved `A-Za-z0-9-_.~`. */
 function escapeUri(value: string): string {
+  if (UNRESERVED.test(value)) return value; // most names and values: nothing to encode, nothing allocated
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** Query decoding (`+` is a space, as URLSearchParams reads it); a malformed escape is kept as it came. */
 function decode(value: string): string {
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replaceAll('+', ' '));
   } catch {
@@ -35,22 +39,29 @@ export function canonicalUri(rawPath: string): string {
   return escapeUri(normalized).replace(/%2F/g, '/');
 }
 
+/** The query string's `name=value` pairs, decoded, in order (a name without `=` has the value ''). */
+export function queryPairs(rawQuery: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (rawQuery === '') return pairs;
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const at = part.indexOf('=');
+    pairs.push(at === -1 ? [decode(part), ''] : [decode(part.slice(0, at)), decode(part.slice(at + 1))]);
+  }
+  return pairs;
+}
+
 /**
  * Every `name=value` pair encoded per RFC 3986, sorted by name then value, joined with `&`;
  * `X-Amz-Signature` (the presigned form's signature) is left out.
  */
-export function canonicalQuery(rawQuery: string): string {
-  if (rawQuery === '') return '';
-  const pairs: [string, string][] = [];
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const at = part.indexOf('=');
-    const name = escapeUri(decode(at === -1 ? part : part.slice(0, at)));
-    if (name === 'X-Amz-Signature') continue;
-    pairs.push([name, escapeUri(decode(at === -1 ? '' : part.slice(at + 1)))]);
-  }
-  pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
+export function canonicalQuery(pairs: readonly (readonly [string, string])[]): string {
+  const encoded: [string, string][] = [];
+  for (const [name, value] of pairs) if (name !== 'X-Amz-Signature') encoded.push([escapeUri(name), escapeUri(value)]);
+  encoded.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  let out = '';
+  for (const [name, value] of encoded) out += `${out === '' ? '' : '&'}${name}=${value}`;
+  return out;
 }
 
 /** `name:value\n` per signed header: values trimmed, inner runs of whitespace made one space. */
@@ -63,7 +74,8 @@ export function canonicalHeaders(signedHeaders: readonly string[], header: (lowe
 export interface CanonicalParts {
   method: string;
   rawPath: string;
-  rawQuery: string;
+  /** The query's pairs, decoded (queryPairs). */
+  query: readonly (readonly [string, string])[];
   /** Lower-case names, sorted, as the Authorization header (or X-Amz-SignedHeaders) lists them. */
   signedHeaders: readonly string[];
   header: (lowerName: string) => string | undefined;
@@ -74,7 +86,7 @@ export function canonicalRequest(parts: CanonicalParts): string {
   return [
     parts.method,
     canonicalUri(parts.rawPath),
-    canonicalQuery(parts.rawQuery),
+    canonicalQuery(parts.query),
     canonicalHeaders(parts.signedHeaders, parts.header),
     parts.signedHeaders.join(';'),
     parts.payloadHash,

@@ -7,7 +7,7 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import { AwsServiceError } from './errors.js';
-import { canonicalRequest } from './sigv4-canonical.js';
+import { canonicalRequest, queryPairs } from './sigv4-canonical.js';
 import { signatureOf, signingKey } from './signing-key.js';
 
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -58,7 +58,11 @@ interface ParsedSignature {
   presigned: boolean;
   expiresSeconds: number;
   sessionToken: string | undefined;
+  /** The query string's pairs, decoded: read once, for the presigned parameters and the canonical query. */
+  query: [string, string][];
 }
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 const forbidden = (type: string, message: string) => new AwsServiceError(type, 403, message);
 
@@ -101,7 +105,7 @@ export function verifySignature<C extends Credential>(
 ): VerifiedCaller & { credential: C } {
   const header = headerLookup(request.headers);
   const { parsed, credential } = checkCredential(request, header, lookup, now, scopeRule(scope));
-  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  const bodyHash = request.body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(request.body).digest('hex');
   const declared = header('x-amz-content-sha256');
   // A declared hash is what signers sign, so it must be the body's: `UNSIGNED-PAYLOAD` (S3's
   // opt-out) would let the body be swapped under a valid signature.
@@ -166,7 +170,7 @@ function checkSignature(request: Omit<SignedRequest, 'body'>, header: (name: str
   let canonical: string;
   try {
     canonical = canonicalRequest({
-      method: request.method, rawPath: request.path, rawQuery: request.rawQuery, signedHeaders: parsed.signedHeaders, header, payloadHash,
+      method: request.method, rawPath: request.path, query: parsed.query, signedHeaders: parsed.signedHeaders, header, payloadHash,
     });
   } catch {
     throw signatureMismatch(); // a path that cannot be encoded (a lone surrogate) matches no signature
@@ -184,16 +188,18 @@ const signatureMismatch = () =>
   );
 
 function parseSignature(request: Omit<SignedRequest, 'body'>, header: (name: string) => string | undefined): ParsedSignature {
+  const query = queryPairs(request.rawQuery);
   const authorization = header('authorization');
-  if (authorization !== undefined) return parseAuthorizationHeader(authorization, header);
+  if (authorization !== undefined) return parseAuthorizationHeader(authorization, header, query);
   if (request.rawQuery.includes('X-Amz-')) {
-    const params = new URLSearchParams(request.rawQuery);
-    if (params.has('X-Amz-Signature') || params.has('X-Amz-Credential')) return parsePresignedQuery(params);
+    const params = new Map<string, string>();
+    for (const [name, value] of query) if (name.startsWith('X-Amz-') && !params.has(name)) params.set(name, value);
+    if (params.has('X-Amz-Signature') || params.has('X-Amz-Credential')) return parsePresignedQuery(params, query);
   }
   throw missingAuthenticationToken();
 }
 
-function parseAuthorizationHeader(authorization: string, header: (name: string) => string | undefined): ParsedSignature {
+function parseAuthorizationHeader(authorization: string, header: (name: string) => string | undefined, query: [string, string][]): ParsedSignature {
   const credential = authorization.match(/Credential=([^,\s]+)/)?.[1];
   const signedHeaders = authorization.match(/SignedHeaders=([^,\s]+)/)?.[1];
   const signature = authorization.match(/Signature=([0-9a-fA-F]+)/)?.[1];
@@ -206,13 +212,14 @@ function parseAuthorizationHeader(authorization: string, header: (name: string) 
   if (problems.length > 0 || !credential || !signature || !signedHeaders || !amzDate) {
     throw forbidden('IncompleteSignatureException', `${problems.join(' ')} Authorization=${authorization}`);
   }
+  const [accessKeyId = '', date = '', region = '', service = ''] = credential.split('/');
   return {
-    ...parseCredential(credential), signedHeaders: signedHeaders.split(';'), signature, amzDate: toAmzDate(amzDate),
-    presigned: false, expiresSeconds: 0, sessionToken: header('x-amz-security-token'),
+    accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature, amzDate: toAmzDate(amzDate),
+    presigned: false, expiresSeconds: 0, sessionToken: header('x-amz-security-token'), query,
   };
 }
 
-function parsePresignedQuery(params: URLSearchParams): ParsedSignature {
+function parsePresignedQuery(params: ReadonlyMap<string, string>, query: [string, string][]): ParsedSignature {
   const credential = params.get('X-Amz-Credential');
   const signature = params.get('X-Amz-Signature');
   const amzDate = params.get('X-Amz-Date');
@@ -221,15 +228,11 @@ function parsePresignedQuery(params: URLSearchParams): ParsedSignature {
   if (!credential || !signature || !amzDate || !signedHeaders || !Number.isInteger(expires) || expires < 1) {
     throw forbidden('IncompleteSignatureException', 'AWS query-string parameters must include \'X-Amz-Algorithm\', \'X-Amz-Credential\', \'X-Amz-Signature\', \'X-Amz-SignedHeaders\', \'X-Amz-Date\'.');
   }
+  const [accessKeyId = '', date = '', region = '', service = ''] = credential.split('/');
   return {
-    ...parseCredential(credential), signedHeaders: signedHeaders.split(';'), signature, amzDate,
-    presigned: true, expiresSeconds: expires, sessionToken: params.get('X-Amz-Security-Token') ?? undefined,
+    accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature, amzDate,
+    presigned: true, expiresSeconds: expires, sessionToken: params.get('X-Amz-Security-Token'), query,
   };
-}
-
-function parseCredential(credential: string): Pick<ParsedSignature, 'accessKeyId' | 'date' | 'region' | 'service'> {
-  const [accessKeyId, date, region, service] = credential.split('/');
-  return { accessKeyId: accessKeyId ?? '', date: date ?? '', region: region ?? '', service: service ?? '' };
 }
 
 function checkClock(parsed: ParsedSignature, now: number): void {
