@@ -10,7 +10,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { setInterval, clearInterval } from 'node:timers';
 import { readFileSync, existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URLSearchParams } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import {

@@ -6,6 +6,7 @@
 // and @smithy/signature-v4, the signers the AWS CLI and SDKs use.
 
 const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+const PLAIN_PATH = /^\/[A-Za-z0-9\-_.~/]*$/;
 
 /** RFC 3986 encoding of everything but the unreserved `A-Za-z0-9-_.~`. */
 function escapeUri(value: string): string {
@@ -28,6 +29,8 @@ function decode(value: string): string {
  * kept: an already-encoded `%2B` becomes `%252B` (every service but S3 double-encodes).
  */
 export function canonicalUri(rawPath: string): string {
+  // Most paths are plain already: nothing to remove, nothing to encode.
+  if (PLAIN_PATH.test(rawPath) && !/\/\.{0,2}(\/|$)/.test(rawPath)) return rawPath;
   const segments: string[] = [];
   for (const segment of rawPath.split('/')) {
     if (segment === '' || segment === '.') continue;
