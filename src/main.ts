@@ -147,13 +147,13 @@ export async function startArchway(
 
 /** A stored secret opens with the key given: starting with another key would fail later, per request. */
 async function checkSecretsOpen(store: ConfigStore, secrets: SecretBox): Promise<void> {
-  const [sample] = await store.listApiKeys();
+  const sample = (await store.listApiKeys())[0]?.sealedValue ?? (await store.iam.listAccessKeys())[0]?.sealedSecret;
   if (sample === undefined) return;
   try {
-    secrets.open(sample.sealedValue);
+    secrets.open(sample);
   } catch {
     throw new EncryptionKeyError(
-      'the stored API key values were encrypted with another key: start with the --encryption-key (or the data directory\'s encryption.key) they were stored with',
+      'the stored API key values or IAM secret keys were encrypted with another key: start with the --encryption-key (or the data directory\'s encryption.key) they were stored with',
     );
   }
 }

@@ -3,6 +3,9 @@
 // (IAM API Reference, https://docs.aws.amazon.com/IAM/latest/APIReference/).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   AttachRolePolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteRoleCommand,
@@ -96,6 +99,32 @@ describe('roles', () => {
       name: 'DeleteConflictException', message: 'Cannot delete entity, must detach all policies first.', status: 409,
     });
     expect(await failure(iam.send(new GetRoleCommand({ RoleName: 'nobody' })))).toEqual({ name: 'NoSuchEntityException', message: 'The role with name nobody cannot be found.', status: 404 });
+  });
+});
+
+describe('secret access keys at rest', () => {
+  it('stores them sealed, serves them after a restart, and refuses to start with another encryption key', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'archway-iam-'));
+    try {
+      const first = await startArchway({ inMemory: false, dataDir });
+      const client = new IAMClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: DEFAULT_OPTIONS.adminCredentials, maxAttempts: 1 });
+      await client.send(new CreateUserCommand({ UserName: 'stored' }));
+      const key = (await client.send(new CreateAccessKeyCommand({ UserName: 'stored' }))).AccessKey!;
+      client.destroy();
+      await first.stop();
+      const files = readdirSync(dataDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(dataDir, entry.name));
+      for (const file of files) expect(readFileSync(file).includes(key.SecretAccessKey!), `${file} holds the plain secret`).toBe(false);
+      const second = await startArchway({ inMemory: false, dataDir });
+      try {
+        await second.running.dataPlane.iamCallers.catchUp();
+        expect(second.running.dataPlane.iamCallers.callerOf(key.AccessKeyId!)?.secretAccessKey).toBe(key.SecretAccessKey);
+      } finally {
+        await second.stop();
+      }
+      await expect(startArchway({ inMemory: false, dataDir, encryptionKey: 'ab'.repeat(32) })).rejects.toThrow(/encrypted with another key/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
