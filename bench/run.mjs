@@ -1,7 +1,8 @@
 // `npm run bench`: rps, p50/p99 and CPU per request for the backend direct, a bare undici
 // proxy (`pool.stream`), Archway's HTTP_PROXY route (at log level warn and at info, one line per
-// request), its MOCK route (bare, behind an API key, behind a Cognito authorizer with a token
-// signed by Archway's own issuer) and Lambda proxy route, and serverless-offline serving the same Lambda
+// request), its MOCK route (bare, behind an API key, behind a cached Lambda authorizer, behind a
+// Cognito authorizer with a token signed by Archway's own issuer, and as an AWS_IAM method called
+// with a SigV4 presigned URL), its Lambda proxy route, and serverless-offline serving the same Lambda
 // handler (default worker mode and --useInProcess; `npm install --prefix bench` installs it), in
 // one run; then each target with met / not met, and an RSS soak of the Lambda routes. The server
 // under test is pinned to core 1; the load generator (wrk, or autocannon when wrk is absent) and
@@ -11,7 +12,7 @@ import { setInterval, clearInterval } from 'node:timers';
 import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URLSearchParams } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import {
@@ -20,6 +21,8 @@ import {
   CreateUsagePlanCommand, CreateUsagePlanKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import { IAMClient, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -296,11 +299,12 @@ async function setUpArchwayApi(endpoint, backendPort) {
     restApiId: api.id, resourceId: proxy.id, httpMethod: 'ANY', type: 'HTTP_PROXY', integrationHttpMethod: 'ANY',
     uri: `http://127.0.0.1:${backendPort}/{proxy}`, requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
   }));
-  // GET /mock, and GET /keyed: the same MOCK with an API key required (a usage plan with a throttle and a quota).
-  for (const [pathPart, apiKeyRequired] of [['mock', false], ['keyed', true]]) {
+  // GET /mock, GET /keyed: the same MOCK with an API key required (a usage plan with a throttle and
+  // a quota), and GET /signed: the same MOCK as an AWS_IAM method.
+  for (const [pathPart, apiKeyRequired, authorizationType] of [['mock', false, 'NONE'], ['keyed', true, 'NONE'], ['signed', false, 'AWS_IAM']]) {
     const resource = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart }));
     const method = { restApiId: api.id, resourceId: resource.id, httpMethod: 'GET' };
-    await client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE', apiKeyRequired }));
+    await client.send(new PutMethodCommand({ ...method, authorizationType, apiKeyRequired }));
     await client.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
     await client.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
     await client.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': '{"ok": true, "service": "mock"}' } }));
@@ -321,6 +325,27 @@ async function setUpArchwayApi(endpoint, backendPort) {
   await client.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
   client.destroy();
   return { apiId: api.id, rootId: api.rootResourceId, apiKey: key.value };
+}
+
+/**
+ * An IAM user allowed to invoke the API, and a URL presigned with its key for the whole run
+ * (X-Amz-Expires: an hour; the header form would leave the 5-minute skew during the run).
+ */
+async function presignedIamUrl(endpoint, apiId, url) {
+  const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await iam.send(new CreateUserCommand({ UserName: 'bench' }));
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `arn:aws:execute-api:*:*:${apiId}/bench/GET/*` }] };
+  await iam.send(new PutUserPolicyCommand({ UserName: 'bench', PolicyName: 'invoke', PolicyDocument: JSON.stringify(policy) }));
+  const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: 'bench' }));
+  iam.destroy();
+  const { NodeSha256 } = await import('../dist/aws/sigv4.js');
+  const signer = new SignatureV4({ credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey }, region: 'us-east-1', service: 'execute-api', sha256: NodeSha256 });
+  const target = new URL(url);
+  const signed = await signer.presign(
+    { method: 'GET', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host } },
+    { expiresIn: 3600 },
+  );
+  return `${target.origin}${target.pathname}?${new URLSearchParams(signed.query).toString()}`;
 }
 
 /** AWS's account and stage throttles (10 000 rps) would cap the routes measured here: raised far above. */
@@ -409,6 +434,7 @@ function targets(rows) {
   const keyedRedis = row('Archway MOCK, API key + usage plan (Redis)');
   const authorized = row('Archway MOCK, cached Lambda authorizer');
   const jwt = row('Archway MOCK, Cognito JWT (local issuer)');
+  const signed = row('Archway MOCK, AWS_IAM (SigV4 presigned)');
   const inProcess = row('serverless-offline --useInProcess');
   // Rows measured in the same rounds compare round by round (same machine speed); the median ratio.
   const ratio = (a, b) => median(a.passes.map((p, i) => p.rps / b.passes[i].rps));
@@ -422,6 +448,7 @@ function targets(rows) {
     ['API key + usage plan (memory) ≥ 0.9× MOCK', `${ratio(keyedMemory, mock).toFixed(2)}×`, ratio(keyedMemory, mock) >= 0.9],
     ['cached Lambda authorizer ≥ 0.85× MOCK', `${ratio(authorized, mock).toFixed(2)}×`, ratio(authorized, mock) >= 0.85],
     ['Cognito JWT (a token verified once) ≥ 0.85× MOCK', `${ratio(jwt, mock).toFixed(2)}×`, ratio(jwt, mock) >= 0.85],
+    ['AWS_IAM (SigV4) ≥ 0.7× MOCK', `${ratio(signed, mock).toFixed(2)}×`, ratio(signed, mock) >= 0.7],
   ];
   if (keyedRedis) list.push(['API key + usage plan (Redis) ≥ 0.6× MOCK', `${ratio(keyedRedis, mock).toFixed(2)}×`, ratio(keyedRedis, mock) >= 0.6]);
   if (inProcess) list.push(['Lambda ≥ 2.5× serverless-offline --useInProcess', `${(lambda.rps / inProcess.rps).toFixed(2)}×`, lambda.rps >= 2.5 * inProcess.rps]);
@@ -452,6 +479,7 @@ async function main() {
   if (archwayRedis === undefined) console.log(`Redis at ${REDIS_URL} does not answer: the Redis metering row is skipped`);
   const stageUrl = (endpoint, id) => `${endpoint}/_aws/execute-api/${id}/bench`;
   const lambdaUrl = `${stageUrl(archway.endpoint, apiId)}/lambda`;
+  const signedUrl = await presignedIamUrl(archway.endpoint, apiId, `${stageUrl(archway.endpoint, apiId)}/signed`);
 
   const rows = await measureAll([
     { name: 'backend direct', pid: backend.child.pid, url: `http://127.0.0.1:${backend.port}/items/1` },
@@ -462,6 +490,7 @@ async function main() {
     { name: 'Archway MOCK, API key + usage plan (memory)', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/keyed`, headers: { 'x-api-key': apiKey } },
     { name: 'Archway MOCK, cached Lambda authorizer', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/authorized`, headers: { authorization: 'bench-token' } },
     { name: 'Archway MOCK, Cognito JWT (local issuer)', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/jwt`, headers: { authorization: token } },
+    { name: 'Archway MOCK, AWS_IAM (SigV4 presigned)', pid: archway.child.pid, url: signedUrl },
     ...(archwayRedis === undefined ? [] : [{
       name: 'Archway MOCK, API key + usage plan (Redis)', pid: archwayRedis.child.pid, url: `${stageUrl(archwayRedis.endpoint, redisApi.apiId)}/keyed`, headers: { 'x-api-key': redisApi.apiKey },
     }]),

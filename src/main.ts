@@ -20,6 +20,7 @@ import { createLogger, flushLogger, type Logger } from './observability/logger.j
 import { importFileAndDeploy, type FileImportRequest, type FileImportResult } from './openapi/import-file.js';
 import { startFunctions, type LocalFunctionRuntime } from './functions/index.js';
 import { lambdaOperations } from './control-plane/lambda/index.js';
+import { iamRouteTable } from './control-plane/iam/index.js';
 import { createState } from './state/index.js';
 import { UserPoolVerifier } from './auth/user-pool-verifier.js';
 import { LocalIssuer } from './auth/local-issuer.js';
@@ -87,6 +88,7 @@ export async function startArchway(
     state,
     secrets,
     userPools,
+    adminCredentials: options.adminCredentials,
     onRequestLogged: hooks.onRequestLogged,
   });
   await dataPlane.start();
@@ -98,6 +100,7 @@ export async function startArchway(
     new Map([
       ['apigateway', new RouteTable(notEnforced.watch(apigatewayOperations(apigateway)))],
       ['lambda', new RouteTable(lambdaOperations({ registry: functions.registry, store: store.functions, invoker: functions.runtime }))],
+      ['iam', iamRouteTable({ store: store.iam, secrets, accountId: options.accountId })],
     ]),
     (accessKeyId) => (accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey } : undefined),
     logger,
@@ -156,13 +159,13 @@ export async function startArchway(
 
 /** A stored secret opens with the key given: starting with another key would fail later, per request. */
 async function checkSecretsOpen(store: ConfigStore, secrets: SecretBox): Promise<void> {
-  const [sample] = await store.listApiKeys();
+  const sample = (await store.listApiKeys())[0]?.sealedValue ?? (await store.iam.listAccessKeys())[0]?.sealedSecret;
   if (sample === undefined) return;
   try {
-    secrets.open(sample.sealedValue);
+    secrets.open(sample);
   } catch {
     throw new EncryptionKeyError(
-      'the stored API key values were encrypted with another key: start with the --encryption-key (or the data directory\'s encryption.key) they were stored with',
+      'the stored API key values or IAM secret keys were encrypted with another key: start with the --encryption-key (or the data directory\'s encryption.key) they were stored with',
     );
   }
 }

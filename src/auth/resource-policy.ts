@@ -31,10 +31,13 @@ export function compileResourcePolicy(policy: string | undefined, apiArnPrefix: 
 
 /**
  * AWS's denial text, the account id masked as AWS masks it
- * (`arn:aws:execute-api:us-east-1:********1234:abc/dev/GET/`).
+ * (`arn:aws:execute-api:us-east-1:********1234:abc/dev/GET/`). `user` is the caller's ARN for an
+ * IAM caller, whose implicit denial says no identity policy allowed it (security.md §1 table,
+ * AWS Knowledge Center "How do I troubleshoot HTTP 403 errors from API Gateway?").
  */
-export function deniedMessage(arn: string, explicit: boolean): string {
+export function deniedMessage(arn: string, explicit: boolean, user = 'anonymous'): string {
   const parts = arn.split(':');
   if (parts.length > 4) parts[4] = `${'*'.repeat(Math.max(0, parts[4].length - 4))}${parts[4].slice(-4)}`;
-  return `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${parts.join(':')}${explicit ? ' with an explicit deny' : ''}`;
+  const why = explicit ? ' with an explicit deny' : user === 'anonymous' ? '' : ' because no identity-based policy allows the execute-api:Invoke action';
+  return `User: ${user} is not authorized to perform: execute-api:Invoke on resource: ${parts.join(':')}${why}`;
 }

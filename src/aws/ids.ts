@@ -56,3 +56,21 @@ export function newExtendedRequestId(): string {
 
 /** Epoch seconds, the control plane's timestamp format. */
 export const epochSeconds = (): number => Math.floor(Date.now() / 1000);
+
+// IAM's unique ids (IAM User Guide, "IAM identifiers", unique ID prefixes:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-prefixes):
+// a four-letter prefix naming the kind, then upper-case letters and digits 2–7.
+const IAM_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function iamId(prefix: string, length: number): string {
+  let id = prefix;
+  for (const byte of randomBytes(length)) id += IAM_ID_ALPHABET[byte % 32];
+  return id;
+}
+
+export const newIamUserId = () => iamId('AIDA', 17);
+export const newIamRoleId = () => iamId('AROA', 17);
+export const newAccessKeyId = () => iamId('AKIA', 16);
+
+/** A secret access key: 40 base64 characters, as IAM issues them. */
+export const newSecretAccessKey = (): string => randomBytes(30).toString('base64');

@@ -3,7 +3,7 @@
 // `archway start` prints it after a restart so the user sees what is already deployed.
 import type { ClientOptions } from '../options/client-options.js';
 import { ControlPlaneClient } from './client.js';
-import { notEnforced, type ApiSettingsShape, type MethodShape, type StageShape } from '../control-plane/apigateway/not-enforced.js';
+import { notEnforced, type ApiSettingsShape, type StageShape } from '../control-plane/apigateway/not-enforced.js';
 
 export interface Inventory {
   apis: {
@@ -29,8 +29,6 @@ export async function readInventory(options: ClientOptions, invokeBase: string):
   for (const api of await allPages<{ id: string; name: string } & ApiSettingsShape>(apigateway, '/restapis')) {
     const apiPath = `/restapis/${encodeURIComponent(api.id)}`;
     const stages = (await apigateway.json<{ item?: (StageShape & { deploymentId: string })[] }>({ method: 'GET', path: `${apiPath}/stages` })).item ?? [];
-    const resources = await allPages<{ path: string; resourceMethods?: Record<string, Omit<MethodShape, 'path'>> }>(apigateway, `${apiPath}/resources`, { embed: 'methods' });
-    const methods = resources.flatMap((resource) => Object.values(resource.resourceMethods ?? {}).map((method) => ({ ...method, path: resource.path })));
     apis.push({
       id: api.id,
       name: api.name,
@@ -39,7 +37,7 @@ export async function readInventory(options: ClientOptions, invokeBase: string):
         deploymentId: stage.deploymentId,
         invokeUrl: `${invokeBase}/_aws/execute-api/${api.id}/${stage.stageName}/`,
       })),
-      notEnforced: notEnforced(api, methods, stages),
+      notEnforced: notEnforced(api, stages),
     });
   }
   apis.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

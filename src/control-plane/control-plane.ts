@@ -1,10 +1,10 @@
 // The management listener's handler: verifies SigV4 against the admin credentials, then
-// dispatches by the credential scope's service name (apigateway now; lambda, iam and
-// apigatewayv2 join later on the same port). Answers with AWS's error envelope.
+// dispatches by the credential scope's service name (apigateway, lambda, iam; apigatewayv2 joins
+// later on the same port). Answers with AWS's error envelope in the service's protocol.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from '../aws/errors.js';
 import { newRequestId } from '../aws/ids.js';
-import { verifySigV4, verifySigV4BeforeBody, type CredentialLookup } from '../aws/sigv4.js';
+import { scopedService, verifySigV4, verifySigV4BeforeBody, type CredentialLookup, type CredentialScopeRule } from '../aws/sigv4.js';
 import type { OperationResponse, RouteTable } from './route-table.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -20,12 +20,16 @@ export class ControlPlane {
   /** One line per call, refused signatures, and unexpected failures. */
   readonly #log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-  readonly #region: string;
+  readonly #scope: CredentialScopeRule;
 
-  /** `region`: the only region a request's credential scope may name. */
+  /**
+   * `region`: the region a request's credential scope must name; IAM, a global service, is
+   * signed for us-east-1 whatever the region (AWS General Reference, "AWS Identity and Access
+   * Management endpoints and quotas": https://docs.aws.amazon.com/general/latest/gr/iam-service.html).
+   */
   constructor(services: ReadonlyMap<string, RouteTable>, credentials: CredentialLookup, log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>, region: string) {
     this.#services = services;
-    this.#region = region;
+    this.#scope = { region: (scoped, service) => scoped === region || (service === 'iam' && scoped === 'us-east-1') };
     this.#credentials = credentials;
     this.#log = log;
   }
@@ -39,12 +43,13 @@ export class ControlPlane {
     const started = performance.now();
     const { method, path, rawQuery } = requestLine(req);
     try {
-      await verifySigV4BeforeBody({ method, path, rawQuery, headers: req.headers }, this.#credentials, Date.now(), this.#region);
+      await verifySigV4BeforeBody({ method, path, rawQuery, headers: req.headers }, this.#credentials, Date.now(), this.#scope);
       return false;
     } catch (error) {
-      const response = errorResponse(error);
+      const requestId = newRequestId();
+      const response = this.#errorResponse(error, scopedService(req.headers, rawQuery), requestId);
       res.shouldKeepAlive = false;
-      writeResponse(res, response, newRequestId());
+      writeResponse(res, response, requestId);
       this.#logAnswer(response, { operation: 'unknown', method, path, started });
       return true;
     }
@@ -57,7 +62,7 @@ export class ControlPlane {
     let operation = 'unknown';
     let response: WireResponse;
     try {
-      const caller = await verifySigV4({ method, path, rawQuery, headers: req.headers, body }, this.#credentials, Date.now(), this.#region);
+      const caller = await verifySigV4({ method, path, rawQuery, headers: req.headers, body }, this.#credentials, Date.now(), this.#scope);
       const table = this.#services.get(caller.service);
       if (!table) throw new AwsServiceError('UnknownOperationException', 404, `Service '${caller.service}' is not served by Archway`);
       const query = new URLSearchParams(rawQuery);
@@ -71,19 +76,27 @@ export class ControlPlane {
         body: matched.definition.rawBody ? {} : parseJsonBody(body, req.headers['content-type']),
         rawBody: body,
         caller,
+        requestId,
       });
     } catch (error) {
-      response = errorResponse(error);
+      response = this.#errorResponse(error, scopedService(req.headers, rawQuery), requestId);
       if (response.statusCode >= 500) this.#log.error({ err: error, operation }, 'control-plane operation failed');
     }
     writeResponse(res, response, requestId);
     this.#logAnswer(response, { operation, method, path, started });
   }
 
+  /** AWS's error envelope in the protocol of the service the request was signed for. */
+  #errorResponse(error: unknown, service: string | undefined, requestId: string): WireResponse {
+    const render = service === undefined ? undefined : this.#services.get(service)?.renderError;
+    if (render !== undefined && error instanceof AwsServiceError) return { ...render(error, requestId), errorType: error.type };
+    return errorResponse(error);
+  }
+
   #logAnswer(response: WireResponse, call: { operation: string; method: string; path: string; started: number }): void {
     const line = { plane: 'control', operation: call.operation, method: call.method, path: call.path, status: response.statusCode, latencyMs: Math.round(performance.now() - call.started) };
     // A refused signature says why (unknown key, mismatch, clock skew, region) in the log too.
-    if (response.statusCode === 403) this.#log.warn({ ...line, reason: `${response.errorType}: ${(response.body as { message: string }).message}` }, 'request refused');
+    if (response.statusCode === 403) this.#log.warn({ ...line, reason: `${response.errorType}: ${(response.body as { message?: string } | undefined)?.message ?? 'see the answer'}` }, 'request refused');
     // Reads (the startup banner's listing, SDK polling) at debug: the info log shows what changed.
     else if (call.method === 'GET') this.#log.debug(line, 'request');
     else this.#log.info(line, 'request');

@@ -2,6 +2,7 @@
 // operation handlers. Built once at startup; matching is one regex test per candidate.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { VerifiedCaller } from '../aws/sigv4.js';
+import type { AwsServiceError } from '../aws/errors.js';
 
 export interface OperationRequest {
   /** Path parameters, percent-decoded. */
@@ -12,6 +13,8 @@ export interface OperationRequest {
   body: Record<string, unknown>;
   rawBody: Buffer;
   caller: VerifiedCaller;
+  /** `x-amzn-RequestId`; query-protocol answers repeat it in their body. */
+  requestId: string;
 }
 
 export interface OperationResponse {
@@ -47,10 +50,15 @@ export interface MatchedOperation {
   params: Record<string, string>;
 }
 
+/** How a service writes its errors when it is not AWS's JSON `{"message": …}` (the query protocol's XML). */
+export type ErrorRenderer = (error: AwsServiceError, requestId: string) => OperationResponse;
+
 export class RouteTable {
   readonly #operations: CompiledOperation[];
+  readonly renderError: ErrorRenderer | undefined;
 
-  constructor(definitions: readonly OperationDefinition[]) {
+  constructor(definitions: readonly OperationDefinition[], renderError?: ErrorRenderer) {
+    this.renderError = renderError;
     // Operations with a query condition are tried before their unconditional twin.
     const sorted = [...definitions].sort((a, b) => Number(b.query !== undefined) - Number(a.query !== undefined));
     this.#operations = sorted.map(compileOperation);

@@ -26,6 +26,7 @@ import type { AuthorizerCache, QuotaCounter, RateLimiter } from '../state/index.
 import type { SecretBox } from '../secrets/secret-box.js';
 import { UsagePlansTable } from './metering/usage-plans-table.js';
 import { UserPoolVerifier } from '../auth/user-pool-verifier.js';
+import { IamCallersTable } from './auth/iam-callers.js';
 
 export type { RequestLogEntry };
 
@@ -45,10 +46,12 @@ export interface DataPlaneDeps {
   bodies: RequestBodies;
   /** Token buckets, quota counters and authorizer answers (src/state/: memory, or Redis shared by a fleet). */
   state: { rateLimiter: RateLimiter; quotaCounter: QuotaCounter; authorizerCache: AuthorizerCache };
-  /** Opens the API key values the store keeps sealed. */
+  /** Opens the API key values and IAM secret keys the store keeps sealed. */
   secrets: SecretBox;
   /** Verifies COGNITO_USER_POOLS tokens; without it no pool is mapped (their methods answer 500). */
   userPools?: UserPoolVerifier;
+  /** The admin credentials: the account root for `AWS_IAM` methods. */
+  adminCredentials: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** One keep-alive pool per origin, unbounded, shared by every HTTP integration. */
@@ -73,6 +76,7 @@ export class DataPlane {
   readonly #deployments: DeploymentsTable;
   readonly #runner: PipelineRunner<InvocationContext>;
   readonly #usagePlans: UsagePlansTable;
+  readonly #iamCallers: IamCallersTable;
 
   constructor(deps: DataPlaneDeps) {
     this.#connect = { timeout: deps.env.limits.maxIntegrationTimeoutMs };
@@ -85,7 +89,10 @@ export class DataPlane {
       account: Object.freeze({ rate: deps.env.limits.accountRateLimit, burst: deps.env.limits.accountBurstLimit }),
     });
     const userPools = deps.userPools ?? new UserPoolVerifier({ pools: [], log: deps.log });
-    this.#services = Object.freeze({ env: deps.env, log: deps.log, bodies: deps.bodies, metering, authorizerCache: deps.state.authorizerCache, userPools });
+    this.#iamCallers = new IamCallersTable(deps.store, deps.secrets, deps.adminCredentials, deps.env.accountId, deps.log);
+    this.#services = Object.freeze({
+      env: deps.env, log: deps.log, bodies: deps.bodies, metering, authorizerCache: deps.state.authorizerCache, userPools, iam: this.#iamCallers,
+    });
     this.#compileOptions = Object.freeze({
       region: deps.env.region,
       accountId: deps.env.accountId,
@@ -125,8 +132,13 @@ export class DataPlane {
     return this.#usagePlans;
   }
 
+  /** The IAM callers `AWS_IAM` methods are verified against. */
+  get iamCallers(): IamCallersTable {
+    return this.#iamCallers;
+  }
+
   async start(): Promise<void> {
-    await Promise.all([this.#deployments.load(), this.#usagePlans.start()]);
+    await Promise.all([this.#deployments.load(), this.#usagePlans.start(), this.#iamCallers.start()]);
   }
 
   /**
@@ -136,6 +148,7 @@ export class DataPlane {
   async close(): Promise<void> {
     this.#deployments.close();
     this.#usagePlans.stop();
+    this.#iamCallers.stop();
     await Promise.all([this.#agent.destroy(), this.#insecureAgent?.destroy()]);
   }
 
@@ -242,9 +255,12 @@ function writeHead(res: ServerResponse, status: number, headers: string[]): bool
 }
 
 function methodRequestOf(req: IncomingMessage, target: DataPlaneTarget): MethodRequestInit {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
   return {
     httpMethod: req.method ?? 'GET',
     path: target.path,
+    requestPath: queryAt === -1 ? url : url.slice(0, queryAt),
     rawQuery: target.rawQuery,
     rawHeaders: req.rawHeaders,
     sourceIp: sourceIpOf(req),

@@ -3,13 +3,14 @@
 //
 // The store owns the change feed: every write a consumer must see (an API created or deleted,
 // a stage created, changed or deleted, a function written, an API key or a usage plan (with
-// its keys) written) appends a ConfigChange with the next
+// its keys) written, an IAM user, access key or role written) appends a ConfigChange with the next
 // configuration version in the same transaction as the write, and subscribers are told after
 // the commit. A write that throws publishes nothing. Consumers follow the feed with a
 // ChangeFollower (src/sync/change-follower.ts) and catch up from the last version they applied.
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../model/rest-api.js';
 import type { ApiKeyRecord, UsagePlanKeyLink, UsagePlanRecord } from '../model/usage-plans.js';
 import type { FunctionStore } from './function-store.js';
+import type { IamStore } from './iam-store.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -21,7 +22,9 @@ export type ConfigChange =
   /** An API key was created, changed or deleted (a deleted key leaves every usage plan). */
   | { version: number; kind: 'api-key'; apiKeyId: string }
   /** A usage plan, its API stages or its keys changed, or the plan was deleted. */
-  | { version: number; kind: 'usage-plan'; usagePlanId: string };
+  | { version: number; kind: 'usage-plan'; usagePlanId: string }
+  /** An IAM user (its policies or access keys) or role was created, changed or deleted. */
+  | { version: number; kind: 'iam-identity'; name: string };
 
 type WithoutVersion<T> = T extends unknown ? Omit<T, 'version'> : never;
 /** What a write describes; the store adds the version. */
@@ -142,6 +145,8 @@ export interface ConfigStore extends ChangeFeed {
 
   /** Lambda functions and their code (the `lambda` control plane, the local runtime). */
   readonly functions: FunctionStore;
+  /** IAM users, their access keys and policies, and roles (the `iam` control plane, AWS_IAM callers). */
+  readonly iam: IamStore;
 
   close(): Awaitable<void>;
 }

@@ -2,6 +2,7 @@
 // file and in memory now, PostgreSQL when it arrives (add it to BACKENDS). Definitions,
 // deployments, stages (atomic updates, the per-API limit, referential checks), functions and
 // API keys, usage plans and their keys (memberships follow deletes; deleted stages leave plans),
+// IAM users, access keys and roles (names unique regardless of case, keys going with their user),
 // the change feed (versions, changes since a version, nothing published by a write that fails).
 import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { join } from 'node:path';
 import { MissingDeploymentError, type ConfigChange, type ConfigStore } from '../../src/store/config-store.js';
 import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js';
 import type { StageRecord } from '../../src/model/rest-api.js';
-import { apiKeyRecord, deploymentRecord, functionRecord, restApiRecord, stageRecord, usagePlanRecord } from '../helpers/store-records.js';
+import {
+  apiKeyRecord, deploymentRecord, functionRecord, iamAccessKeyRecord, iamRoleRecord, iamUserRecord, restApiRecord, stageRecord, usagePlanRecord,
+} from '../helpers/store-records.js';
 
 interface Backend {
   name: string;
@@ -315,6 +318,78 @@ describe.each(BACKENDS)('ConfigStore conformance: $name', (backend) => {
         { kind: 'usage-plan', usagePlanId: 'plan2' },
         { kind: 'usage-plan', usagePlanId: 'plan1' },
       ]);
+    });
+  });
+
+  describe('IAM identities', () => {
+    it('creates users once per name regardless of case, updates atomically, and deletes them with their access keys', async () => {
+      const { store } = await backend.open();
+      expect(await store.iam.createUser(iamUserRecord('alice'))).toBe(true);
+      expect(await store.iam.createUser(iamUserRecord('Alice'))).toBe(false);
+      expect(await store.iam.createUser(iamUserRecord('bob'))).toBe(true);
+      expect((await store.iam.listUsers()).map((u) => u.userName)).toEqual(['alice', 'bob']);
+      expect((await store.iam.getUser('ALICE'))?.userName).toBe('alice');
+      expect(await store.iam.updateUser('alice', (u) => { u.policies.p = '{}'; return 'done'; })).toEqual({ result: 'done' });
+      await expect(Promise.resolve().then(() => store.iam.updateUser('alice', (u) => { u.policies.q = '{}'; throw new Error('no'); }))).rejects.toThrow('no');
+      expect((await store.iam.getUser('alice'))?.policies).toEqual({ p: '{}' });
+      expect(await store.iam.updateUser('nobody', () => 1)).toBeUndefined();
+
+      expect(await store.iam.createAccessKey(iamAccessKeyRecord('AKIA1', 'alice'))).toBe(true);
+      expect(await store.iam.createAccessKey(iamAccessKeyRecord('AKIA2', 'bob'))).toBe(true);
+      expect(await store.iam.createAccessKey(iamAccessKeyRecord('AKIA3', 'nobody'))).toBe(false);
+      expect((await store.iam.listAccessKeys()).map((k) => k.accessKeyId)).toEqual(['AKIA1', 'AKIA2']);
+      expect(await store.iam.listAccessKeys('alice')).toEqual([iamAccessKeyRecord('AKIA1', 'alice')]);
+      expect(await store.iam.deleteAccessKey('bob', 'AKIA1')).toBe(false);
+      expect(await store.iam.deleteUser('alice')).toBe(true);
+      expect(await store.iam.deleteUser('alice')).toBe(false);
+      expect((await store.iam.listAccessKeys()).map((k) => k.accessKeyId)).toEqual(['AKIA2']);
+      expect(await store.iam.deleteAccessKey('bob', 'AKIA2')).toBe(true);
+    });
+
+    it('creates roles once per name, updates atomically and deletes', async () => {
+      const { store } = await backend.open();
+      expect(await store.iam.createRole(iamRoleRecord('runner'))).toBe(true);
+      expect(await store.iam.createRole(iamRoleRecord('RUNNER'))).toBe(false);
+      await store.iam.updateRole('runner', (r) => r.attachedPolicies.push('arn:aws:iam::aws:policy/x'));
+      expect((await store.iam.getRole('runner'))?.attachedPolicies).toEqual(['arn:aws:iam::aws:policy/x']);
+      expect((await store.iam.listRoles()).map((r) => r.roleName)).toEqual(['runner']);
+      expect(await store.iam.deleteRole('runner')).toBe(true);
+      expect(await store.iam.getRole('runner')).toBeUndefined();
+    });
+
+    it('publishes every IAM write as an iam-identity change naming the user or role, and nothing for a refused one', async () => {
+      const { store } = await backend.open();
+      const start = await store.configVersion();
+      const heard = record(store);
+      await store.iam.createUser(iamUserRecord('alice'));
+      await store.iam.createAccessKey(iamAccessKeyRecord('AKIA1', 'alice'));
+      await store.iam.updateUser('alice', (u) => (u.policies.p = '{}'));
+      await store.iam.deleteAccessKey('alice', 'AKIA1');
+      await store.iam.createRole(iamRoleRecord('runner'));
+      await store.iam.deleteUser('alice');
+      const version = await store.configVersion();
+      await store.iam.createUser(iamUserRecord('alice'.toUpperCase()));
+      await store.iam.deleteUser('ALICE');
+      expect(heard.slice(0, 6).map(({ version: v, ...change }) => ({ step: v - start, ...change }))).toEqual(
+        ['alice', 'alice', 'alice', 'alice', 'runner', 'alice'].map((name, i) => ({ step: i + 1, kind: 'iam-identity', name })),
+      );
+      expect((await store.changesSince(start)).changes).toEqual(heard);
+      expect(await store.configVersion()).toBe(version + 2);
+      expect(await store.iam.createAccessKey(iamAccessKeyRecord('AKIA9', 'nobody'))).toBe(false);
+      expect(await store.iam.deleteRole('nobody')).toBe(false);
+      expect(await store.configVersion()).toBe(version + 2);
+    });
+
+    it('keeps users, access keys and roles across a reopen (persistent backends)', async () => {
+      const opened = await backend.open();
+      if (opened.reopen === undefined) return;
+      await opened.store.iam.createUser(iamUserRecord('alice'));
+      await opened.store.iam.createAccessKey(iamAccessKeyRecord('AKIA1', 'alice'));
+      await opened.store.iam.createRole(iamRoleRecord('runner'));
+      const store = await opened.reopen();
+      expect((await store.iam.getUser('alice'))?.userId).toBe('AIDAALICE');
+      expect((await store.iam.listAccessKeys('alice'))[0]?.sealedSecret).toBe('v1:sealed-AKIA1');
+      expect((await store.iam.getRole('runner'))?.roleId).toBe('AROARUNNER');
     });
   });
 

@@ -1,7 +1,8 @@
 // Minimal store records for tests that exercise the ConfigStore and its consumers directly
 // (the conformance suite, the change feed): an empty REST API, a deployment of it, a stage,
 // a Lambda function with zip code, an API key (its value "sealed" as a plain marker: the store
-// never opens it) and a usage plan.
+// never opens it), a usage plan, and IAM users, access keys and roles.
+import type { IamAccessKeyRecord, IamRoleRecord, IamUserRecord } from '../../src/model/iam.js';
 import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../../src/model/rest-api.js';
 import type { FunctionDefinition } from '../../src/functions/model.js';
 import type { ApiKeyRecord, UsagePlanRecord } from '../../src/model/usage-plans.js';
@@ -41,3 +42,18 @@ export const apiKeyRecord = (id: string, name = id): ApiKeyRecord => ({
 });
 
 export const usagePlanRecord = (id: string, apiStages: UsagePlanRecord['apiStages'] = []): UsagePlanRecord => ({ id, name: id, apiStages });
+
+export function iamUserRecord(userName: string): IamUserRecord {
+  return { userName, userId: `AIDA${userName.toUpperCase()}`, path: '/', arn: `arn:aws:iam::123456789012:user/${userName}`, createDate: 1, tags: [], policies: {} };
+}
+
+export function iamAccessKeyRecord(accessKeyId: string, userName: string): IamAccessKeyRecord {
+  return { accessKeyId, userName, status: 'Active', createDate: 1, sealedSecret: `v1:sealed-${accessKeyId}` };
+}
+
+export function iamRoleRecord(roleName: string): IamRoleRecord {
+  return {
+    roleName, roleId: `AROA${roleName.toUpperCase()}`, path: '/', arn: `arn:aws:iam::123456789012:role/${roleName}`, createDate: 1,
+    assumeRolePolicyDocument: '{"Statement":[]}', maxSessionDuration: 3600, tags: [], policies: {}, attachedPolicies: [],
+  };
+}

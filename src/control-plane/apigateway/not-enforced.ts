@@ -1,5 +1,5 @@
 // Configuration Archway stores and answers exactly as AWS does, but does not act on yet
-// (IAM authorization, private endpoints, response compression, caching,
+// (private endpoints, response compression, caching,
 // access logs). Nothing is accepted silently:
 // the control plane logs these when they are written, `archway start` repeats them, and
 // `archway ls` marks them.
@@ -8,17 +8,8 @@
 import type { RestApiDefinition, Stage } from '../../model/rest-api.js';
 
 export interface ApiSettingsShape {
-  apiKeySource?: string;
   endpointConfiguration?: { types?: readonly string[] };
   minimumCompressionSize?: number;
-}
-
-export interface MethodShape {
-  /** The resource path, e.g. /pets/{id}. */
-  path: string;
-  httpMethod: string;
-  authorizationType?: string;
-  apiKeyRequired?: boolean;
 }
 
 export interface StageShape {
@@ -28,20 +19,11 @@ export interface StageShape {
   accessLogSettings?: { destinationArn?: string };
 }
 
-/** Method authorization types not enforced yet. */
-const NOT_ENFORCED_AUTHORIZATION: ReadonlySet<string> = new Set(['AWS_IAM']);
-
-/** One line per setting that is stored but not acted on, naming the method or stage it concerns. */
-export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape[], stages: readonly StageShape[]): string[] {
+/** One line per setting that is stored but not acted on, naming the stage it concerns, if any. */
+export function notEnforced(api: ApiSettingsShape, stages: readonly StageShape[]): string[] {
   const lines: string[] = [];
   if (api.endpointConfiguration?.types?.includes('PRIVATE')) lines.push('PRIVATE endpoint: not enforced yet (reachable like a regional API)');
   if (api.minimumCompressionSize !== undefined) lines.push('minimumCompressionSize: not applied yet (responses are not compressed)');
-  for (const method of methods) {
-    const where = `${method.httpMethod} ${method.path}`;
-    if (method.authorizationType !== undefined && NOT_ENFORCED_AUTHORIZATION.has(method.authorizationType)) {
-      lines.push(`${where}: authorizationType ${method.authorizationType} not enforced yet (anyone can call it)`);
-    }
-  }
   for (const stage of stages) {
     const where = `stage ${stage.stageName}`;
     if (stage.cacheClusterEnabled === true) lines.push(`${where}: cache cluster not enforced yet (nothing is cached)`);
@@ -53,13 +35,7 @@ export function notEnforced(api: ApiSettingsShape, methods: readonly MethodShape
   return lines;
 }
 
-/** The same list for a stored API: its working copy's methods and its stages. */
+/** The same list for a stored API and its stages. */
 export function notEnforcedIn(definition: RestApiDefinition, stages: readonly Stage[]): string[] {
-  const methods: MethodShape[] = [];
-  for (const resource of Object.values(definition.resources)) {
-    for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {
-      if (method !== undefined) methods.push({ ...method, path: resource.path, httpMethod });
-    }
-  }
-  return notEnforced(definition.api, methods, stages);
+  return notEnforced(definition.api, stages);
 }

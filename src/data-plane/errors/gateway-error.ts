@@ -12,7 +12,7 @@ export interface GatewayErrorOptions {
   cause?: unknown;
   /** A status other than the response type's (Lambda proxy failures answer 502 through DEFAULT_5XX). */
   statusOverride?: number;
-  /** `x-amzn-ErrorType` when the response type has none of its own. */
+  /** `x-amzn-ErrorType` other than the response type's (AWS's own exception name: UnrecognizedClientException is an INVALID_SIGNATURE). */
   errorTypeOverride?: string;
   /** The uncustomised body's key: AWS writes `{"Message": …}` for IAM-style denials. */
   messageKey?: 'message' | 'Message';

@@ -58,7 +58,7 @@ export function renderGatewayResponse(
     body = template.render(mapping.context, mapping.stageVariables);
   }
   headers.push('Content-Type', contentType);
-  const errorType = response.errorType ?? error.errorTypeOverride;
+  const errorType = error.errorTypeOverride ?? response.errorType;
   if (errorType !== undefined) headers.push('x-amzn-ErrorType', errorType);
 
   if (response.headers.length > 0 && sources !== undefined) {

@@ -10,6 +10,7 @@ import type { ThrottleSettings, UsagePlanRecord } from '../../model/usage-plans.
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { QuotaSettings, TokenBucketLimits } from '../../state/index.js';
 import { ChangeFollower, type ChangeConsumer } from '../../sync/change-follower.js';
+import { CoalescedReload } from '../../sync/coalesced-reload.js';
 import type { Logger } from '../../observability/logger.js';
 import { bucketName, counterName } from './metering.js';
 
@@ -70,9 +71,7 @@ export class UsagePlansTable implements ChangeConsumer {
   #byValue: ReadonlyMap<string, MeteredKey> = new Map();
   /** Opened key values by their sealed form. */
   #opened = new Map<string, string>();
-  /** The rebuild in progress (or done), and the one queued after it, which covers every change heard meanwhile. */
-  #running: Promise<void> = Promise.resolve();
-  #queued: Promise<void> | undefined;
+  readonly #reload = new CoalescedReload(() => this.#rebuild());
 
   constructor(store: ConfigStore, secrets: SecretBox, log: Pick<Logger, 'error'>) {
     this.#store = store;
@@ -105,14 +104,7 @@ export class UsagePlansTable implements ChangeConsumer {
 
   /** Rebuilds the index; calls made while one waits to start share it. */
   reload(): Promise<void> {
-    if (this.#queued !== undefined) return this.#queued;
-    const queued = this.#running.then(() => {
-      this.#queued = undefined;
-      return this.#rebuild();
-    });
-    this.#queued = queued;
-    this.#running = queued.catch(() => undefined);
-    return queued;
+    return this.#reload.run();
   }
 
   async #rebuild(): Promise<void> {

@@ -17,6 +17,7 @@ import type { StepList } from './step.js';
 import type { Metering } from '../metering/metering.js';
 import type { AuthorizerCache } from '../../state/index.js';
 import type { UserPoolVerifier } from '../../auth/user-pool-verifier.js';
+import type { IamCallers } from '../auth/iam-callers.js';
 
 /** What every request shares: the process environment, the logger, the body reader, metering and the token verifier. */
 export interface PipelineServices {
@@ -30,6 +31,8 @@ export interface PipelineServices {
   readonly authorizerCache: AuthorizerCache;
   /** Verifies the tokens of COGNITO_USER_POOLS methods (one JWKS and one cache per process). */
   readonly userPools: UserPoolVerifier;
+  /** The IAM callers `AWS_IAM` methods verify signatures against. */
+  readonly iam: IamCallers;
 }
 
 /**
@@ -52,6 +55,8 @@ export interface MethodRequestInit {
   httpMethod: string;
   /** Resource path after the stage, '/' at least, percent-encoding kept. */
   path: string;
+  /** The request-target's path as the client sent it, which a SigV4 signature covers; defaults to `path`. */
+  requestPath?: string;
   rawQuery: string;
   rawHeaders: readonly string[];
   sourceIp: string;
@@ -89,6 +94,7 @@ export class InvocationContext implements IntegrationSignal {
   /** The method as routed (X-HTTP-Method-Override applied by the parse step). */
   httpMethod: string;
   readonly path: string;
+  readonly requestPath: string;
   readonly rawQuery: string;
   readonly rawHeaders: readonly string[];
   readonly sourceIp: string;
@@ -139,6 +145,7 @@ export class InvocationContext implements IntegrationSignal {
     this.deploymentId = target.deploymentId;
     this.httpMethod = init.httpMethod;
     this.path = init.path;
+    this.requestPath = init.requestPath ?? init.path;
     this.rawQuery = init.rawQuery;
     this.rawHeaders = init.rawHeaders;
     this.sourceIp = init.sourceIp;

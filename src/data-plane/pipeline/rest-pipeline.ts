@@ -22,6 +22,7 @@ import { throttle } from '../steps/throttle.js';
 import { resourcePolicy } from '../steps/resource-policy.js';
 import { lambdaAuthorizer } from '../steps/lambda-authorizer.js';
 import { cognitoAuthorizer } from '../steps/cognito-authorizer.js';
+import { iamAuthorizer } from '../steps/iam-authorizer.js';
 import { ApiConfigurationError } from '../errors/gateway-error.js';
 
 /** What decides whether a method needs a step. */
@@ -39,6 +40,8 @@ interface Candidate {
 }
 
 const always = () => true;
+/** AWS_IAM methods combine the resource policy with the caller's identity in one step. */
+const iam = ({ method }: PlanInput) => method.method.authorizationType === 'AWS_IAM';
 const type = (...types: IntegrationPlan['type'][]) => ({ integration }: PlanInput) => types.includes(integration.type);
 /** Parameter mapping and templates apply to every type but Lambda proxy (AWS Developer Guide "Set up Lambda proxy integrations"). */
 const mapped = ({ integration }: PlanInput) => integration.type !== 'AWS_PROXY' && integration.requestParameters.length > 0;
@@ -48,8 +51,9 @@ const templated = ({ integration }: PlanInput) => integration.type !== 'HTTP_PRO
 const REQUEST_STEPS = [
   { step: parse, when: always }, //                              method override, body (413)
   { step: route, when: always }, //                              resource + method (403 Missing Authentication Token)
+  { step: iamAuthorizer, when: iam }, //                          AWS_IAM: SigV4 (403), identity + resource policy (403 AccessDeniedException)
   { step: cognitoAuthorizer, when: ({ method }) => method.method.authorizationType === 'COGNITO_USER_POOLS' }, // the token first (401)
-  { step: resourcePolicy, when: (input) => input.resourcePolicy }, //  403 AccessDeniedException
+  { step: resourcePolicy, when: (input) => input.resourcePolicy && !iam(input) }, //  403 AccessDeniedException
   { step: lambdaAuthorizer, when: ({ method }) => method.method.authorizationType === 'CUSTOM' }, // 401, 403, 500
   { step: usagePlan, when: ({ method }) => method.method.apiKeyRequired }, // API key (403), plan throttle and quota (429)
   { step: throttle, when: always }, //                           stage method and account throttles (429)

@@ -1,6 +1,7 @@
 // The REST API's resource policy
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html):
-// evaluated for the caller (anonymous: IAM callers arrive with SigV4) against the method ARN
+// evaluated for the caller (anonymous: an `AWS_IAM` method's caller is combined with its policy
+// by steps/iam-authorizer.ts instead) against the method ARN
 // `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{VERB}/{path}`, with the request's condition
 // keys. An explicit Deny refuses; with no authorizer an explicit Allow is needed, and so with a
 // Cognito authorizer, whose token is checked before this step (cognito-authorizer.ts). A Lambda
@@ -15,7 +16,7 @@ import type { Principal } from '../../auth/policy-document.js';
 
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
-/** The request's values of the condition keys the policy reads (none for most policies). */
+/** The request's values of the condition keys a policy reads (none for most policies). */
 export function conditionContext(ctx: RestRoutedContext, keys: ReadonlySet<string>): Record<string, string | undefined> {
   const context: Record<string, string | undefined> = {};
   if (keys.size === 0) return context;

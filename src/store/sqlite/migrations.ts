@@ -55,6 +55,25 @@ const MIGRATIONS: readonly string[] = [
      UNIQUE (usage_plan_id, key_id)
    );
    CREATE INDEX usage_plan_keys_by_key ON usage_plan_keys (key_id);`,
+  // 5: IAM users and roles (documents; names unique regardless of case, as IAM's are) and access
+  // keys (secrets sealed in the document), which go with their user.
+  `CREATE TABLE iam_users (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     doc TEXT NOT NULL
+   );
+   CREATE TABLE iam_access_keys (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     user_name TEXT NOT NULL REFERENCES iam_users(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX iam_access_keys_by_user ON iam_access_keys (user_name);
+   CREATE TABLE iam_roles (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     doc TEXT NOT NULL
+   );`,
 ];
 
 export function migrate(db: Database): void {

@@ -83,6 +83,8 @@ function nameOf(description: ChangeDescription): string | null {
       return description.apiKeyId;
     case 'usage-plan':
       return description.usagePlanId;
+    case 'iam-identity':
+      return description.name;
     default:
       return null;
   }
@@ -98,6 +100,8 @@ function toChange(row: ChangeRow): ConfigChange {
       return { version: row.version, kind: 'stage', apiId: row.api_id ?? '', stageName: row.name ?? '' };
     case 'function':
       return { version: row.version, kind: 'function', functionName: row.name ?? '' };
+    case 'iam-identity':
+      return { version: row.version, kind: 'iam-identity', name: row.name ?? '' };
     default:
       return { version: row.version, kind: row.kind as 'api-created' | 'api-deleted', apiId: row.api_id ?? '' };
   }

@@ -12,6 +12,7 @@ import type { ApiKeyRecord, ApiStage, UsagePlanKeyLink, UsagePlanRecord } from '
 import { migrate } from './migrations.js';
 import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { SqliteFunctionStore } from './sqlite-function-store.js';
+import { SqliteIamStore } from './sqlite-iam-store.js';
 
 export interface SqliteStoreOptions {
   /** How many changes the feed keeps for consumers that fell behind. */
@@ -26,6 +27,7 @@ export class SqliteConfigStore implements ConfigStore {
   readonly #sql: Record<string, Statement>;
   readonly #feed: SqliteChangeFeed;
   readonly functions: SqliteFunctionStore;
+  readonly iam: SqliteIamStore;
 
   constructor(filename: string, options: SqliteStoreOptions = {}) {
     this.#db = new Database(filename);
@@ -70,6 +72,7 @@ export class SqliteConfigStore implements ConfigStore {
     };
     this.#feed = new SqliteChangeFeed(db, options.keptChanges);
     this.functions = new SqliteFunctionStore(db, this.#feed);
+    this.iam = new SqliteIamStore(db, this.#feed);
   }
 
   listDefinitions(): RestApiDefinition[] {

@@ -3,12 +3,15 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { verifySigV4, NodeSha256, type SignedRequest } from '../../../src/aws/sigv4.js';
 import { AwsServiceError } from '../../../src/aws/errors.js';
 
+/** A request as it came off the wire: headers by lower-case name. */
+type WireRequest = SignedRequest & { headers: Record<string, string | undefined> };
+
 const lookup = (key: string) => (key === 'AKIDEXAMPLE' ? { secretAccessKey: 'secret' } : undefined);
 
 async function signed(opts: {
   secret?: string; date?: Date; path?: string; query?: Record<string, string>; body?: string; presign?: boolean; botocore?: boolean; region?: string;
   headers?: Record<string, string>;
-} = {}): Promise<SignedRequest> {
+} = {}): Promise<WireRequest> {
   const signer = new SignatureV4({
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: opts.secret ?? 'secret' },
     region: opts.region ?? 'us-east-1',
@@ -113,5 +116,23 @@ describe('SigV4 verification', () => {
     expect(error.type).toBe('IncompleteSignatureException');
     expect(error.message).toContain("Authorization header requires 'Credential' parameter.");
     expect(error.message).toContain('Authorization=Bearer abc');
+  });
+
+  it('requires exactly the session token of temporary credentials', async () => {
+    const signer = new SignatureV4({ credentials: { accessKeyId: 'ASIATEMP', secretAccessKey: 'temp', sessionToken: 'token-1' }, region: 'us-east-1', service: 'execute-api', sha256: NodeSha256 });
+    const out = await signer.sign({ method: 'GET', protocol: 'http:', hostname: 'h', path: '/dev/pets', query: {}, headers: { host: 'h' } });
+    const request: WireRequest = { method: 'GET', path: '/dev/pets', rawQuery: '', headers: { ...out.headers }, body: new Uint8Array() };
+    const temporary = (token?: string) => (key: string) => (key === 'ASIATEMP' ? { secretAccessKey: 'temp', sessionToken: token } : undefined);
+    await expect(verifySigV4(request, temporary('token-1'))).resolves.toMatchObject({ accessKeyId: 'ASIATEMP' });
+    for (const lookupOf of [temporary('token-2'), temporary(undefined)]) {
+      const error = await verifySigV4(request, lookupOf).then(() => undefined, (e: unknown) => e as AwsServiceError);
+      expect([error?.type, error?.message]).toEqual(['UnrecognizedClientException', 'The security token included in the request is invalid.']);
+    }
+  });
+
+  it('refuses a presigned URL past its X-Amz-Expires', async () => {
+    const now = Date.UTC(2026, 10, 21, 12, 0, 0);
+    const error = await failure(await signed({ presign: true, date: new Date(now - 301_000) }), now);
+    expect([error.type, error.message]).toEqual(['AccessDeniedException', 'Request has expired']);
   });
 });

@@ -2,14 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { notEnforced } from '../../../src/control-plane/apigateway/not-enforced.js';
 
 describe('settings stored but not enforced yet', () => {
-  it('names each one with its method or stage', () => {
+  it('names each one with its stage', () => {
     const lines = notEnforced(
-      { endpointConfiguration: { types: ['PRIVATE'] }, minimumCompressionSize: 1024, apiKeySource: 'AUTHORIZER' },
-      [
-        { path: '/pets', httpMethod: 'GET', authorizationType: 'CUSTOM', apiKeyRequired: true },
-        { path: '/open', httpMethod: 'POST', authorizationType: 'NONE', apiKeyRequired: false },
-        { path: '/me', httpMethod: 'GET', authorizationType: 'COGNITO_USER_POOLS', apiKeyRequired: false },
-      ],
+      { endpointConfiguration: { types: ['PRIVATE'] }, minimumCompressionSize: 1024 },
       [{
         stageName: 'prod',
         cacheClusterEnabled: true,
@@ -31,8 +26,7 @@ describe('settings stored but not enforced yet', () => {
 
   it('says nothing about an API that uses only what Archway enforces', () => {
     expect(notEnforced(
-      { endpointConfiguration: { types: ['REGIONAL'] }, apiKeySource: 'HEADER' },
-      [{ path: '/', httpMethod: 'GET', authorizationType: 'NONE', apiKeyRequired: true }],
+      { endpointConfiguration: { types: ['REGIONAL'] } },
       [{ stageName: 'dev', methodSettings: {} }],
     )).toEqual([]);
   });

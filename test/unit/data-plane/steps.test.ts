@@ -19,6 +19,9 @@ import { MemoryRateLimiter } from '../../../src/state/memory-rate-limiter.js';
 import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
 import { MemoryAuthorizerCache } from '../../../src/state/memory-authorizer-cache.js';
 import { UserPoolVerifier } from '../../../src/auth/user-pool-verifier.js';
+import { IamCallersTable } from '../../../src/data-plane/auth/iam-callers.js';
+import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
+import { SecretBox } from '../../../src/secrets/secret-box.js';
 
 const services: PipelineServices = {
   env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
@@ -32,6 +35,7 @@ const services: PipelineServices = {
   },
   authorizerCache: new MemoryAuthorizerCache(),
   userPools: new UserPoolVerifier({ pools: [] }),
+  iam: new IamCallersTable(new SqliteConfigStore(':memory:'), SecretBox.ephemeral(), { accessKeyId: 'test', secretAccessKey: 'test' }, '000000000000', createLogger('silent')),
 };
 
 const deployment = compileDeployment(buildApi({

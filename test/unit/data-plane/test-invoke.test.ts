@@ -18,7 +18,7 @@ let backend: TestBackend;
 beforeAll(async () => {
   store = new SqliteConfigStore(':memory:');
   const log = createLogger('silent');
-  dataPlane = new DataPlane({ env, store, log, bodies: new RequestBodies(LIMITS), state: await createState({ log }), secrets: SecretBox.ephemeral() });
+  dataPlane = new DataPlane({ env, store, log, bodies: new RequestBodies(LIMITS), state: await createState({ log }), secrets: SecretBox.ephemeral(), adminCredentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   await dataPlane.start();
   backend = await startBackend();
 });

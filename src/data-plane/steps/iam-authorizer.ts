@@ -1,0 +1,94 @@
+// `AWS_IAM` methods (https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html):
+// the request's SigV4 signature for service `execute-api` verified against the IAM callers (header
+// or presigned form, session token, 5-minute skew), then the caller's identity policies combined
+// with the API's resource policy (auth/iam-authorization.ts, Table A) for `execute-api:Invoke` on
+// the method ARN. Refusals as AWS answers them: 403 MISSING_AUTHENTICATION_TOKEN (nothing
+// signed), INVALID_SIGNATURE (with AWS's exception name: IncompleteSignatureException,
+// UnrecognizedClientException, InvalidSignatureException), ACCESS_DENIED
+// `{"Message":"User: arn:aws:iam::…:user/alice is not authorized …"}`. The caller then fills
+// `$context.identity`. TestInvokeMethod is not signed for execute-api: it runs as its own caller,
+// the control plane's (the account root), as the console's test runs as the console user.
+import type { Step } from '../pipeline/step.js';
+import type { RestRoutedContext } from '../pipeline/rest-context.js';
+import {
+  AccessDeniedError, ApiConfigurationError, InvalidSignatureError, MissingAuthenticationTokenError,
+} from '../errors/gateway-error.js';
+import { AwsServiceError } from '../../aws/errors.js';
+import { verifySignature, type CredentialScopeRule } from '../../aws/sigv4.js';
+import { deniedMessage, methodArn } from '../../auth/resource-policy.js';
+import { authorizeIam } from '../../auth/iam-authorization.js';
+import type { IamCaller } from '../auth/iam-callers.js';
+import { conditionContext } from './resource-policy.js';
+
+/** execute-api signatures name the service, and the region Archway serves. */
+const scopes = new Map<string, CredentialScopeRule>();
+function scopeFor(region: string): CredentialScopeRule {
+  let rule = scopes.get(region);
+  if (rule === undefined) scopes.set(region, (rule = { service: 'execute-api', region: (scoped) => scoped === region }));
+  return rule;
+}
+
+/** A header's values joined with `,` as signers join repeated headers; undefined when absent. */
+function joinedHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    value = value === undefined ? rawHeaders[i + 1] : `${value},${rawHeaders[i + 1]}`;
+  }
+  return value;
+}
+
+/** AWS's signature refusals as the gateway responses that render them. */
+function signatureError(error: unknown): unknown {
+  if (!(error instanceof AwsServiceError)) return error;
+  switch (error.type) {
+    case 'MissingAuthenticationTokenException':
+      return new MissingAuthenticationTokenError();
+    case 'AccessDeniedException':
+      return new AccessDeniedError(error.message);
+    case 'InvalidSignatureException':
+      return new InvalidSignatureError(error.message);
+    default: // IncompleteSignatureException, UnrecognizedClientException (gateway response type unverified)
+      return new InvalidSignatureError(error.message, { errorTypeOverride: error.type });
+  }
+}
+
+function authenticate(ctx: RestRoutedContext): IamCaller {
+  const { iam, env } = ctx.services;
+  try {
+    const request = { method: ctx.httpMethod, path: ctx.requestPath, rawQuery: ctx.rawQuery, headers: (name: string) => joinedHeader(ctx.rawHeaders, name), body: ctx.body };
+    return verifySignature(request, (accessKeyId) => iam.callerOf(accessKeyId), Date.now(), scopeFor(env.region)).credential;
+  } catch (error) {
+    throw signatureError(error);
+  }
+}
+
+/** The condition keys the resource policy and the caller's policies read, with the caller's own values. */
+function conditionsFor(ctx: RestRoutedContext, caller: IamCaller, policyKeys: ReadonlySet<string> | undefined): Record<string, string | undefined> {
+  const keys = policyKeys === undefined || policyKeys.size === 0 ? caller.conditionKeys : caller.conditionKeys.size === 0 ? policyKeys : new Set([...policyKeys, ...caller.conditionKeys]);
+  const context = conditionContext(ctx, keys);
+  for (const key of keys) if (Object.hasOwn(caller.conditionValues, key)) context[key] = caller.conditionValues[key];
+  return context;
+}
+
+export const iamAuthorizer: Step<RestRoutedContext> = {
+  name: 'iam-authorizer',
+  run(ctx) {
+    if (ctx.trace !== undefined) {
+      ctx.identify(ctx.services.iam.root.identity);
+      return;
+    }
+    const caller = authenticate(ctx);
+    const deployment = ctx.stage.deployment;
+    const policy = deployment.resourcePolicy;
+    if (policy !== undefined && policy.document === undefined) {
+      throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
+    }
+    const arn = methodArn(deployment.apiArn, ctx.stageName ?? '', ctx.httpMethod, ctx.path);
+    const decision = authorizeIam(caller, { resource: arn, context: conditionsFor(ctx, caller, policy?.document?.conditionKeys) }, policy?.document);
+    if (decision !== 'allow') throw new AccessDeniedError(deniedMessage(arn, decision === 'deny', caller.identity.userArn), { messageKey: 'Message' });
+    ctx.identify(caller.identity);
+  },
+};
+
