@@ -6,6 +6,7 @@
 // combined with the authorizer's, and TestInvokeAuthorizer.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { request } from 'undici';
+import { Redis } from 'ioredis';
 import {
   CreateApiKeyCommand, CreateAuthorizerCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand,
   CreateUsagePlanCommand, CreateUsagePlanKeyCommand, GetResourcesCommand, ImportRestApiCommand, PutGatewayResponseCommand, PutIntegrationCommand,
@@ -188,28 +189,26 @@ describe('the result cache', () => {
     });
   });
 
-  it('is shared through Redis with --redis', async () => {
+  it('with --redis, keeps the answer in Redis for the TTL, for every process using it', async () => {
     const shared = await startArchway({ redisUrl: 'redis://127.0.0.1:6379' });
     try {
-      const lambda = lambdaClient(shared);
-      await createFunction(lambda, 'token-auth', TOKEN_AUTHORIZER);
-      lambda.destroy();
-      const gw = shared.apigateway;
-      const api = await gw.send(new CreateRestApiCommand({ name: 'redis-cached' }));
-      const authorizer = await gw.send(new CreateAuthorizerCommand({
-        restApiId: api.id, name: 'tokens', type: 'TOKEN', identitySource: 'method.request.header.Authorization', authorizerUri: functionUri('token-auth'),
-      }));
-      const method = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
-      await gw.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: authorizer.id }));
-      await gw.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
-      await gw.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
-      await gw.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': '$context.authorizer.calls' } }));
-      await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+      const apiId = await authorizedRootApi(shared, 'redis-cached', '$context.authorizer.calls');
       const token = `allow:${Date.now()}`;
-      const calls = async () => (await request(shared.invokeUrl(api.id!, 'dev', '/'), { headers: { authorization: token } })).body.text();
+      const calls = async () => (await request(shared.invokeUrl(apiId, 'dev', '/'), { headers: { authorization: token } })).body.text();
       const first = await calls();
       expect(first).toMatch(/^\d+$/);
       expect(await calls()).toBe(first);
+      // What another process reads: the answer under a key naming the API stage, expiring with the TTL.
+      const redis = new Redis('redis://127.0.0.1:6379');
+      try {
+        const [key] = await redis.keys(`archway:authorizer:${apiId}/dev/*${token}`);
+        expect(key).toBeDefined();
+        expect(await redis.pttl(key)).toBeGreaterThan(0);
+        expect(await redis.pttl(key)).toBeLessThanOrEqual(300_000);
+        expect(await redis.get(key)).toContain('"principalId":"user-');
+      } finally {
+        redis.disconnect();
+      }
     } finally {
       await shared.stop();
     }
@@ -291,19 +290,8 @@ describe('a slow authorizer', () => {
   it('past --authorizer-timeout is a 500 AuthorizerConfigurationException', async () => {
     const quick = await startArchway({ limits: { ...LIMITS, authorizerTimeoutMs: 500 } });
     try {
-      const lambda = lambdaClient(quick);
-      await createFunction(lambda, 'token-auth', TOKEN_AUTHORIZER, { Timeout: 10 });
-      lambda.destroy();
-      const gw = quick.apigateway;
-      const api = await gw.send(new CreateRestApiCommand({ name: 'slow' }));
-      const authorizer = await gw.send(new CreateAuthorizerCommand({
-        restApiId: api.id, name: 'tokens', type: 'TOKEN', identitySource: 'method.request.header.Authorization', authorizerUri: functionUri('token-auth'),
-      }));
-      const method = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
-      await gw.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: authorizer.id }));
-      await gw.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
-      await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
-      const response = await request(quick.invokeUrl(api.id!, 'dev', '/'), { headers: { authorization: 'slow' } });
+      const apiId = await authorizedRootApi(quick, 'slow', undefined);
+      const response = await request(quick.invokeUrl(apiId, 'dev', '/'), { headers: { authorization: 'slow' } });
       expect(response.statusCode).toBe(500);
       expect(response.headers['x-amzn-errortype']).toBe('AuthorizerConfigurationException');
       expect(await response.body.text()).toBe('{"message":null}');
@@ -370,6 +358,30 @@ describe('TestInvokeAuthorizer and TestInvokeMethod', () => {
     expect(denied.status).toBe(401);
   });
 });
+
+/**
+ * On another Archway: the TOKEN authorizer's function, and an API whose `GET /` is CUSTOM with it,
+ * a MOCK answering `template` (none: no integration response), deployed to dev.
+ */
+async function authorizedRootApi(other: TestArchway, name: string, template: string | undefined): Promise<string> {
+  const lambda = lambdaClient(other);
+  await createFunction(lambda, 'token-auth', TOKEN_AUTHORIZER, { Timeout: 10 });
+  lambda.destroy();
+  const gw = other.apigateway;
+  const api = await gw.send(new CreateRestApiCommand({ name }));
+  const authorizer = await gw.send(new CreateAuthorizerCommand({
+    restApiId: api.id, name: 'tokens', type: 'TOKEN', identitySource: 'method.request.header.Authorization', authorizerUri: functionUri('token-auth'),
+  }));
+  const method = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
+  await gw.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: authorizer.id }));
+  await gw.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  if (template !== undefined) {
+    await gw.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
+    await gw.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': template } }));
+  }
+  await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+  return api.id!;
+}
 
 async function resourceIdOf(apiId: string, path: string): Promise<string> {
   const resources = await archway.apigateway.send(new GetResourcesCommand({ restApiId: apiId }));
