@@ -7,8 +7,10 @@
 // AuthorizerConfigurationException. Parsed once per function call; a cached answer is reused.
 import { PolicyDocument, type Decision } from './policy-document.js';
 
-/** Method ARNs whose decision one answer remembers (a cached answer is asked again per request). */
-const REMEMBERED_DECISIONS = 64;
+/** Method ARNs whose decision one answer remembers (a cached answer is asked again per request)… */
+const REMEMBERED_DECISIONS = 16;
+/** …each at most this long, so that what a cache of answers holds stays bounded whatever the paths. */
+const REMEMBERED_ARN_MAX = 512;
 
 export interface AuthorizerAnswer {
   readonly principalId: string;
@@ -45,7 +47,6 @@ export function parseAuthorizerAnswer(text: string): AuthorizerAnswer | { readon
     return { malformed: `Could not parse policy: ${(error as Error).message}` };
   }
   const context: Record<string, string> = Object.create(null) as Record<string, string>;
-  context.principalId = String(principalId);
   const returned = answer.context;
   if (returned !== undefined && returned !== null) {
     if (typeof returned !== 'object' || Array.isArray(returned)) return { malformed: 'context is not an object' };
@@ -57,6 +58,8 @@ export function parseAuthorizerAnswer(text: string): AuthorizerAnswer | { readon
       context[key] = String(value);
     }
   }
+  // The answer's own principalId wins over a context key of that name.
+  context.principalId = String(principalId);
   const key = answer.usageIdentifierKey;
   return Object.freeze({
     principalId: String(principalId),
@@ -75,7 +78,7 @@ function decisions(policy: PolicyDocument): AuthorizerAnswer['decide'] {
     let decision = remembered.get(resource);
     if (decision === undefined) {
       decision = policy.evaluate({ action: 'execute-api:Invoke', resource });
-      if (remembered.size < REMEMBERED_DECISIONS) remembered.set(resource, decision);
+      if (remembered.size < REMEMBERED_DECISIONS && resource.length <= REMEMBERED_ARN_MAX) remembered.set(resource, decision);
     }
     return decision;
   };

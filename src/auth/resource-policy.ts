@@ -19,6 +19,12 @@ export const apiArn = (region: string, accountId: string, apiId: string): string
 /** The method ARN a request is authorized against: `{apiArn}/{stage}/{VERB}{path}` (the root is `…/GET/`). */
 export const methodArn = (apiArnPrefix: string, stage: string, verb: string, path: string): string => `${apiArnPrefix}/${stage}/${verb}${path}`;
 
+/**
+ * The longest method ARN an authorized method accepts (AWS: 1600 bytes, 414 beyond it,
+ * "Amazon API Gateway important notes"); it also bounds what an authorizer's cached answer keeps.
+ */
+export const MAX_METHOD_ARN_BYTES = 1600;
+
 export function compileResourcePolicy(policy: string | undefined, apiArnPrefix: string): CompiledResourcePolicy | undefined {
   if (policy === undefined || policy === '') return undefined;
   try {

@@ -9,8 +9,8 @@ import { FunctionReference, functionOfIntegrationUri } from '../functions/arn.js
 import { parseIdentitySources, type IdentitySource } from '../auth/identity-sources.js';
 import { compileSelectionPattern, type SelectionPattern } from './selection-pattern.js';
 
-/** What CreateAuthorizer stores when no TTL is given (AWS's default), in seconds. */
-const DEFAULT_TTL_SECONDS = 300;
+/** A Lambda authorizer's result TTL when none is given (AWS's documented default), in seconds. */
+export const DEFAULT_TTL_SECONDS = 300;
 
 export interface CompiledLambdaAuthorizer {
   readonly id: string;

@@ -15,8 +15,7 @@ import { awsLogTime } from './pipeline/dates.js';
 import { record } from './pipeline/request-views.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
 import { BodyTooLargeError, collectBody } from '../integrations/body-stream.js';
-import { GatewayError, IntegrationFailureError } from './errors/gateway-error.js';
-import { DEFAULT_GATEWAY_RESPONSES } from './errors/defaults.js';
+import { AccessDeniedError, GatewayError, IntegrationFailureError } from './errors/gateway-error.js';
 import { lambdaAuthorizer } from './steps/lambda-authorizer.js';
 import { compileLambdaAuthorizer } from '../compiler/authorizers.js';
 import type { CompiledStage, MethodPlan } from '../compiler/types.js';
@@ -138,7 +137,11 @@ function testContext(request: TestInvokeRequest, defaultPath: string, httpMethod
 }
 
 export interface TestInvokeAuthorizerResult {
-  /** The status the caller would have received: 200 when admitted (the API reference says 0; emulators and the console show 200, unverified). */
+  /**
+   * The status the caller would have received (the API's gateway responses applied): 200 for a
+   * well-formed answer, whatever its policy (the API reference says 0 on success; emulators and the
+   * console show 200, unverified).
+   */
   clientStatus: number;
   log: string;
   latency: number;
@@ -180,8 +183,11 @@ export async function testInvokeAuthorizer(
     await lambdaAuthorizer.run(ctx as Parameters<typeof lambdaAuthorizer.run>[0]);
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;
-    clientStatus = error.statusOverride ?? Number(DEFAULT_GATEWAY_RESPONSES[error.responseType].statusCode);
-    trace.push(`${awsLogTime()} : Execution failed: ${error.reason ?? error.errorMessage ?? ''}`);
+    // The answer's policy is evaluated for a test path, not a method: a well-formed answer is 200.
+    if (!(error instanceof AccessDeniedError && ctx.authorizerAnswer !== undefined)) {
+      clientStatus = error.statusOverride ?? compiled.gatewayResponses[error.responseType].statusCode;
+      trace.push(`${awsLogTime()} : Execution failed: ${error.reason ?? error.errorMessage ?? ''}`);
+    }
   }
   const answer = ctx.authorizerAnswer;
   return {

@@ -40,6 +40,7 @@ export const handler = async (event) => {
     case 'elsewhere': return { principalId: 'nobody', policyDocument: policy('Allow', 'arn:aws:execute-api:us-east-1:000000000000:other/*') };
     case 'unauthorized': throw new Error('Unauthorized');
     case 'malformed': return { principalId: 'x' };
+    case 'spoof': return { principalId: 'real', policyDocument: policy('Allow', event.methodArn), context: { principalId: 'admin', integrationLatency: 'forged' } };
     case 'object-context': return { principalId: 'x', policyDocument: policy('Allow', event.methodArn), context: { nested: { a: 1 } } };
     case 'slow': await new Promise((r) => setTimeout(r, 3000)); return {};
     default: throw new Error('boom');
@@ -162,10 +163,36 @@ describe('TOKEN authorizers', () => {
     expect(await call(apiId, '/pets', { Authorization: 'object-context' })).toEqual(failure);
   });
 
+  it('the answer\'s own principalId and the measured latency win over context keys of those names', async () => {
+    const answer = await call(apiId, '/proxy', { Authorization: 'spoof' });
+    const authorizer = JSON.parse(answer.body).authorizer;
+    expect(authorizer.principalId).toBe('real');
+    expect(typeof authorizer.integrationLatency).toBe('number');
+  });
+
   it('without caching, every request calls the function', async () => {
     const first = JSON.parse((await call(apiId, '/pets', { Authorization: 'allow' })).body).calls;
     const second = JSON.parse((await call(apiId, '/pets', { Authorization: 'allow' })).body).calls;
     expect(Number(second)).toBeGreaterThan(Number(first));
+  });
+});
+
+describe('limits', () => {
+  it('a method ARN over 1600 bytes is 414 on an authorized method', async () => {
+    const gw = archway.apigateway;
+    const api = await gw.send(new CreateRestApiCommand({ name: 'long-paths' }));
+    const authorizer = await gw.send(new CreateAuthorizerCommand({
+      restApiId: api.id, name: 'tokens', type: 'TOKEN', identitySource: 'method.request.header.Authorization', authorizerUri: functionUri('token-auth'),
+    }));
+    const resourceId = (await gw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: '{proxy+}' }))).id!;
+    const method = { restApiId: api.id, resourceId, httpMethod: 'GET' };
+    await gw.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: authorizer.id }));
+    await gw.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+    await gw.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
+    await gw.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': 'ok' } }));
+    await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+    expect((await call(api.id!, `/${'a'.repeat(1400)}`, { Authorization: 'allow' })).status).toBe(200);
+    expect((await call(api.id!, `/${'a'.repeat(1600)}`, { Authorization: 'allow' })).status).toBe(414);
   });
 });
 
@@ -189,6 +216,15 @@ describe('the result cache', () => {
     });
   });
 
+  it('keeps answers apart per stage: another stage with the same token calls the function again', async () => {
+    const { apiId } = await newApi({ authorizer: { authorizerResultTtlInSeconds: 300 } });
+    await archway.apigateway.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'prod' }));
+    const dev = Number(JSON.parse((await call(apiId, '/pets', { Authorization: 'allow-pets-only' })).body).calls);
+    const prodResponse = await request(archway.invokeUrl(apiId, 'prod', '/pets'), { headers: { authorization: 'allow-pets-only' } });
+    const prod = Number(JSON.parse(await prodResponse.body.text()).calls);
+    expect(prod).not.toBe(dev);
+  });
+
   it('with --redis, keeps the answer in Redis for the TTL, for every process using it', async () => {
     const shared = await startArchway({ redisUrl: 'redis://127.0.0.1:6379' });
     try {
@@ -201,8 +237,10 @@ describe('the result cache', () => {
       // What another process reads: the answer under a key naming the API stage, expiring with the TTL.
       const redis = new Redis('redis://127.0.0.1:6379');
       try {
-        const [key] = await redis.keys(`archway:authorizer:${apiId}/dev/*${token}`);
+        const [key] = await redis.keys(`archway:authorizer:${apiId}/dev/*`);
         expect(key).toBeDefined();
+        // The identity is hashed into the key: no caller's token sits in Redis in clear text.
+        expect(key).not.toContain(token);
         expect(await redis.pttl(key)).toBeGreaterThan(0);
         expect(await redis.pttl(key)).toBeLessThanOrEqual(300_000);
         expect(await redis.get(key)).toContain('"principalId":"user-');
@@ -346,6 +384,10 @@ describe('TestInvokeAuthorizer and TestInvokeMethod', () => {
     expect(missing.clientStatus).toBe(401);
     const failing = await archway.apigateway.send(new TestInvokeAuthorizerCommand({ restApiId: apiId, authorizerId, headers: { Authorization: 'boom' } }));
     expect(failing.clientStatus).toBe(500);
+    // A Deny is a well-formed answer: the test shows it (no method is involved).
+    const denying = await archway.apigateway.send(new TestInvokeAuthorizerCommand({ restApiId: apiId, authorizerId, headers: { Authorization: 'deny' } }));
+    expect(denying.clientStatus).toBe(200);
+    expect(JSON.parse(denying.policy!)).toMatchObject({ Statement: [{ Effect: 'Deny' }] });
   });
 
   it('TestInvokeMethod runs the authorizer with the headers it is given', async () => {
@@ -356,6 +398,16 @@ describe('TestInvokeAuthorizer and TestInvokeMethod', () => {
     expect(JSON.parse(resources.body!).principalId).toBe('user-42');
     const denied = await gw.send(new TestInvokeMethodCommand({ restApiId: apiId, resourceId: await resourceIdOf(apiId, '/pets'), httpMethod: 'GET', headers: {} }));
     expect(denied.status).toBe(401);
+  });
+
+  it('TestInvokeMethod combines the authorizer with the resource policy as a real request does', async () => {
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }] });
+    const { apiId } = await newApi({ policy });
+    const out = await archway.apigateway.send(new TestInvokeMethodCommand({
+      restApiId: apiId, resourceId: await resourceIdOf(apiId, '/pets'), httpMethod: 'GET', headers: { Authorization: 'elsewhere' },
+    }));
+    // The authorizer's policy says nothing about this method; the resource policy allows it.
+    expect(out.status).toBe(200);
   });
 });
 

@@ -1,7 +1,7 @@
 // Authorizers: Create/Get/Update/DeleteAuthorizer, GetAuthorizers, on the working copy (so
 // deployments freeze them like every other API part). OpenAPI imports create them here too.
-// COGNITO_USER_POOLS authorizers are enforced (data-plane/steps/cognito-authorizer.ts); Lambda
-// authorizers (TOKEN, REQUEST) are a later step: methods using them stay listed as not enforced.
+// Requests are authorized by data-plane/steps/lambda-authorizer.ts (TOKEN, REQUEST) and
+// cognito-authorizer.ts (COGNITO_USER_POOLS).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateAuthorizer.html
 // Messages unverified unless marked.
@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../../aws/errors.js';
 import { shortId } from '../../aws/ids.js';
 import type { Authorizer, AuthorizerType, RestApiDefinition } from '../../model/rest-api.js';
 import type { OperationDefinition } from '../route-table.js';
+import { DEFAULT_TTL_SECONDS } from '../../compiler/authorizers.js';
 import { mutateDefinition, readDefinition, type ApiGatewayContext } from './context.js';
 import { paginate } from './paging.js';
 import { patchPathMustBeOneOf, readPatchOperations, unsupportedPatchOp, type PatchOperation } from './patch.js';
@@ -16,8 +17,6 @@ import { enumError, nullError, optNumber, optString, optStringList, throwIfError
 
 const TYPES: readonly AuthorizerType[] = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'];
 const MAX_TTL_SECONDS = 3600;
-/** What CreateAuthorizer stores for a Lambda authorizer without a TTL (documented default). */
-const DEFAULT_TTL_SECONDS = 300;
 const OPTIONAL_TEXT = ['authType', 'authorizerUri', 'authorizerCredentials', 'identitySource', 'identityValidationExpression'] as const;
 const REPLACE_PATHS = ['/name', '/type', '/authorizerUri', '/authorizerCredentials', '/identitySource',
   '/identityValidationExpression', '/authorizerResultTtlInSeconds', '/authType'];

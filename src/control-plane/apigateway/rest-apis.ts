@@ -61,7 +61,8 @@ function defaultModels(): Record<string, Model> {
 /**
  * A resource policy must be a policy document: statements with an Effect, an Action and a
  * Resource (or their Not forms), principals and conditions in IAM's shapes. A condition operator
- * Archway does not evaluate is accepted here (resource policies are not enforced yet).
+ * Archway does not evaluate is accepted, as AWS accepts it; the API then answers every call 500
+ * (fail closed, logged with the reason) rather than skip the policy.
  */
 export function checkPolicy(policy: string): void {
   try {

@@ -139,13 +139,13 @@ export class WafFilteredError extends GatewayError {
 /**
  * A request refused for how it arrived rather than for what it asks, by Archway's own limits: a
  * body that stopped arriving (408) or that there is no room for right now (503), a path with dot
- * segments (400). Rendered through DEFAULT_4XX / DEFAULT_5XX with its own status; when the body
+ * segments (400), a method ARN too long to authorize (414). Rendered through DEFAULT_4XX / DEFAULT_5XX with its own status; when the body
  * is left unread, the connection closes.
  */
 export class RequestRefusedError extends GatewayError {
   readonly responseType: 'DEFAULT_4XX' | 'DEFAULT_5XX';
   override readonly name = 'RequestRefusedError';
-  constructor(status: 400 | 408 | 503, message: string, options: { reason?: string; closeConnection?: boolean } = {}) {
+  constructor(status: 400 | 408 | 414 | 503, message: string, options: { reason?: string; closeConnection?: boolean } = {}) {
     super(message, { reason: options.reason, statusOverride: status });
     this.responseType = status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
     this.closeConnection = options.closeConnection ?? false;

@@ -15,10 +15,10 @@ import {
 } from '../errors/gateway-error.js';
 import { AwsServiceError } from '../../aws/errors.js';
 import { verifySignature, type CredentialScopeRule } from '../../aws/sigv4.js';
-import { deniedMessage, methodArn } from '../../auth/resource-policy.js';
+import { deniedMessage } from '../../auth/resource-policy.js';
 import { authorizeIam } from '../../auth/iam-authorization.js';
 import type { IamCaller } from '../auth/iam-callers.js';
-import { conditionContext } from './resource-policy.js';
+import { authorizedMethodArn, conditionContext } from './resource-policy.js';
 
 /** execute-api signatures name the service, and the region Archway serves. */
 const scopes = new Map<string, CredentialScopeRule>();
@@ -85,7 +85,7 @@ export const iamAuthorizer: Step<RestRoutedContext> = {
     if (policy !== undefined && policy.document === undefined) {
       throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
     }
-    const arn = methodArn(deployment.apiArn, ctx.stageName ?? '', ctx.httpMethod, ctx.path);
+    const arn = authorizedMethodArn(ctx);
     const decision = authorizeIam(caller, { resource: arn, context: conditionsFor(ctx, caller, policy?.document?.conditionKeys) }, policy?.document);
     if (decision !== 'allow') throw new AccessDeniedError(deniedMessage(arn, decision === 'deny', caller.identity.userArn), { messageKey: 'Message' });
     ctx.identify(caller.identity);

@@ -13,20 +13,22 @@
 // matching statement → 403 "User is not authorized to access this resource" (both with AWS's
 // capital `Message`, as captured from AWS); any other failure, a timeout or a malformed answer →
 // 500 AuthorizerConfigurationException `{"message": null}`.
+import { hash } from 'node:crypto';
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import type { CompiledLambdaAuthorizer } from '../../compiler/authorizers.js';
 import type { EndpointResponse } from '../../integrations/types.js';
 import { identityValues, type IdentityReader } from '../../auth/identity-sources.js';
 import { parseAuthorizerAnswer, type AuthorizerAnswer } from '../../auth/authorizer-answer.js';
-import { methodArn } from '../../auth/resource-policy.js';
 import { authorizerEvent } from '../../integrations/lambda-authorizer-event.js';
 import { AccessDeniedError, AuthorizerConfigurationError, GatewayError, UnauthorizedError } from '../errors/gateway-error.js';
 import { headerValue } from '../pipeline/response.js';
 import { trace } from '../pipeline/trace.js';
-import { conditionContext } from './resource-policy.js';
+import { authorizedMethodArn, conditionContext } from './resource-policy.js';
 
 const APIGATEWAY_PRINCIPAL = 'apigateway.amazonaws.com';
+/** Answers cached at most this long (AWS caps WebSocket authorizer results at 8 KB; REST ones may be larger). */
+const MAX_CACHED_ANSWER_CHARS = 8192;
 const EXPLICIT_DENY = 'User is not authorized to access this resource with an explicit deny in an identity-based policy';
 const NOT_ALLOWED = 'User is not authorized to access this resource';
 
@@ -41,10 +43,11 @@ export const lambdaAuthorizer: Step<AuthorizedContext> = {
     if (authorizer.type === 'TOKEN' && authorizer.validation !== undefined && !authorizer.validation.test(values[0] ?? '')) {
       throw new UnauthorizedError(undefined, { reason: 'the token does not match the identityValidationExpression' });
     }
-    const arn = methodArn(ctx.stage.deployment.apiArn, ctx.stage.stageName, ctx.httpMethod, ctx.path);
+    const arn = authorizedMethodArn(ctx);
     // TestInvokeMethod always calls the function (nothing it does is cached).
     if (authorizer.ttlMs === 0 || ctx.trace !== undefined) return call(ctx, authorizer, values, arn, undefined);
-    const key = `${ctx.stage.apiStage}/${ctx.stage.deploymentId}/${authorizer.id}/${values.join('\u0000')}`;
+    // The identity hashed: one key per distinct value list, of bounded size, no token in clear text in Redis.
+    const key = `${ctx.stage.apiStage}/${ctx.stage.deploymentId}/${authorizer.id}/${hash('sha256', JSON.stringify(values), 'base64url')}`;
     const cached = ctx.services.authorizerCache.get(key, decodeAnswer);
     if (cached instanceof Promise) return cached.then((answer) => (answer === undefined ? call(ctx, authorizer, values, arn, key) : admit(ctx, answer, arn, 0)));
     return cached === undefined ? call(ctx, authorizer, values, arn, key) : admit(ctx, cached, arn, 0);
@@ -94,7 +97,8 @@ function answered(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, 
   }
   const answer = parseAuthorizerAnswer(text);
   if ('malformed' in answer) throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} answered a malformed response: ${answer.malformed}` });
-  if (cacheKey !== undefined) ctx.services.authorizerCache.set(cacheKey, answer, text, authorizer.ttlMs);
+  // A larger answer is served but not cached (Archway's bound: 10 000 entries stay within ~80 MB).
+  if (cacheKey !== undefined && text.length <= MAX_CACHED_ANSWER_CHARS) ctx.services.authorizerCache.set(cacheKey, answer, text, authorizer.ttlMs);
   admit(ctx, answer, arn, latency);
 }
 
@@ -106,7 +110,7 @@ function admit(ctx: AuthorizedContext, answer: AuthorizerAnswer, arn: string, la
   if (decision === 'silent' && ctx.resourcePolicyDecision !== 'allow') {
     throw new AccessDeniedError(NOT_ALLOWED, { messageKey: 'Message', reason: `the authorizer's policy does not allow ${arn}` });
   }
-  ctx.authorize({ principalId: answer.principalId, integrationLatency: latency, ...answer.context });
+  ctx.authorize({ ...answer.context, principalId: answer.principalId, integrationLatency: latency });
   ctx.usageIdentifierKey = answer.usageIdentifierKey;
   if (ctx.trace !== undefined) trace(ctx, `Authorizer result: principalId ${answer.principalId}, policy allows ${arn}`);
 }

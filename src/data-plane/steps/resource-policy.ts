@@ -10,8 +10,8 @@
 // (lambda-authorizer.ts). Answers 403 AccessDeniedException, `{"Message":"User: anonymous is not authorized …"}`.
 import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
-import { AccessDeniedError, ApiConfigurationError } from '../errors/gateway-error.js';
-import { deniedMessage, methodArn } from '../../auth/resource-policy.js';
+import { AccessDeniedError, ApiConfigurationError, RequestRefusedError } from '../errors/gateway-error.js';
+import { deniedMessage, MAX_METHOD_ARN_BYTES, methodArn } from '../../auth/resource-policy.js';
 import type { Principal } from '../../auth/policy-document.js';
 
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
@@ -46,13 +46,29 @@ export function conditionContext(ctx: RestRoutedContext, keys: ReadonlySet<strin
   return context;
 }
 
+/** This request's method ARN for an authorizer or IAM; over AWS's 1600 bytes, 414. */
+export function authorizedMethodArn(ctx: RestRoutedContext): string {
+  const arn = methodArn(ctx.stage.deployment.apiArn, ctx.stage.stageName, ctx.httpMethod, ctx.path);
+  if (arn.length > MAX_METHOD_ARN_BYTES || Buffer.byteLength(arn) > MAX_METHOD_ARN_BYTES) {
+    throw new RequestRefusedError(414, 'Request URI too long', { reason: `the method ARN is over ${MAX_METHOD_ARN_BYTES} bytes` }); // body unverified
+  }
+  return arn;
+}
+
 export const resourcePolicy: Step<RestRoutedContext> = {
   name: 'resource-policy',
   run(ctx) {
-    if (ctx.trace !== undefined) return; // TestInvokeMethod is not subject to the policy (unverified)
+    // TestInvokeMethod is not subject to the policy (unverified), but a Lambda authorizer's
+    // method still combines its authorizer's answer with what the policy says.
+    const testing = ctx.trace !== undefined;
+    const custom = ctx.plan.method.authorizationType === 'CUSTOM';
+    if (testing && !custom) return;
     const deployment = ctx.stage.deployment;
     const policy = deployment.resourcePolicy!;
-    if (policy.document === undefined) throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
+    if (policy.document === undefined) {
+      if (testing) return;
+      throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
+    }
     const arn = methodArn(deployment.apiArn, ctx.stageName ?? '', ctx.httpMethod, ctx.path);
     const decision = policy.document.evaluate({
       action: 'execute-api:Invoke',
@@ -60,11 +76,11 @@ export const resourcePolicy: Step<RestRoutedContext> = {
       principal: ANONYMOUS,
       context: conditionContext(ctx, policy.document.conditionKeys),
     });
-    if (ctx.plan.method.authorizationType === 'CUSTOM') {
+    if (custom) {
       // AWS's first phase for a Lambda authorizer: only an explicit Deny refuses before the call;
       // the authorizer step combines its policy with this decision.
       ctx.resourcePolicyDecision = decision;
-      if (decision !== 'deny') return;
+      if (decision !== 'deny' || testing) return;
     }
     if (decision === 'allow') return;
     throw new AccessDeniedError(deniedMessage(arn, decision === 'deny'), { messageKey: 'Message' });
