@@ -35,11 +35,22 @@ export function identityDecision(caller: IamPrincipal, request: IamRequest): Dec
   return decision;
 }
 
-/** Table A: `allow`, or a `deny` (explicit) or `silent` (implicit) refusal. */
+/**
+ * Table A: `allow`, or a `deny` (explicit) or `silent` (implicit) refusal. Without an identity
+ * Allow, the resource policy's Allow must name the caller itself (its ARN, or `*`): a statement
+ * naming only its account delegates to the account's identity policies, as IAM evaluates
+ * same-account access (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+ */
 export function authorizeIam(caller: IamPrincipal, request: IamRequest, resourcePolicy: PolicyDocument | undefined): Decision {
   const identity = identityDecision(caller, request);
   if (identity === 'deny') return 'deny';
-  const resource = resourcePolicy?.evaluate({ action: INVOKE, resource: request.resource, principal: caller.principal, context: request.context }) ?? 'silent';
+  if (resourcePolicy === undefined) return identity;
+  const evaluate = (principal: Principal) => resourcePolicy.evaluate({ action: INVOKE, resource: request.resource, principal, context: request.context });
+  const resource = evaluate(caller.principal);
   if (resource === 'deny') return 'deny';
-  return identity === 'allow' || resource === 'allow' ? 'allow' : 'silent';
+  if (identity === 'allow') return 'allow';
+  if (resource === 'silent') return 'silent';
+  // The Allow may have named only the account: ask again as the caller alone.
+  const named = caller.principal.kind === 'aws' ? evaluate({ kind: 'aws', arn: caller.principal.arn, account: '' }) : resource;
+  return named === 'allow' ? 'allow' : 'silent';
 }

@@ -33,6 +33,16 @@ describe('IAM caller + resource policy (Table A, same account)', () => {
     expect(authorizeIam({ principal: alice, policies: identity[id] }, request, resource[res])).toBe(expected);
   });
 
+  it('a resource-policy Allow naming only the account delegates to the caller\'s identity policies', () => {
+    for (const account of ['123456789012', 'arn:aws:iam::123456789012:root']) {
+      const toAccount = policy(statement('Allow', { Principal: { AWS: account } }));
+      expect(authorizeIam({ principal: alice, policies: identity.silent }, request, toAccount)).toBe('silent');
+      expect(authorizeIam({ principal: alice, policies: identity.allow }, request, toAccount)).toBe('allow');
+    }
+    // Everyone (`*`) names the caller too.
+    expect(authorizeIam({ principal: alice, policies: identity.silent }, request, policy(statement('Allow', { Principal: '*' })))).toBe('allow');
+  });
+
   it('the account root is allowed everything but a resource-policy Deny', () => {
     const root: Principal = { kind: 'aws', arn: 'arn:aws:iam::123456789012:root', account: '123456789012' };
     expect(authorizeIam({ principal: root, policies: undefined }, request, undefined)).toBe('allow');
