@@ -3,6 +3,7 @@
 // the header the token comes in (the authorizer's identitySource, `method.request.header.Authorization`
 // by default), the pools whose issuers may have signed it, the identityValidationExpression as a
 // full-match pattern and the method's authorizationScopes.
+import { parseIdentitySources } from '../auth/identity-sources.js';
 import type { Authorizer, Method } from '../model/rest-api.js';
 import { poolIdOf } from '../auth/user-pools.js';
 import type { CognitoRules } from '../auth/cognito-rules.js';
@@ -20,7 +21,6 @@ export interface CognitoAuthorizerPlan {
 }
 
 const DEFAULT_HEADER = 'authorization';
-const HEADER_SOURCE = /^method\.request\.header\.([^\s,]+)$/;
 
 /** The plan of a COGNITO_USER_POOLS method; undefined for any other. */
 export function compileCognitoAuthorizer(method: Method, authorizers: Readonly<Record<string, Authorizer>> | undefined): CognitoAuthorizerPlan | undefined {
@@ -33,7 +33,8 @@ export function compileCognitoAuthorizer(method: Method, authorizers: Readonly<R
     return Object.freeze({ authorizerName: authorizer?.name ?? id ?? '', header: DEFAULT_HEADER, poolIds: [], rules: { scopes, audience: undefined }, problem });
   }
   const source = authorizer.identitySource?.trim();
-  const header = source ? HEADER_SOURCE.exec(source)?.[1]?.toLowerCase() : DEFAULT_HEADER;
+  const [first] = parseIdentitySources(source);
+  const header = source ? (first?.kind === 'header' ? first.name : undefined) : DEFAULT_HEADER;
   const poolIds = (authorizer.providerARNs ?? []).map(poolIdOf).filter((poolId): poolId is string => poolId !== undefined);
   const expression = authorizer.identityValidationExpression;
   return Object.freeze({

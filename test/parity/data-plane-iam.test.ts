@@ -11,7 +11,7 @@ import {
   CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutIntegrationResponseCommand,
   PutMethodCommand, PutMethodResponseCommand, TestInvokeMethodCommand, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 import { createFunction, lambdaClient } from '../helpers/lambda.js';
 import { signedCall, type Keys } from '../helpers/sigv4-client.js';
@@ -214,6 +214,32 @@ describe('identity policies', () => {
     await iam.send(new PutUserPolicyCommand({ UserName: 'dave', PolicyName: 'p', PolicyDocument: policyOf({ Effect: 'Allow', NotAction: 'execute-api:*', Resource: '*' }) }));
     await archway.running.dataPlane.iamCallers.catchUp();
     expect((await signedCall(url('/pets'), dave)).status).toBe(403);
+  });
+
+  it('refuses a deleted access key as an unknown one', async () => {
+    const erin = await newUser('erin', policyOf(invoke('Allow', '*')));
+    expect((await signedCall(url('/pets'), erin)).status).toBe(200);
+    await iam.send(new DeleteAccessKeyCommand({ UserName: 'erin', AccessKeyId: erin.accessKeyId }));
+    await archway.running.dataPlane.iamCallers.catchUp();
+    const refused = await signedCall(url('/pets'), erin);
+    expect(refused.status).toBe(403);
+    expect(refused.errorType).toBe('UnrecognizedClientException');
+  });
+
+  it('evaluates identity-policy conditions on the caller\'s own keys (aws:PrincipalTag, aws:username)', async () => {
+    const byTag = policyOf({ ...invoke('Allow', '*'), Condition: { StringEquals: { 'aws:PrincipalTag/team': 'a', 'aws:username': ['frank', 'gina'] } } });
+    for (const [name, team] of [['frank', 'a'], ['gina', 'b']] as const) {
+      await iam.send(new CreateUserCommand({ UserName: name, Tags: [{ Key: 'team', Value: team }] }));
+    }
+    const keysOf = async (name: string) => {
+      await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: byTag }));
+      const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
+      return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    };
+    const [frank, gina] = [await keysOf('frank'), await keysOf('gina')];
+    await archway.running.dataPlane.iamCallers.catchUp();
+    expect((await signedCall(url('/pets'), frank)).status).toBe(200);
+    expect((await signedCall(url('/pets'), gina)).status).toBe(403);
   });
 });
 

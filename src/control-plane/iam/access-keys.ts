@@ -4,7 +4,7 @@
 import { AwsServiceError } from '../../aws/errors.js';
 import { newAccessKeyId, newSecretAccessKey } from '../../aws/ids.js';
 import { isoDate, required, xml } from '../query-protocol.js';
-import { noSuchEntity, type IamAction } from './context.js';
+import { existingUser, noSuchEntity, noSuchUser, type IamAction } from './context.js';
 import type { IamAccessKeyRecord } from '../../model/iam.js';
 
 /** IAM quota "Access keys per user" (IAM User Guide, "IAM and AWS STS quotas"). */
@@ -13,8 +13,7 @@ const MAX_ACCESS_KEYS_PER_USER = 2;
 export const accessKeyActions: Readonly<Record<string, IamAction>> = {
   async CreateAccessKey(ctx, params) {
     const userName = required(params, 'UserName');
-    const user = await ctx.store.getUser(userName);
-    if (user === undefined) throw noSuchEntity(`The user with name ${userName} cannot be found.`);
+    const user = await existingUser(ctx, userName);
     if ((await ctx.store.listAccessKeys(user.userName)).length >= MAX_ACCESS_KEYS_PER_USER) {
       throw new AwsServiceError('LimitExceeded', 409, `Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS_PER_USER}`);
     }
@@ -22,7 +21,7 @@ export const accessKeyActions: Readonly<Record<string, IamAction>> = {
     const key: IamAccessKeyRecord = {
       accessKeyId: newAccessKeyId(), userName: user.userName, status: 'Active', createDate: Date.now(), sealedSecret: ctx.secrets.seal(secret),
     };
-    if (!(await ctx.store.createAccessKey(key))) throw noSuchEntity(`The user with name ${userName} cannot be found.`);
+    if (!(await ctx.store.createAccessKey(key))) throw noSuchUser(userName);
     return xml({
       AccessKey: xml({ UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: secret, CreateDate: isoDate(key.createDate) }),
     });
@@ -30,8 +29,7 @@ export const accessKeyActions: Readonly<Record<string, IamAction>> = {
 
   async ListAccessKeys(ctx, params) {
     const userName = required(params, 'UserName');
-    const user = await ctx.store.getUser(userName);
-    if (user === undefined) throw noSuchEntity(`The user with name ${userName} cannot be found.`);
+    const user = await existingUser(ctx, userName);
     const keys = await ctx.store.listAccessKeys(user.userName);
     return xml({
       UserName: user.userName,
@@ -43,8 +41,7 @@ export const accessKeyActions: Readonly<Record<string, IamAction>> = {
   async DeleteAccessKey(ctx, params) {
     const userName = required(params, 'UserName');
     const accessKeyId = required(params, 'AccessKeyId');
-    const user = await ctx.store.getUser(userName);
-    if (user === undefined) throw noSuchEntity(`The user with name ${userName} cannot be found.`);
+    const user = await existingUser(ctx, userName);
     if (!(await ctx.store.deleteAccessKey(user.userName, accessKeyId))) throw noSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
     return undefined;
   },

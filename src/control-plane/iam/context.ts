@@ -88,3 +88,12 @@ export const roleXml = (role: IamRoleRecord): XmlText => xml({
   MaxSessionDuration: role.maxSessionDuration,
   Tags: tagsXml(role.tags),
 });
+
+export const noSuchUser = (name: string) => noSuchEntity(`The user with name ${name} cannot be found.`);
+
+/** The user named, or IAM's NoSuchEntity. */
+export async function existingUser(ctx: IamContext, name: string): Promise<IamUserRecord> {
+  const user = await ctx.store.getUser(name);
+  if (user === undefined) throw noSuchUser(name);
+  return user;
+}

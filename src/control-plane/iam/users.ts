@@ -4,18 +4,10 @@
 import { newIamUserId } from '../../aws/ids.js';
 import { members, required, xml } from '../query-protocol.js';
 import {
-  checkName, checkPath, checkPolicyDocument, deleteConflict, entityExists, noSuchEntity, tagsOf, userXml,
-  type IamAction, type IamContext,
+  checkName, checkPath, checkPolicyDocument, deleteConflict, entityExists, existingUser, noSuchEntity, noSuchUser, tagsOf, userXml,
+  type IamAction,
 } from './context.js';
 import type { IamUserRecord } from '../../model/iam.js';
-
-const noSuchUser = (name: string) => noSuchEntity(`The user with name ${name} cannot be found.`);
-
-async function existingUser(ctx: IamContext, name: string): Promise<IamUserRecord> {
-  const user = await ctx.store.getUser(name);
-  if (user === undefined) throw noSuchUser(name);
-  return user;
-}
 
 export const userActions: Readonly<Record<string, IamAction>> = {
   async CreateUser(ctx, params) {

@@ -103,12 +103,16 @@ export function caseInsensitive<T>(record: Record<string, T>): Record<string, T>
   });
 }
 
-/** Fast scan of a flat header list for one name given in lower case. */
-export function rawHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+/**
+ * Fast scan of a flat header list for one name given in lower case: its last value, or with
+ * `joined` its values joined with `,` (as SigV4 signers join a repeated header).
+ */
+export function rawHeader(rawHeaders: readonly string[], lowerName: string, joined = false): string | undefined {
   let found: string | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
-    if (name.length === lowerName.length && name.toLowerCase() === lowerName) found = rawHeaders[i + 1];
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    found = joined && found !== undefined ? `${found},${rawHeaders[i + 1]}` : rawHeaders[i + 1];
   }
   return found;
 }

@@ -11,14 +11,15 @@
 import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import {
-  AccessDeniedError, ApiConfigurationError, InvalidSignatureError, MissingAuthenticationTokenError,
+  AccessDeniedError, InvalidSignatureError, MissingAuthenticationTokenError,
 } from '../errors/gateway-error.js';
 import { AwsServiceError } from '../../aws/errors.js';
 import { verifySignature, type CredentialScopeRule } from '../../aws/sigv4.js';
 import { deniedMessage } from '../../auth/resource-policy.js';
 import { authorizeIam } from '../../auth/iam-authorization.js';
 import type { IamCaller } from '../auth/iam-callers.js';
-import { authorizedMethodArn, conditionContext } from './resource-policy.js';
+import { authorizedMethodArn, conditionContext, resourcePolicyOf } from './resource-policy.js';
+import { rawHeader } from '../pipeline/request-views.js';
 
 /** execute-api signatures name the service, and the region Archway serves. */
 const scopes = new Map<string, CredentialScopeRule>();
@@ -26,17 +27,6 @@ function scopeFor(region: string): CredentialScopeRule {
   let rule = scopes.get(region);
   if (rule === undefined) scopes.set(region, (rule = { service: 'execute-api', region: (scoped) => scoped === region }));
   return rule;
-}
-
-/** A header's values joined with `,` as signers join repeated headers; undefined when absent. */
-function joinedHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
-    value = value === undefined ? rawHeaders[i + 1] : `${value},${rawHeaders[i + 1]}`;
-  }
-  return value;
 }
 
 /** AWS's signature refusals as the gateway responses that render them. */
@@ -57,7 +47,7 @@ function signatureError(error: unknown): unknown {
 function authenticate(ctx: RestRoutedContext): IamCaller {
   const { iam, env } = ctx.services;
   try {
-    const request = { method: ctx.httpMethod, path: ctx.requestPath, rawQuery: ctx.rawQuery, headers: (name: string) => joinedHeader(ctx.rawHeaders, name), body: ctx.body };
+    const request = { method: ctx.httpMethod, path: ctx.requestPath, rawQuery: ctx.rawQuery, headers: (name: string) => rawHeader(ctx.rawHeaders, name, true), body: ctx.body };
     return verifySignature(request, (accessKeyId) => iam.callerOf(accessKeyId), Date.now(), scopeFor(env.region)).credential;
   } catch (error) {
     throw signatureError(error);
@@ -80,13 +70,9 @@ export const iamAuthorizer: Step<RestRoutedContext> = {
       return;
     }
     const caller = authenticate(ctx);
-    const deployment = ctx.stage.deployment;
-    const policy = deployment.resourcePolicy;
-    if (policy !== undefined && policy.document === undefined) {
-      throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
-    }
+    const policy = resourcePolicyOf(ctx);
     const arn = authorizedMethodArn(ctx);
-    const decision = authorizeIam(caller, { resource: arn, context: conditionsFor(ctx, caller, policy?.document?.conditionKeys) }, policy?.document);
+    const decision = authorizeIam(caller, { resource: arn, context: conditionsFor(ctx, caller, policy?.conditionKeys) }, policy);
     if (decision !== 'allow') throw new AccessDeniedError(deniedMessage(arn, decision === 'deny', caller.identity.userArn), { messageKey: 'Message' });
     ctx.identify(caller.identity);
   },

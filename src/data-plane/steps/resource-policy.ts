@@ -12,7 +12,7 @@ import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import { AccessDeniedError, ApiConfigurationError, RequestRefusedError } from '../errors/gateway-error.js';
 import { deniedMessage, MAX_METHOD_ARN_BYTES, methodArn } from '../../auth/resource-policy.js';
-import type { Principal } from '../../auth/policy-document.js';
+import type { PolicyDocument, Principal } from '../../auth/policy-document.js';
 
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
@@ -46,6 +46,14 @@ export function conditionContext(ctx: RestRoutedContext, keys: ReadonlySet<strin
   return context;
 }
 
+/** The API's resource policy, if it has one; one Archway cannot evaluate answers 500 (fail closed). */
+export function resourcePolicyOf(ctx: RestRoutedContext): PolicyDocument | undefined {
+  const policy = ctx.stage.deployment.resourcePolicy;
+  if (policy === undefined) return undefined;
+  if (policy.document === undefined) throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
+  return policy.document;
+}
+
 /** This request's method ARN for an authorizer or IAM; over AWS's 1600 bytes, 414. */
 export function authorizedMethodArn(ctx: RestRoutedContext): string {
   const arn = methodArn(ctx.stage.deployment.apiArn, ctx.stage.stageName, ctx.httpMethod, ctx.path);
@@ -63,18 +71,14 @@ export const resourcePolicy: Step<RestRoutedContext> = {
     const testing = ctx.trace !== undefined;
     const custom = ctx.plan.method.authorizationType === 'CUSTOM';
     if (testing && !custom) return;
-    const deployment = ctx.stage.deployment;
-    const policy = deployment.resourcePolicy!;
-    if (policy.document === undefined) {
-      if (testing) return;
-      throw new ApiConfigurationError(undefined, { reason: `resource policy cannot be evaluated: ${policy.problem ?? ''}` });
-    }
-    const arn = methodArn(deployment.apiArn, ctx.stageName ?? '', ctx.httpMethod, ctx.path);
-    const decision = policy.document.evaluate({
+    if (testing && ctx.stage.deployment.resourcePolicy?.document === undefined) return;
+    const policy = resourcePolicyOf(ctx)!;
+    const arn = methodArn(ctx.stage.deployment.apiArn, ctx.stageName ?? '', ctx.httpMethod, ctx.path);
+    const decision = policy.evaluate({
       action: 'execute-api:Invoke',
       resource: arn,
       principal: ANONYMOUS,
-      context: conditionContext(ctx, policy.document.conditionKeys),
+      context: conditionContext(ctx, policy.conditionKeys),
     });
     if (custom) {
       // AWS's first phase for a Lambda authorizer: only an explicit Deny refuses before the call;
