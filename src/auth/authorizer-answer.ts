@@ -6,11 +6,7 @@
 // key when the API's key source is AUTHORIZER). Anything else is a malformed answer: 500
 // AuthorizerConfigurationException. Parsed once per function call; a cached answer is reused.
 import { PolicyDocument, type Decision } from './policy-document.js';
-
-/** Method ARNs whose decision one answer remembers (a cached answer is asked again per request)… */
-const REMEMBERED_DECISIONS = 16;
-/** …each at most this long, so that what a cache of answers holds stays bounded whatever the paths. */
-const REMEMBERED_ARN_MAX = 512;
+import { rememberedDecisions } from './remembered-decisions.js';
 
 export interface AuthorizerAnswer {
   readonly principalId: string;
@@ -73,13 +69,5 @@ export function parseAuthorizerAnswer(text: string): AuthorizerAnswer | { readon
 
 function decisions(policy: PolicyDocument): AuthorizerAnswer['decide'] {
   if (policy.conditionKeys.size > 0) return (resource, context) => policy.evaluate({ action: 'execute-api:Invoke', resource, context: context() });
-  const remembered = new Map<string, Decision>();
-  return (resource) => {
-    let decision = remembered.get(resource);
-    if (decision === undefined) {
-      decision = policy.evaluate({ action: 'execute-api:Invoke', resource });
-      if (remembered.size < REMEMBERED_DECISIONS && resource.length <= REMEMBERED_ARN_MAX) remembered.set(resource, decision);
-    }
-    return decision;
-  };
+  return rememberedDecisions((resource) => policy.evaluate({ action: 'execute-api:Invoke', resource }));
 }

@@ -51,23 +51,27 @@ const list = (value: unknown, what: string): string[] => {
   return values as string[];
 };
 
+/** A glob's regular-expression body: `*` any run of `anyChar`, `?` one. */
+const globBody = (pattern: string, anyChar: string): string =>
+  pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', `${anyChar}*`).replaceAll('?', anyChar);
+
 /** A glob within one part: `*` any run, `?` one character. */
 function glob(pattern: string, ignoreCase = false): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
-  return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
+  return new RegExp(`^${globBody(pattern, '.')}$`, ignoreCase ? 'is' : 's');
 }
 
-/** An ARN pattern matched part by part (`arn:partition:service:region:account:resource`); `*` alone matches any ARN. */
+/**
+ * An ARN pattern matched part by part (`arn:partition:service:region:account:resource`), as one
+ * expression: a wildcard in the first five parts stays within its part, one in the resource part
+ * may span colons; `*` alone matches any ARN, a pattern of fewer parts none.
+ */
 function arnMatcher(pattern: string): Matcher {
   if (pattern === '*') return () => true;
   const parts = pattern.split(':');
-  const head = parts.slice(0, 5).map((part) => glob(part));
-  const resource = glob(parts.slice(5).join(':'));
-  return (arn) => {
-    const values = arn.split(':');
-    if (values.length < 6 || (parts.length < 6 && parts.length !== values.length)) return false;
-    return head.every((re, i) => re.test(values[i])) && resource.test(values.slice(5).join(':'));
-  };
+  if (parts.length < 6) return () => false; // an execute-api ARN always has six parts
+  const head = parts.slice(0, 5).map((part) => globBody(part, '[^:]'));
+  const re = new RegExp(`^${head.join(':')}:${globBody(parts.slice(5).join(':'), '.')}$`, 's');
+  return (arn) => re.test(arn);
 }
 
 function anyOf(matchers: Matcher[]): Matcher {

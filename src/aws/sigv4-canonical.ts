@@ -6,6 +6,12 @@
 // and @smithy/signature-v4, the signers the AWS CLI and SDKs use.
 
 const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+/**
+ * A query component already in canonical form: unreserved characters and upper-case escapes of
+ * the other ASCII bytes, which decoding then encoding again gives back unchanged (one character
+ * per alternative: no backtracking).
+ */
+const CANONICAL = /^(?:[A-Za-z0-9\-_.~]|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF]))*$/;
 const PLAIN_PATH = /^\/[A-Za-z0-9\-_.~/]*$/;
 
 /** RFC 3986 encoding of everything but the unreserved `A-Za-z0-9-_.~`. */
@@ -42,28 +48,57 @@ export function canonicalUri(rawPath: string): string {
   return escapeUri(normalized).replace(/%2F/g, '/');
 }
 
-/** The query string's `name=value` pairs, decoded, in order (a name without `=` has the value ''). */
-export function queryPairs(rawQuery: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  if (rawQuery === '') return pairs;
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const at = part.indexOf('=');
-    pairs.push(at === -1 ? [decode(part), ''] : [decode(part.slice(0, at)), decode(part.slice(at + 1))]);
+/** One `name=value` of a query string: decoded (what it says), and encoded as the canonical query holds it. */
+export interface QueryPair {
+  readonly name: string;
+  readonly value: string;
+  readonly encodedName: string;
+  readonly encodedValue: string;
+}
+
+function queryPair(rawName: string, rawValue: string): QueryPair {
+  // A canonical component holds only escapes of ASCII bytes: it decodes without fail, and is its own encoding.
+  const [name, encodedName] = CANONICAL.test(rawName) ? [unescapeAscii(rawName), rawName] : encoded(decode(rawName));
+  const [value, encodedValue] = CANONICAL.test(rawValue) ? [unescapeAscii(rawValue), rawValue] : encoded(decode(rawValue));
+  return { name, value, encodedName, encodedValue };
+}
+
+const unescapeAscii = (canonical: string): string => (canonical.includes('%') ? decodeURIComponent(canonical) : canonical);
+const encoded = (decoded: string): [string, string] => [decoded, escapeUri(decoded)];
+
+/** The query string's `name=value` pairs in order (a name without `=` has the value ''). */
+export function queryPairs(rawQuery: string): QueryPair[] {
+  const pairs: QueryPair[] = [];
+  for (let start = 0; start < rawQuery.length;) {
+    let end = rawQuery.indexOf('&', start);
+    if (end === -1) end = rawQuery.length;
+    if (end > start) {
+      const at = rawQuery.indexOf('=', start);
+      pairs.push(at === -1 || at > end ? queryPair(rawQuery.slice(start, end), '') : queryPair(rawQuery.slice(start, at), rawQuery.slice(at + 1, end)));
+    }
+    start = end + 1;
   }
   return pairs;
 }
+
+const byNameThenValue = (a: QueryPair, b: QueryPair): number =>
+  (a.encodedName < b.encodedName ? -1 : a.encodedName > b.encodedName ? 1 : a.encodedValue < b.encodedValue ? -1 : a.encodedValue > b.encodedValue ? 1 : 0);
 
 /**
  * Every `name=value` pair encoded per RFC 3986, sorted by name then value, joined with `&`;
  * `X-Amz-Signature` (the presigned form's signature) is left out.
  */
-export function canonicalQuery(pairs: readonly (readonly [string, string])[]): string {
-  const encoded: [string, string][] = [];
-  for (const [name, value] of pairs) if (name !== 'X-Amz-Signature') encoded.push([escapeUri(name), escapeUri(value)]);
-  encoded.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+export function canonicalQuery(pairs: readonly QueryPair[]): string {
+  const signed: QueryPair[] = [];
+  let sorted = true; // signers send their pairs sorted already: then nothing is sorted here
+  for (const pair of pairs) {
+    if (pair.name === 'X-Amz-Signature') continue;
+    if (sorted && signed.length > 0 && byNameThenValue(signed[signed.length - 1]!, pair) > 0) sorted = false;
+    signed.push(pair);
+  }
+  if (!sorted) signed.sort(byNameThenValue);
   let out = '';
-  for (const [name, value] of encoded) out += `${out === '' ? '' : '&'}${name}=${value}`;
+  for (const pair of signed) out += `${out === '' ? '' : '&'}${pair.encodedName}=${pair.encodedValue}`;
   return out;
 }
 
@@ -77,8 +112,8 @@ export function canonicalHeaders(signedHeaders: readonly string[], header: (lowe
 export interface CanonicalParts {
   method: string;
   rawPath: string;
-  /** The query's pairs, decoded (queryPairs). */
-  query: readonly (readonly [string, string])[];
+  /** The query's pairs (queryPairs). */
+  query: readonly QueryPair[];
   /** Lower-case names, sorted, as the Authorization header (or X-Amz-SignedHeaders) lists them. */
   signedHeaders: readonly string[];
   header: (lowerName: string) => string | undefined;
@@ -86,12 +121,5 @@ export interface CanonicalParts {
 }
 
 export function canonicalRequest(parts: CanonicalParts): string {
-  return [
-    parts.method,
-    canonicalUri(parts.rawPath),
-    canonicalQuery(parts.query),
-    canonicalHeaders(parts.signedHeaders, parts.header),
-    parts.signedHeaders.join(';'),
-    parts.payloadHash,
-  ].join('\n');
+  return `${parts.method}\n${canonicalUri(parts.rawPath)}\n${canonicalQuery(parts.query)}\n${canonicalHeaders(parts.signedHeaders, parts.header)}\n${parts.signedHeaders.join(';')}\n${parts.payloadHash}`;
 }

@@ -5,9 +5,9 @@
 // AWS IAM User Guide, "Create a signed AWS API request" and "Elements of an AWS API request signature":
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, hash, type Hash, type Hmac } from 'node:crypto';
 import { AwsServiceError } from './errors.js';
-import { canonicalRequest, queryPairs } from './sigv4-canonical.js';
+import { canonicalRequest, queryPairs, type QueryPair } from './sigv4-canonical.js';
 import { signatureOf, signingKey } from './signing-key.js';
 
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -58,8 +58,8 @@ interface ParsedSignature {
   presigned: boolean;
   expiresSeconds: number;
   sessionToken: string | undefined;
-  /** The query string's pairs, decoded: read once, for the presigned parameters and the canonical query. */
-  query: [string, string][];
+  /** The query string's pairs: read once, for the presigned parameters and the canonical query. */
+  query: QueryPair[];
 }
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -105,7 +105,7 @@ export function verifySignature<C extends Credential>(
 ): VerifiedCaller & { credential: C } {
   const header = headerLookup(request.headers);
   const { parsed, credential } = checkCredential(request, header, lookup, now, scopeRule(scope));
-  const bodyHash = request.body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(request.body).digest('hex');
+  const bodyHash = request.body.length === 0 ? EMPTY_SHA256 : hash('sha256', request.body, 'hex');
   const declared = header('x-amz-content-sha256');
   // A declared hash is what signers sign, so it must be the body's: `UNSIGNED-PAYLOAD` (S3's
   // opt-out) would let the body be swapped under a valid signature.
@@ -176,7 +176,7 @@ function checkSignature(request: Omit<SignedRequest, 'body'>, header: (name: str
     throw signatureMismatch(); // a path that cannot be encoded (a lone surrogate) matches no signature
   }
   const scope = `${parsed.date}/${parsed.region}/${parsed.service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${parsed.amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${parsed.amzDate}\n${scope}\n${hash('sha256', canonical, 'hex')}`;
   const expected = signatureOf(signingKey(secret, parsed.date, parsed.region, parsed.service), stringToSign);
   if (!sameSignature(expected, parsed.signature)) throw signatureMismatch();
 }
@@ -192,14 +192,39 @@ function parseSignature(request: Omit<SignedRequest, 'body'>, header: (name: str
   const authorization = header('authorization');
   if (authorization !== undefined) return parseAuthorizationHeader(authorization, header, query);
   if (request.rawQuery.includes('X-Amz-')) {
-    const params = new Map<string, string>();
-    for (const [name, value] of query) if (name.startsWith('X-Amz-') && !params.has(name)) params.set(name, value);
-    if (params.has('X-Amz-Signature') || params.has('X-Amz-Credential')) return parsePresignedQuery(params, query);
+    const params = presignedParams(query);
+    if (params.signature !== undefined || params.credential !== undefined) return parsePresignedQuery(params, query);
   }
   throw missingAuthenticationToken();
 }
 
-function parseAuthorizationHeader(authorization: string, header: (name: string) => string | undefined, query: [string, string][]): ParsedSignature {
+interface PresignedParams {
+  credential?: string;
+  signature?: string;
+  amzDate?: string;
+  signedHeaders?: string;
+  expires?: string;
+  sessionToken?: string;
+}
+
+/** The presigned form's `X-Amz-*` parameters (the first of each, when repeated). */
+function presignedParams(query: readonly QueryPair[]): PresignedParams {
+  const params: PresignedParams = {};
+  for (const { name, value } of query) {
+    if (!name.startsWith('X-Amz-')) continue;
+    switch (name) {
+      case 'X-Amz-Credential': params.credential ??= value; break;
+      case 'X-Amz-Signature': params.signature ??= value; break;
+      case 'X-Amz-Date': params.amzDate ??= value; break;
+      case 'X-Amz-SignedHeaders': params.signedHeaders ??= value; break;
+      case 'X-Amz-Expires': params.expires ??= value; break;
+      case 'X-Amz-Security-Token': params.sessionToken ??= value; break;
+    }
+  }
+  return params;
+}
+
+function parseAuthorizationHeader(authorization: string, header: (name: string) => string | undefined, query: QueryPair[]): ParsedSignature {
   const credential = authorization.match(/Credential=([^,\s]+)/)?.[1];
   const signedHeaders = authorization.match(/SignedHeaders=([^,\s]+)/)?.[1];
   const signature = authorization.match(/Signature=([0-9a-fA-F]+)/)?.[1];
@@ -219,19 +244,16 @@ function parseAuthorizationHeader(authorization: string, header: (name: string) 
   };
 }
 
-function parsePresignedQuery(params: ReadonlyMap<string, string>, query: [string, string][]): ParsedSignature {
-  const credential = params.get('X-Amz-Credential');
-  const signature = params.get('X-Amz-Signature');
-  const amzDate = params.get('X-Amz-Date');
-  const signedHeaders = params.get('X-Amz-SignedHeaders');
-  const expires = Number(params.get('X-Amz-Expires') ?? '900');
+function parsePresignedQuery(params: PresignedParams, query: QueryPair[]): ParsedSignature {
+  const { credential, signature, amzDate, signedHeaders } = params;
+  const expires = Number(params.expires ?? '900');
   if (!credential || !signature || !amzDate || !signedHeaders || !Number.isInteger(expires) || expires < 1) {
     throw forbidden('IncompleteSignatureException', 'AWS query-string parameters must include \'X-Amz-Algorithm\', \'X-Amz-Credential\', \'X-Amz-Signature\', \'X-Amz-SignedHeaders\', \'X-Amz-Date\'.');
   }
   const [accessKeyId = '', date = '', region = '', service = ''] = credential.split('/');
   return {
     accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature, amzDate,
-    presigned: true, expiresSeconds: expires, sessionToken: params.get('X-Amz-Security-Token'), query,
+    presigned: true, expiresSeconds: expires, sessionToken: params.sessionToken, query,
   };
 }
 
@@ -251,10 +273,13 @@ function checkClock(parsed: ParsedSignature, now: number): void {
   }
 }
 
+/** Compares in constant time for a given length (no early exit on the first differing character). */
 function sameSignature(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given.toLowerCase());
-  return a.length === b.length && timingSafeEqual(a, b);
+  const lower = given.toLowerCase();
+  if (expected.length !== lower.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ lower.charCodeAt(i);
+  return difference === 0;
 }
 
 function headerLookup(source: HeaderSource): (lowerName: string) => string | undefined {
@@ -272,9 +297,21 @@ function toAmzDate(value: string): string {
   return Number.isNaN(parsed) ? value : formatAmzDate(parsed);
 }
 
+/** `YYYYMMDDTHHMMSSZ` as epoch milliseconds; NaN for anything else. */
 function parseAmzDate(value: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
+  if (value.length !== 16 || value[8] !== 'T' || value[15] !== 'Z') return NaN;
+  return Date.UTC(digits(value, 0, 4), digits(value, 4, 6) - 1, digits(value, 6, 8), digits(value, 9, 11), digits(value, 11, 13), digits(value, 13, 15));
+}
+
+/** The decimal number in `value[from, to)`; NaN if any character is not a digit. */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function formatAmzDate(epochMs: number): string {

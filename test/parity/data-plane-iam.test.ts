@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, PutIntegrationCommand, PutIntegrationResponseCommand,
-  PutMethodCommand, PutMethodResponseCommand, TestInvokeMethodCommand, type APIGatewayClient,
+  PutMethodCommand, PutMethodResponseCommand, TestInvokeMethodCommand, UpdateRestApiCommand, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
@@ -270,6 +270,16 @@ describe('resource policy combined with the caller (Table A, same account)', () 
   it('identity Deny, resource policy Allow: explicit deny', async () => {
     const id = await newApi(policyOf({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }));
     expect(await signedCall(url('/pets', id), carol)).toEqual(denial(carol.arn, id, '/pets', true));
+  });
+
+  it('a redeployed resource policy decides anew for a caller it already served', async () => {
+    const id = await newApi(policyOf({ Effect: 'Allow', Principal: { AWS: bob.arn }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }));
+    expect((await signedCall(url('/pets', id), bob)).status).toBe(200);
+    const deny = policyOf({ Effect: 'Deny', Principal: { AWS: bob.arn }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' });
+    await gw.send(new UpdateRestApiCommand({ restApiId: id, patchOperations: [{ op: 'replace', path: '/policy', value: deny }] }));
+    expect((await signedCall(url('/pets', id), bob)).status).toBe(200); // the stage still serves its deployment's policy
+    await gw.send(new CreateDeploymentCommand({ restApiId: id, stageName: 'dev' }));
+    expect(await signedCall(url('/pets', id), bob)).toEqual(denial(bob.arn, id, '/pets', true));
   });
 
   it('resource policy Deny for the account root refuses the admin credentials too', async () => {

@@ -17,6 +17,8 @@ import { AwsServiceError } from '../../aws/errors.js';
 import { verifySignature, type CredentialScopeRule } from '../../aws/sigv4.js';
 import { deniedMessage } from '../../auth/resource-policy.js';
 import { authorizeIam } from '../../auth/iam-authorization.js';
+import { rememberedDecisions } from '../../auth/remembered-decisions.js';
+import type { Decision, PolicyDocument } from '../../auth/policy-document.js';
 import type { IamCaller } from '../auth/iam-callers.js';
 import { authorizedMethodArn, conditionContext, resourcePolicyOf } from './resource-policy.js';
 import { rawHeader } from '../pipeline/request-views.js';
@@ -62,6 +64,25 @@ function conditionsFor(ctx: RestRoutedContext, caller: IamCaller, policyKeys: Re
   return context;
 }
 
+/**
+ * Per resource policy (or none), per caller: decisions remembered by method ARN while neither
+ * reads a condition key. A redeployment's policy and an IAM change's callers are new objects, so
+ * what they decide is asked afresh.
+ */
+const memos = new WeakMap<PolicyDocument | typeof NO_RESOURCE_POLICY, WeakMap<IamCaller, (methodArn: string) => Decision>>();
+const NO_RESOURCE_POLICY = Object.freeze({});
+
+function decide(ctx: RestRoutedContext, caller: IamCaller, policy: PolicyDocument | undefined, arn: string): Decision {
+  if (caller.conditionKeys.size > 0 || (policy !== undefined && policy.conditionKeys.size > 0)) {
+    return authorizeIam(caller, { resource: arn, context: conditionsFor(ctx, caller, policy?.conditionKeys) }, policy);
+  }
+  let byCaller = memos.get(policy ?? NO_RESOURCE_POLICY);
+  if (byCaller === undefined) memos.set(policy ?? NO_RESOURCE_POLICY, (byCaller = new WeakMap()));
+  let remembered = byCaller.get(caller);
+  if (remembered === undefined) byCaller.set(caller, (remembered = rememberedDecisions((resource) => authorizeIam(caller, { resource, context: {} }, policy))));
+  return remembered(arn);
+}
+
 export const iamAuthorizer: Step<RestRoutedContext> = {
   name: 'iam-authorizer',
   run(ctx) {
@@ -72,7 +93,7 @@ export const iamAuthorizer: Step<RestRoutedContext> = {
     const caller = authenticate(ctx);
     const policy = resourcePolicyOf(ctx);
     const arn = authorizedMethodArn(ctx);
-    const decision = authorizeIam(caller, { resource: arn, context: conditionsFor(ctx, caller, policy?.conditionKeys) }, policy);
+    const decision = decide(ctx, caller, policy, arn);
     if (decision !== 'allow') throw new AccessDeniedError(deniedMessage(arn, decision === 'deny', caller.identity.userArn), { messageKey: 'Message' });
     ctx.identify(caller.identity);
   },

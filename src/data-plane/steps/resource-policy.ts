@@ -57,7 +57,7 @@ export function resourcePolicyOf(ctx: RestRoutedContext): PolicyDocument | undef
 /** This request's method ARN for an authorizer or IAM; over AWS's 1600 bytes, 414. */
 export function authorizedMethodArn(ctx: RestRoutedContext): string {
   const arn = methodArn(ctx.stage.deployment.apiArn, ctx.stage.stageName, ctx.httpMethod, ctx.path);
-  if (arn.length > MAX_METHOD_ARN_BYTES || Buffer.byteLength(arn) > MAX_METHOD_ARN_BYTES) {
+  if (arn.length * 3 > MAX_METHOD_ARN_BYTES && Buffer.byteLength(arn) > MAX_METHOD_ARN_BYTES) { // UTF-8: at most 3 bytes per UTF-16 unit
     throw new RequestRefusedError(414, 'Request URI too long', { reason: `the method ARN is over ${MAX_METHOD_ARN_BYTES} bytes` }); // body unverified
   }
   return arn;

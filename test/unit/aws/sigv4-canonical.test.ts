@@ -27,6 +27,11 @@ describe('canonical query string', () => {
     expect(canonicalQuery(queryPairs(''))).toBe('');
     expect(canonicalQuery(queryPairs('bad=%zz'))).toBe('bad=%25zz');
   });
+
+  it('encodes again what a client escaped differently from RFC 3986, and keeps what it escaped the same way', () => {
+    expect(canonicalQuery(queryPairs('a=%41%2f%7e%21&b=%2F%3A%40&%61=1'))).toBe('a=1&a=A%2F~%21&b=%2F%3A%40');
+    expect(canonicalQuery(queryPairs('u=%C3%A9&v=%c3%a9&w=%FF'))).toBe('u=%C3%A9&v=%C3%A9&w=%25FF');
+  });
 });
 
 describe('canonical headers', () => {
@@ -58,9 +63,16 @@ describe('the AWS documentation example', () => {
     const derived = [
       '20150830', 'us-east-1', 'iam', 'aws4_request',
     ].reduce<Buffer | string>((k, data) => createHmac('sha256', k).update(data).digest(), `AWS4${secret}`);
-    expect(key).toEqual(derived);
+    expect(key.key).toEqual(derived);
     expect(signingKey(secret, '20150830', 'us-east-1', 'iam')).toBe(key);
     expect(signingKey(secret, '20150831', 'us-east-1', 'iam')).not.toEqual(key);
+  });
+
+  it('signs any string to sign as HMAC-SHA256 with the key, long and non-ASCII ones too', () => {
+    const key = signingKey(secret, '20150830', 'us-east-1', 'iam');
+    for (const stringToSign of ['', 'short', 'é'.repeat(300), `AWS4-HMAC-SHA256\n${'x'.repeat(5000)}`, 'after a long one']) {
+      expect(signatureOf(key, stringToSign)).toBe(createHmac('sha256', key.key).update(stringToSign).digest('hex'));
+    }
   });
 
   it('verifies the documented request', () => {
