@@ -3,9 +3,9 @@
 // Java regular expressions matched against the whole selection value (the backend status code, or a
 // Lambda errorMessage). Full-match semantics come from the AWS docs ("must match the entire
 // string"), not from LocalStack's prefix match. The cost of a match is bounded
-// (src/vtl/java-regex.ts): linear time where RE2 accepts the pattern; otherwise a value longer
-// than BACKTRACKING_SUBJECT_MAX characters does not match.
-import { javaPattern, RegexSubjectTooLongError, type JavaPattern } from '../vtl/java-regex.js';
+// (src/vtl/java-regex.ts): linear time where RE2 accepts the pattern; otherwise a match that
+// takes more than MAX_BACKTRACKING_MS is no match.
+import { javaPattern, RegexTimeoutError, type JavaPattern } from '../vtl/java-regex.js';
 
 export interface SelectionPattern {
   /** Whether the pattern matches the whole selection value. */
@@ -18,7 +18,7 @@ class CompiledSelectionPattern implements SelectionPattern {
     try {
       return this.pattern.matches(value);
     } catch (error) {
-      if (error instanceof RegexSubjectTooLongError) return false;
+      if (error instanceof RegexTimeoutError) return false;
       throw error;
     }
   }

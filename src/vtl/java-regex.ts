@@ -3,32 +3,49 @@
 // event loop that serves every API (a backtracking engine took 10 s on `(a+)+$` against 32
 // characters). A pattern RE2 accepts runs on re2js (a port of RE2/J: linear time in the input,
 // Java's syntax and replacement rules). The rest (backreferences, lookaround, possessive
-// quantifiers) runs on JavaScript's RegExp, whose cost is only bounded by refusing subjects over
-// BACKTRACKING_SUBJECT_MAX characters: such a pattern does not match a longer selection value,
-// and a template method applying it to a longer string fails. A literal pattern (`"`, `,`, `\n`)
-// cannot backtrack: it runs on RegExp at any length, many times faster than re2js on large
+// quantifiers) runs on JavaScript's RegExp, each operation within MAX_BACKTRACKING_MS: V8
+// interrupts a running RegExp when a `vm` script's timeout passes (a watchdog thread), so the
+// operation runs as the task of a one-line script with that timeout. A literal pattern (`"`,
+// `,`, `\n`) cannot backtrack: it runs on RegExp directly, many times faster than re2js on large
 // bodies with many matches.
+import { Script, createContext } from 'node:vm';
 import { RE2JS } from 're2js';
 
-/** Subject length a backtracking (non-RE2) pattern is applied to at most. */
-export const BACKTRACKING_SUBJECT_MAX = 1024;
+/** Time one operation of a backtracking (non-RE2) pattern may take. */
+export const MAX_BACKTRACKING_MS = 50;
 
 export interface JavaPattern {
   /** Whether the pattern matches the whole input (Java `String.matches`). */
   matches(s: string): boolean;
   /** Whether the pattern matches anywhere in the input (`Matcher.find`; JSON Schema's `pattern`). */
   find(s: string): boolean;
-  /** Runs in time linear in its input (RE2, or a literal); false for the bounded backtracking fallback. */
+  /** Runs in time linear in its input (RE2, or a literal); false for the time-limited backtracking fallback. */
   readonly linear: boolean;
   replaceAll(s: string, replacement: string): string;
   replaceFirst(s: string, replacement: string): string;
   split(s: string, limit: number): string[];
 }
 
-export class RegexSubjectTooLongError extends Error {
-  constructor(pattern: string, length: number) {
-    super(`the pattern "${pattern}" needs backtracking (no linear-time form) and is applied to at most ${BACKTRACKING_SUBJECT_MAX} characters, not ${length}`);
-    this.name = 'RegexSubjectTooLongError';
+export class RegexTimeoutError extends Error {
+  constructor(pattern: string) {
+    super(`the pattern "${pattern}" needs backtracking (no linear-time form) and took more than ${MAX_BACKTRACKING_MS} ms`);
+    this.name = 'RegexTimeoutError';
+  }
+}
+
+const sandbox = createContext({ task: undefined as (() => unknown) | undefined });
+const runTask = new Script('task()');
+
+/** Runs `work` (a backtracking pattern's operation), interrupted past MAX_BACKTRACKING_MS. */
+function timeLimited<T>(source: string, work: () => T): T {
+  sandbox.task = work;
+  try {
+    return runTask.runInContext(sandbox, { timeout: MAX_BACKTRACKING_MS }) as T;
+  } catch (error) {
+    if ((error as { code?: unknown } | undefined)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RegexTimeoutError(source);
+    throw error;
+  } finally {
+    sandbox.task = undefined;
   }
 }
 
@@ -62,10 +79,8 @@ class BacktrackingPattern implements JavaPattern {
   readonly #first: RegExp;
   readonly #whole: RegExp;
 
-  readonly linear: boolean;
-
-  constructor(readonly source: string, readonly maxSubject = BACKTRACKING_SUBJECT_MAX) {
-    this.linear = maxSubject === Infinity;
+  /** A literal runs directly; any other pattern within MAX_BACKTRACKING_MS per operation. */
+  constructor(readonly source: string, readonly linear: boolean) {
     const inline = INLINE_FLAGS.exec(source);
     const body = inline ? source.slice(inline[0].length) : source;
     const flags = inline?.[1] ?? '';
@@ -75,26 +90,24 @@ class BacktrackingPattern implements JavaPattern {
     this.#whole = new RegExp(`(?<![\\s\\S])(?:${body})(?![\\s\\S])`, flags);
   }
 
-  /** The subject, when short enough to bound the backtracking. */
-  #bounded(s: string): string {
-    if (s.length > this.maxSubject) throw new RegexSubjectTooLongError(this.source, s.length);
-    return s;
+  #run<T>(work: () => T): T {
+    return this.linear ? work() : timeLimited(this.source, work);
   }
 
   matches(s: string): boolean {
-    return this.#whole.test(this.#bounded(s));
+    return this.#run(() => this.#whole.test(s));
   }
   find(s: string): boolean {
-    return this.#first.test(this.#bounded(s));
+    return this.#run(() => this.#first.test(s));
   }
   replaceAll(s: string, replacement: string): string {
-    return this.#bounded(s).replace(this.#global, javaReplacement(replacement));
+    return this.#run(() => s.replace(this.#global, javaReplacement(replacement)));
   }
   replaceFirst(s: string, replacement: string): string {
-    return this.#bounded(s).replace(this.#first, javaReplacement(replacement));
+    return this.#run(() => s.replace(this.#first, javaReplacement(replacement)));
   }
   split(s: string, limit: number): string[] {
-    return javaSplit(this.#bounded(s), this.#global, limit);
+    return this.#run(() => javaSplit(s, this.#global, limit));
   }
 }
 
@@ -108,12 +121,12 @@ const CACHE_MAX = 256;
 export function javaPattern(source: string): JavaPattern {
   let pattern = cache.get(source);
   if (pattern === undefined) {
-    if (LITERAL.test(source)) pattern = new BacktrackingPattern(source, Infinity);
+    if (LITERAL.test(source)) pattern = new BacktrackingPattern(source, true);
     else {
       try {
         pattern = new Re2Pattern(RE2JS.compile(source));
       } catch {
-        pattern = new BacktrackingPattern(source);
+        pattern = new BacktrackingPattern(source, false);
       }
     }
     if (cache.size >= CACHE_MAX) cache.clear();

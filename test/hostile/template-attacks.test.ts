@@ -37,6 +37,7 @@ beforeAll(async () => {
       '/nested': { GET: mock('#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])x#end#end#end') },
       '/double': { GET: mock('#set($s = "abcd")#foreach($i in [1..26])#set($s = "$s$s")#end$s') },
       '/replace': { POST: mock('{"ok": true}', `#set($x = $input.body.replaceAll('(a+)+$', 'x')){"statusCode": 200}`) },
+      '/lookahead': { POST: mock('{"ok": true}', `#set($x = $input.body.replaceAll('(?=(a+)+b)', 'x')){"statusCode": 200}`) },
       '/selection': {
         GET: {
           integration: {
@@ -44,9 +45,10 @@ beforeAll(async () => {
             integrationResponses: {
               '200': { statusCode: '200', responseTemplates: { 'application/json': '{"selected": "default"}' } },
               '400': { statusCode: '400', selectionPattern: '(a+)+$' },
+              '401': { statusCode: '401', selectionPattern: '(?=(a+)+b)[\\s\\S]*' },
             },
           },
-          methodResponses: ['200', '400'],
+          methodResponses: ['200', '400', '401'],
         },
       },
     },
@@ -88,7 +90,14 @@ describe('hostile templates', () => {
     expect(await healthStatus(dp.url)).toBe(200);
   });
 
-  it("selectionPattern '(a+)+$' against a 32-character errorMessage answers at once (no match: the default response)", async () => {
+  it('a catastrophic lookahead (no linear-time form) is interrupted: 500, and the log names the pattern', async () => {
+    const outcome = await attack(url('/lookahead'), { method: 'POST', body: EVIL_VALUE });
+    expect(outcome).toMatchObject({ status: 500, body: '{"message": "Internal server error"}' });
+    expect(logOf('/lookahead')?.error).toMatch(/the pattern "\(\?=\(a\+\)\+b\)" needs backtracking \(no linear-time form\) and took more than 50 ms/);
+    expect(await healthStatus(dp.url)).toBe(200);
+  });
+
+  it("selectionPatterns '(a+)+$' (RE2) and a catastrophic lookahead (interrupted) against a 32-character errorMessage answer at once (no match: the default response)", async () => {
     const outcome = await attack(url('/selection'));
     expect(outcome).toMatchObject({ status: 200, body: '{"selected": "default"}' });
     expect(await healthStatus(dp.url)).toBe(200);
