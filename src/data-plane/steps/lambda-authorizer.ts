@@ -46,13 +46,31 @@ export const lambdaAuthorizer: Step<AuthorizedContext> = {
     const arn = authorizedMethodArn(ctx);
     // TestInvokeMethod always calls the function (nothing it does is cached).
     if (authorizer.ttlMs === 0 || ctx.trace !== undefined) return call(ctx, authorizer, values, arn, undefined);
-    // The identity hashed: one key per distinct value list, of bounded size, no token in clear text in Redis.
-    const key = `${ctx.stage.apiStage}/${ctx.stage.deploymentId}/${authorizer.id}/${hash('sha256', JSON.stringify(values), 'base64url')}`;
+    const key = `${ctx.stage.apiStage}/${ctx.stage.deploymentId}/${authorizer.id}/${identityDigest(values)}`;
     const cached = ctx.services.authorizerCache.get(key, decodeAnswer);
     if (cached instanceof Promise) return cached.then((answer) => (answer === undefined ? call(ctx, authorizer, values, arn, key) : admit(ctx, answer, arn, 0)));
     return cached === undefined ? call(ctx, authorizer, values, arn, key) : admit(ctx, cached, arn, 0);
   },
 };
+
+/** Identities whose digest is remembered: a cached caller repeats its token for the whole TTL. */
+const MAX_REMEMBERED_DIGESTS = 1024;
+const digests = new Map<string, string>();
+
+/**
+ * The identity hashed: one cache key per distinct value list, of bounded size, no token in clear
+ * text in Redis. Remembered for recent identities (a map lookup costs less than the SHA-256).
+ */
+function identityDigest(values: readonly string[]): string {
+  const identity = JSON.stringify(values);
+  let digest = digests.get(identity);
+  if (digest === undefined) {
+    digest = hash('sha256', identity, 'base64url');
+    if (digests.size >= MAX_REMEMBERED_DIGESTS) digests.clear();
+    digests.set(identity, digest);
+  }
+  return digest;
+}
 
 /** A cached answer's text back into an answer (only well-formed answers are cached). */
 function decodeAnswer(text: string): AuthorizerAnswer {
