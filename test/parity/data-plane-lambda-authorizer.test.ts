@@ -5,6 +5,9 @@
 // method), the API key from `usageIdentifierKey`, gateway-response customisation, a resource policy
 // combined with the authorizer's, and TestInvokeAuthorizer.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { request } from 'undici';
 import { Redis } from 'ioredis';
 import {
@@ -55,6 +58,16 @@ export const handler = async (event) => ({
   context: { event: JSON.stringify(event) },
 });`;
 
+/** Allows, and appends a line to CALLS_FILE per invocation: what a test counts across worker threads. */
+const COUNTING_AUTHORIZER = `
+import { appendFileSync } from 'node:fs';
+export const handler = async (event) => {
+  appendFileSync(process.env.CALLS_FILE, event.authorizationToken + '\\n');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { principalId: 'counted', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] } };
+};`;
+const CALLS_FILE = join(mkdtempSync(join(tmpdir(), 'authorizer-calls-')), 'calls');
+
 /** The Lambda proxy backend: answers with the requestContext it was given. */
 const PROXY_BACKEND = `export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext) });`;
 
@@ -66,10 +79,12 @@ beforeAll(async () => {
   await createFunction(lambda, 'token-auth', TOKEN_AUTHORIZER);
   await createFunction(lambda, 'request-auth', REQUEST_AUTHORIZER);
   await createFunction(lambda, 'backend', PROXY_BACKEND);
+  await createFunction(lambda, 'counting-auth', COUNTING_AUTHORIZER, { Environment: { Variables: { CALLS_FILE } } });
   lambda.destroy();
 });
 afterAll(async () => {
   await archway?.stop();
+  rmSync(dirname(CALLS_FILE), { recursive: true, force: true });
 });
 
 interface ApiSetup {
@@ -214,6 +229,15 @@ describe('the result cache', () => {
     expect(await call(apiId, '/other', { Authorization: 'allow-pets-only' })).toEqual({
       status: 403, errorType: 'AccessDeniedException', body: '{"Message":"User is not authorized to access this resource"}',
     });
+  });
+
+  it('requests with one token arriving together on a cold cache share one function call', async () => {
+    const { apiId } = await newApi({ authorizer: { authorizerResultTtlInSeconds: 300, authorizerUri: functionUri('counting-auth') } });
+    const together = await Promise.all(Array.from({ length: 20 }, () => call(apiId, '/pets', { Authorization: 'together' })));
+    expect(together.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(readFileSync(CALLS_FILE, 'utf8')).toBe('together\n');
+    expect((await call(apiId, '/pets', { Authorization: 'another' })).status).toBe(200);
+    expect(readFileSync(CALLS_FILE, 'utf8')).toBe('together\nanother\n');
   });
 
   it('keeps answers apart per stage: another stage with the same token calls the function again', async () => {

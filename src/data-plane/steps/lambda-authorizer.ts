@@ -1,7 +1,8 @@
 // Lambda authorizers (CUSTOM methods, TOKEN and REQUEST;
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html):
 // the identity sources read (missing or empty, or a TOKEN failing its validation expression: 401
-// without a call), the answer taken from the cache or from the function, and its policy evaluated
+// without a call), the answer taken from the cache or from the function (requests with one
+// identity arriving together on a cold cache share one call), and its policy evaluated
 // against this request's method ARN — a cached answer too, so a policy allowing one method denies
 // another. Combined with the resource policy as AWS's table says (an authorizer Allow, or its
 // silence with a resource-policy Allow, admits; the resource policy's explicit Deny was answered
@@ -79,7 +80,33 @@ function decodeAnswer(text: string): AuthorizerAnswer {
   return answer;
 }
 
+interface Answered {
+  readonly answer: AuthorizerAnswer;
+  readonly latency: number;
+}
+
+/**
+ * Calls in flight per cache key: requests with one identity arriving together on a cold cache
+ * share one function call (and its outcome) instead of each starting its own.
+ */
+const inFlight = new Map<string, Promise<Answered>>();
+
 function call(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, values: readonly string[], arn: string, cacheKey: string | undefined): Promise<void> {
+  let answered = cacheKey === undefined ? undefined : inFlight.get(cacheKey);
+  if (answered === undefined) {
+    answered = invoke(ctx, authorizer, values, arn, cacheKey);
+    if (cacheKey !== undefined) share(cacheKey, answered);
+  }
+  return answered.then(({ answer, latency }) => admit(ctx, answer, arn, latency));
+}
+
+function share(cacheKey: string, answered: Promise<Answered>): void {
+  inFlight.set(cacheKey, answered);
+  const settled = () => inFlight.delete(cacheKey);
+  answered.then(settled, settled);
+}
+
+function invoke(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, values: readonly string[], arn: string, cacheKey: string | undefined): Promise<Answered> {
   const { dispatcher, functionRef } = authorizer;
   if (dispatcher === undefined || functionRef === undefined) {
     throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} has no Lambda function to call` });
@@ -95,10 +122,11 @@ function call(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, valu
     caller: { principal: APIGATEWAY_PRINCIPAL, sourceArn: `${ctx.stage.deployment.apiArn}/authorizers/${authorizer.id}`, sourceAccount: env.accountId },
     payload,
     timeoutMs: env.limits.authorizerTimeoutMs,
-    signal: ctx,
+    // A shared call outlives the request that started it: that client leaving does not cancel it.
+    signal: cacheKey === undefined ? ctx : { pending: undefined },
   });
   return Promise.resolve(result).then(
-    (response) => answered(ctx, authorizer, response, arn, cacheKey, Math.round(performance.now() - started)),
+    (response) => answered(ctx, authorizer, response, cacheKey, Math.round(performance.now() - started)),
     (error: unknown) => {
       const reason = error instanceof GatewayError ? error.reason ?? error.message : (error as Error)?.message;
       throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} failed: ${reason ?? String(error)}`, cause: error });
@@ -106,7 +134,7 @@ function call(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, valu
   );
 }
 
-function answered(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, response: EndpointResponse, arn: string, cacheKey: string | undefined, latency: number): void {
+function answered(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, response: EndpointResponse, cacheKey: string | undefined, latency: number): Answered {
   const text = (response.body as Buffer).toString('utf8');
   if (ctx.trace !== undefined) trace(ctx, `Authorizer result body before parsing: ${text}`);
   if (headerValue(response.headers, 'x-amz-function-error') !== undefined) {
@@ -117,7 +145,7 @@ function answered(ctx: AuthorizedContext, authorizer: CompiledLambdaAuthorizer, 
   if ('malformed' in answer) throw new AuthorizerConfigurationError(null, { reason: `authorizer ${authorizer.name} answered a malformed response: ${answer.malformed}` });
   // A larger answer is served but not cached (Archway's bound: 10 000 entries stay within ~80 MB).
   if (cacheKey !== undefined && text.length <= MAX_CACHED_ANSWER_CHARS) ctx.services.authorizerCache.set(cacheKey, answer, text, authorizer.ttlMs);
-  admit(ctx, answer, arn, latency);
+  return { answer, latency };
 }
 
 /** The answer's policy for this method, with the resource policy's decision (AWS's Table A). */
