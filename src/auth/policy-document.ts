@@ -61,18 +61,25 @@ function glob(pattern: string, ignoreCase = false): RegExp {
 }
 
 /**
- * An ARN pattern matched part by part (`arn:partition:service:region:account:resource`), as one
- * expression: a wildcard in the first five parts stays within its part, one in the resource part
- * may span colons; `*` alone matches any ARN, a pattern of fewer parts none.
+ * An ARN pattern (`arn:partition:service:region:account:resource`) as one expression: `?` is one
+ * character and `*` any run within its segment, except that a `*` ending a segment may run past
+ * the colons after it (IAM User Guide, "Using wildcards in resource ARNs",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html),
+ * so `arn:aws:execute-api:*` covers every API; the resource part may hold colons. `*` alone
+ * matches any ARN.
  */
 function arnMatcher(pattern: string): Matcher {
   if (pattern === '*') return () => true;
   const parts = pattern.split(':');
-  if (parts.length < 6) return () => false; // an execute-api ARN always has six parts
-  const head = parts.slice(0, 5).map((part) => globBody(part, '[^:]'));
-  const re = new RegExp(`^${head.join(':')}:${globBody(parts.slice(5).join(':'), '.')}$`, 's');
+  const segments = parts.slice(0, 5).map(arnSegment);
+  if (parts.length > 5) segments.push(globBody(parts.slice(5).join(':'), '.'));
+  const re = new RegExp(`^${segments.join(':')}$`, 's');
   return (arn) => re.test(arn);
 }
+
+/** One of an ARN's first five segments: a trailing `*` may span colons, any other wildcard stays within. */
+const arnSegment = (part: string): string =>
+  (part.endsWith('*') ? `${globBody(part.slice(0, -1), '[^:]')}.*` : globBody(part, '[^:]'));
 
 function anyOf(matchers: Matcher[]): Matcher {
   return (value) => matchers.some((match) => match(value));

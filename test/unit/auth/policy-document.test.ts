@@ -29,7 +29,18 @@ describe('policy documents', () => {
   it('wildcards stay within one part of the ARN; `*` alone matches every resource; actions match in any case', () => {
     expect(policy({ Effect: 'Allow', Action: '*', Resource: '*' }).evaluate(invoke())).toBe('allow');
     expect(policy({ Effect: 'Allow', Action: 'EXECUTE-API:invoke', Resource: 'arn:aws:execute-api:us-west-?:*:ymy8tbxw7b/*/GET/pets/?' }).evaluate(invoke())).toBe('allow');
-    expect(policy({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*:ymy8tbxw7b/*' }).evaluate(invoke())).toBe('silent');
+  });
+
+  it('a * ending an ARN segment runs past the colons after it, as IAM documents; other wildcards stay within', () => {
+    const allows = (resource: string) => policy({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }).evaluate(invoke());
+    expect(allows('arn:aws:execute-api:*')).toBe('allow');
+    expect(allows('arn:aws:execute-api:*:ymy8tbxw7b/*')).toBe('allow');
+    expect(allows('arn:aws:execute-api:us-west-2:*')).toBe('allow');
+    expect(allows('arn:aws:execute-api:us-east-1:*')).toBe('silent');
+    expect(allows('arn:aws:execute-api:us-west-2')).toBe('silent');
+    expect(allows('arn:aws:execute-api:us-west-?:123456789012:ymy8tbxw7b/*')).toBe('allow');
+    expect(allows('arn:aws:execute-api:us-*-2:123456789012:ymy8tbxw7b/*')).toBe('allow');
+    expect(allows('arn:aws:execute-api:us-*-1:123456789012:ymy8tbxw7b/*')).toBe('silent');
   });
 
   it('NotResource and NotAction allow everything else', () => {
