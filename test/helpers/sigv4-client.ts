@@ -18,6 +18,8 @@ export interface SignedCall {
   presign?: boolean;
   signingDate?: Date;
   region?: string;
+  /** The credential scope's service (`execute-api` unless given). */
+  service?: string;
 }
 
 export interface Answer {
@@ -39,7 +41,7 @@ export async function signedCall(url: string, keys: Keys | undefined, call: Sign
     headers: { host: target.host, ...call.headers }, body: call.body,
   };
   if (keys !== undefined) {
-    const signer = new SignatureV4({ credentials: keys, region: call.region ?? 'us-east-1', service: 'execute-api', sha256: NodeSha256 });
+    const signer = new SignatureV4({ credentials: keys, region: call.region ?? 'us-east-1', service: call.service ?? 'execute-api', sha256: NodeSha256 });
     const signingDate = call.signingDate ?? new Date();
     unsigned = call.presign
       ? { ...unsigned, ...(await signer.presign(unsigned, { signingDate, expiresIn: 300 })) }

@@ -161,6 +161,8 @@ describe('SigV4 on AWS_IAM methods', () => {
   it('refuses a signature scoped to another service or region', async () => {
     const region = await signedCall(url('/pets'), alice, { region: 'eu-west-1' });
     expect([region.errorType, JSON.parse(region.body).message]).toEqual(['InvalidSignatureException', "Credential should be scoped to a valid region, not 'eu-west-1'. "]);
+    const service = await signedCall(url('/pets'), alice, { service: 'lambda' });
+    expect([service.status, service.errorType, JSON.parse(service.body).message]).toEqual([403, 'InvalidSignatureException', "Credential should be scoped to correct service: 'execute-api'. "]);
   });
 
   it('accepts a request signed by botocore (the AWS CLI\'s signer)', async () => {
