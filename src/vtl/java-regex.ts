@@ -91,7 +91,12 @@ class BacktrackingPattern implements JavaPattern {
   }
 
   #run<T>(work: () => T): T {
-    return this.linear ? work() : timeLimited(this.source, work);
+    try {
+      return this.linear ? work() : timeLimited(this.source, work);
+    } finally {
+      // An interrupted global replace leaves lastIndex mid-string, and matchAll (split) starts from it.
+      this.#global.lastIndex = 0;
+    }
   }
 
   matches(s: string): boolean {

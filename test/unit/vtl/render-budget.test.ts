@@ -77,6 +77,12 @@ describe('regular expressions', () => {
     expect(() => renderWith(catastrophic, {}, 'a'.repeat(40))).toThrow(`needs backtracking (no linear-time form) and took more than ${MAX_BACKTRACKING_MS} ms`);
     expect(renderWith(catastrophic, {}, 'aab')).toBe('true');
   });
+
+  it('a pattern interrupted in replaceAll splits from the start afterwards', () => {
+    const pattern = '(?<=,)(a+)+b|,';
+    expect(() => renderWith(`$input.body.replaceAll('${pattern}', '#')`, {}, `,${',x'.repeat(10)},${'a'.repeat(30)}c`)).toThrow('took more than');
+    expect(render(`#set($s = 'p,q,r')$s.split('${pattern}').size()`)).toBe('3');
+  });
 });
 
 describe('literal patterns', () => {
