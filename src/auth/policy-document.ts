@@ -62,24 +62,24 @@ function glob(pattern: string, ignoreCase = false): RegExp {
 
 /**
  * An ARN pattern (`arn:partition:service:region:account:resource`) as one expression: `?` is one
- * character and `*` any run within its segment, except that a `*` ending a segment may run past
- * the colons after it (IAM User Guide, "Using wildcards in resource ARNs",
+ * character and `*` any run within its segment; the resource part may hold colons. A pattern
+ * that stops before the resource part and ends with `*` covers the rest of the ARN, colons and
+ * all (IAM User Guide, "Using wildcards in resource ARNs": a `*` ending a segment may match
+ * beyond the colon boundaries,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html),
- * so `arn:aws:execute-api:*` covers every API; the resource part may hold colons. `*` alone
+ * so `arn:aws:execute-api:*` covers every API. A `*` in a middle segment stays within it: let it
+ * span, and `…:*:*:api1/*` would match another API whose path holds `:api1/`. `*` alone
  * matches any ARN.
  */
 function arnMatcher(pattern: string): Matcher {
   if (pattern === '*') return () => true;
   const parts = pattern.split(':');
-  const segments = parts.slice(0, 5).map(arnSegment);
+  const segments = parts.slice(0, 5).map((part) => globBody(part, '[^:]'));
   if (parts.length > 5) segments.push(globBody(parts.slice(5).join(':'), '.'));
+  else if (pattern.endsWith('*')) segments[segments.length - 1] = `${globBody(parts[parts.length - 1]!.slice(0, -1), '[^:]')}.*`;
   const re = new RegExp(`^${segments.join(':')}$`, 's');
   return (arn) => re.test(arn);
 }
-
-/** One of an ARN's first five segments: a trailing `*` may span colons, any other wildcard stays within. */
-const arnSegment = (part: string): string =>
-  (part.endsWith('*') ? `${globBody(part.slice(0, -1), '[^:]')}.*` : globBody(part, '[^:]'));
 
 function anyOf(matchers: Matcher[]): Matcher {
   return (value) => matchers.some((match) => match(value));

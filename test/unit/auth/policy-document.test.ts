@@ -31,10 +31,12 @@ describe('policy documents', () => {
     expect(policy({ Effect: 'Allow', Action: 'EXECUTE-API:invoke', Resource: 'arn:aws:execute-api:us-west-?:*:ymy8tbxw7b/*/GET/pets/?' }).evaluate(invoke())).toBe('allow');
   });
 
-  it('a * ending an ARN segment runs past the colons after it, as IAM documents; other wildcards stay within', () => {
-    const allows = (resource: string) => policy({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }).evaluate(invoke());
+  it('a pattern that stops before the resource part with a * covers the rest; a * in a middle segment stays within it', () => {
+    const allows = (resource: string, arn = ARN) => policy({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }).evaluate(invoke(arn));
     expect(allows('arn:aws:execute-api:*')).toBe('allow');
-    expect(allows('arn:aws:execute-api:*:ymy8tbxw7b/*')).toBe('allow');
+    expect(allows('arn:aws:execute-api:*:ymy8tbxw7b/*')).toBe('silent');
+    expect(allows('arn:aws:execute-api:*:*:api1/*', 'arn:aws:execute-api:us-east-1:123456789012:api2/prod/GET/files/a:b:api1/x')).toBe('silent');
+    expect(allows('arn:aws:execute-api:*:*:api1/*', 'arn:aws:execute-api:us-east-1:123456789012:api1/prod/GET/files/a:b')).toBe('allow');
     expect(allows('arn:aws:execute-api:us-west-2:*')).toBe('allow');
     expect(allows('arn:aws:execute-api:us-east-1:*')).toBe('silent');
     expect(allows('arn:aws:execute-api:us-west-2')).toBe('silent');
