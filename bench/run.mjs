@@ -432,6 +432,7 @@ async function accuracy(name, nodes) {
  */
 async function pairedRatio(route, reference) {
   const ratios = [];
+  let errors = 0;
   for (let i = 0; i < PAIRS; i++) {
     const measure = (row) => pass(row.target.pid, row.target.url, row.target.headers, PAIR_S);
     let ofReference;
@@ -444,8 +445,10 @@ async function pairedRatio(route, reference) {
       ofReference = await measure(reference);
     }
     ratios.push(ofRoute.rps / ofReference.rps);
+    errors += ofRoute.errors + ofReference.errors;
   }
-  console.log(`  ${route.name} / ${reference.name}: ${ratios.map((r) => r.toFixed(2)).join(' / ')}`);
+  // A refused request (a 403, a 429) is cheap: a pass with errors overstates its rps.
+  console.log(`  ${route.name} / ${reference.name}: ${ratios.map((r) => r.toFixed(2)).join(' / ')}${errors > 0 ? ` (${errors} non-2xx answers: not a valid figure)` : ''}`);
   return median(ratios);
 }
 
