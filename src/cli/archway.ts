@@ -30,7 +30,8 @@ const START_USAGE = () => `Usage: archway start [options]
 
 Runs Archway: the API Gateway control plane (AWS SDK/CLI with --endpoint-url) and the data
 plane on one port. --import FILE imports an OpenAPI file and deploys it to --stage at startup;
---watch redeploys it when it changes. Every flag also reads from its environment variable.
+--watch redeploys it when it changes. Every flag also reads from its environment variable,
+and from a --config file (JSON or YAML, keys without the dashes): flag over variable over file.
 
 Options:                            Environment variable                  Meaning
 ${describeSettings()}`;

@@ -1,8 +1,11 @@
-// Builds ArchwayOptions for `archway start`: defaults, then ARCHWAY_* environment variables,
-// then flags (a flag beats its variable). Bad values stop startup with a clear message.
+// Builds ArchwayOptions for `archway start`: defaults, then a settings file (`--config`), then
+// ARCHWAY_* environment variables, then flags (a flag beats its variable, a variable the file).
+// Bad values stop startup with a clear message.
 // Also the shared table parser the `import`/`export` commands use (client-options.ts).
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { DEFAULT_OPTIONS, type ArchwayOptions } from './options.js';
 import type { LogFormat } from '../observability/logger.js';
 import { decodeEncryptionKey, KEY_FILE, KEY_FORMAT } from '../secrets/encryption-key.js';
@@ -23,6 +26,11 @@ export interface Setting<T> {
 
 /** Flag name → environment variable and how to apply a value. */
 const SETTINGS = {
+  config: {
+    env: 'ARCHWAY_CONFIG', type: 'string',
+    help: 'a JSON or YAML file of settings: these flags\' names without the dashes, with what the flags take (variables and flags win over it)',
+    apply: () => undefined, // read before the others (readConfigFile)
+  },
   port: { env: 'ARCHWAY_PORT', type: 'string', help: 'listening port; 0 picks a free one (default 4566)', apply: (o, v) => (o.port = parsePort(v)) },
   host: { env: 'ARCHWAY_HOST', type: 'string', help: 'bind address; 0.0.0.0 serves other machines (default 127.0.0.1)', apply: (o, v) => (o.host = nonEmpty('host', v)) },
   'data-dir': { env: 'ARCHWAY_DATA_DIR', type: 'string', help: 'where the database and function code live (default ./.archway)', apply: (o, v) => (o.dataDir = nonEmpty('data-dir', v)) },
@@ -127,10 +135,46 @@ export type SettingName = keyof typeof SETTINGS;
 
 export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): ArchwayOptions {
   const options: ArchwayOptions = structuredClone(DEFAULT_OPTIONS);
+  const configFile = configFileOf(argv, env);
+  if (configFile !== undefined) applyConfigFile(options, configFile);
   applySettings(SETTINGS, options, argv, env, false);
   const importOnly = (['stage', 'api-id', 'watch'] as const).filter((name) => flagOrEnvGiven(SETTINGS[name], name, argv, env));
   if (options.importFile === undefined && importOnly.length > 0) throw new OptionsError(`--${importOnly[0]} needs --import FILE`);
   return resolvePaths(options);
+}
+
+/** `--config FILE` (or ARCHWAY_CONFIG), read before the other settings. */
+function configFileOf(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: false, allowPositionals: true });
+  const flag = values.config;
+  if (typeof flag === 'string') return nonEmpty('config', flag);
+  const fromEnv = env[SETTINGS.config.env];
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
+/**
+ * A settings file: an object whose keys are `archway start`'s flags without the dashes and whose
+ * values are what the flags take (a list for a repeatable one, such as `user-pool`).
+ */
+function applyConfigFile(options: ArchwayOptions, file: string): void {
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new OptionsError(`--config ${file}: ${(error as Error).message}`);
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) throw new OptionsError(`--config ${file}: expected an object of settings, such as {"port": 4566}`);
+  for (const [name, value] of Object.entries(document)) {
+    if (name === 'config' || !Object.hasOwn(SETTINGS, name)) throw new OptionsError(`--config ${file}: unknown setting '${name}' (the settings are archway start's flags without the dashes; see archway start --help)`);
+    const setting: Setting<ArchwayOptions> = SETTINGS[name as SettingName];
+    const values = Array.isArray(value) && setting.multiple === true ? value : [value];
+    for (const item of values) {
+      if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+        throw new OptionsError(`--config ${file}: '${name}' must be ${setting.multiple === true ? 'a string or a list of strings' : 'a string, a number or a boolean'}`);
+      }
+      setting.apply(options, String(item));
+    }
+  }
 }
 
 /**

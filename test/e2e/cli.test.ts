@@ -176,6 +176,22 @@ describe('logs a person can read', () => {
     }
   });
 
+  it('start --config reads a YAML settings file: the user pools it maps are served', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archway-config-'));
+    writeFileSync(join(dir, 'archway.yaml'), 'in-memory: true\nuser-pool:\n  - us-east-1_Cfg00001=local\n');
+    const archway = await spawnArchway(['--config', join(dir, 'archway.yaml')]);
+    try {
+      expect(archway.output()).toContain('User pool us-east-1_Cfg00001: Archway\'s own issuer');
+      const discovery = await fetch(`${archway.endpoint}/_archway/issuer/us-east-1_Cfg00001/.well-known/openid-configuration`);
+      expect(discovery.status).toBe(200);
+      expect(((await discovery.json()) as { issuer: string }).issuer).toMatch(/\/_archway\/issuer\/us-east-1_Cfg00001$/);
+    } finally {
+      archway.child.kill('SIGKILL');
+      await archway.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes JSON lines when stdout is not a terminal', async () => {
     const archway = await spawnArchway(['--in-memory']);
     try {

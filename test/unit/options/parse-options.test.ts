@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStartOptions, OptionsError } from '../../../src/options/parse-options.js';
 
@@ -53,6 +55,40 @@ describe('archway start options', () => {
     expect(() => parseStartOptions(['--user-pool', 'us-east-1_A1'], {})).toThrow('--user-pool: expected ARN_OR_ID=ISSUER_URL (or =local)');
     expect(() => parseStartOptions(['--user-pool', 'pool=local'], {})).toThrow("--user-pool: 'pool' is not a user pool id");
     expect(() => parseStartOptions(['--user-pool', 'us-east-1_A1=ftp://x'], {})).toThrow('must be an http(s) URL or local');
+  });
+
+  it('reads a settings file (--config or ARCHWAY_CONFIG, JSON or YAML); variables and flags win over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archway-config-'));
+    try {
+      const yamlFile = join(dir, 'archway.yaml');
+      writeFileSync(yamlFile, [
+        'port: 5000', 'in-memory: true', 'log-level: warn', 'account-rate-limit: 50',
+        'user-pool:', '  - us-east-1_File1=local', '  - eu-west-1_File2=https://idp.example.com',
+      ].join('\n'));
+      const o = parseStartOptions(['--config', yamlFile, '--log-level', 'debug', '--user-pool', 'us-east-1_File1=https://flag.example.com'], { ARCHWAY_PORT: '6000' });
+      expect([o.port, o.inMemory, o.logLevel, o.limits.accountRateLimit]).toEqual([6000, true, 'debug', 50]);
+      expect(o.userPools).toEqual([
+        { poolId: 'us-east-1_File1', issuer: 'local' },
+        { poolId: 'eu-west-1_File2', issuer: 'https://idp.example.com' },
+        { poolId: 'us-east-1_File1', issuer: 'https://flag.example.com' },
+      ]);
+      const jsonFile = join(dir, 'archway.json');
+      writeFileSync(jsonFile, JSON.stringify({ 'user-pool': 'us-east-1_Json1=local', 'max-body-bytes': 2048 }));
+      const fromEnv = parseStartOptions([], { ARCHWAY_CONFIG: jsonFile });
+      expect([fromEnv.userPools, fromEnv.limits.maxRequestBodyBytes]).toEqual([[{ poolId: 'us-east-1_Json1', issuer: 'local' }], 2048]);
+
+      writeFileSync(jsonFile, JSON.stringify({ prot: 1 }));
+      expect(() => parseStartOptions(['--config', jsonFile], {})).toThrow(`--config ${jsonFile}: unknown setting 'prot'`);
+      writeFileSync(jsonFile, JSON.stringify({ port: { nested: 1 } }));
+      expect(() => parseStartOptions(['--config', jsonFile], {})).toThrow(`--config ${jsonFile}: 'port' must be a string, a number or a boolean`);
+      writeFileSync(jsonFile, JSON.stringify({ port: 70000 }));
+      expect(() => parseStartOptions(['--config', jsonFile], {})).toThrow(/--port must be 0-65535/);
+      writeFileSync(jsonFile, '[1, 2]');
+      expect(() => parseStartOptions(['--config', jsonFile], {})).toThrow('expected an object of settings');
+      expect(() => parseStartOptions(['--config', join(dir, 'missing.json')], {})).toThrow(/--config .*missing\.json: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad values with a message naming the flag', () => {
