@@ -47,7 +47,7 @@ export const DROPPED_PROXY_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['tra
 /** Non-proxy responses drop only Transfer-Encoding (AWS-recorded). */
 export const DROPPED_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['transfer-encoding', 'keep-alive']);
 
-/** An `Authorization` header holding a SigV4 signature is not forwarded (it signed the call to API Gateway). */
+/** An `Authorization` header holding a SigV4 signature reaches no integration, HTTP or Lambda proxy (it signed the call to API Gateway). */
 export function isSigV4Authorization(value: string): boolean {
   return value.startsWith('AWS4-HMAC-SHA256');
 }

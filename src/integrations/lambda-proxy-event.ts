@@ -7,8 +7,7 @@
 import type { RestRoutedContext } from '../data-plane/pipeline/rest-context.js';
 import { clfTime } from '../data-plane/pipeline/context-variables.js';
 import { mediaTypeOf } from '../compiler/binary-media-types.js';
-import { REMAPPED_RESPONSE_HEADERS } from './headers.js';
-import { traceId } from './headers.js';
+import { isSigV4Authorization, REMAPPED_RESPONSE_HEADERS, traceId } from './headers.js';
 import { record } from '../data-plane/pipeline/request-views.js';
 
 /** Request headers the event never shows: API Gateway does not forward them. */
@@ -35,6 +34,7 @@ export function proxyEvent(ctx: RestRoutedContext) {
     const lower = name.toLowerCase();
     if (NOT_FORWARDED.has(lower)) continue;
     const value = raw[i + 1];
+    if (lower === 'authorization' && isSigV4Authorization(value)) continue;
     if (lower === 'x-forwarded-for') {
       forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
       forwardedForName = name;

@@ -122,6 +122,10 @@ describe('SigV4 on AWS_IAM methods', () => {
     const event = JSON.parse(answer.body);
     expect(event.body).toBe('{"n":1}');
     expect(event.requestContext.identity).toMatchObject({ userArn: alice.arn, user: alice.userId, caller: alice.userId, accessKey: alice.accessKeyId, accountId: ACCOUNT });
+    // The signature is dropped before the integration, as for HTTP integrations; the rest of the signed headers stay.
+    expect(Object.keys(event.headers).map((name) => name.toLowerCase())).toEqual(expect.arrayContaining(['x-amz-date', 'content-type']));
+    expect(Object.keys(event.headers).map((name) => name.toLowerCase())).not.toContain('authorization');
+    expect(Object.keys(event.multiValueHeaders).map((name) => name.toLowerCase())).not.toContain('authorization');
   });
 
   it('refuses a session token the key was not issued with: UnrecognizedClientException', async () => {
