@@ -1,37 +1,29 @@
 // Verifies the JWTs of COGNITO_USER_POOLS methods against the issuers the pools are mapped to
 // (user-pools.ts): the signature against the issuer's JWKS, `iss`, `exp` (and `nbf`). One per
-// process (PipelineServices.userPools). A remote issuer's JWKS comes from its discovery document
-// (`{issuer}/.well-known/openid-configuration` → `jwks_uri`) and is kept by jose's remote key
-// set, which fetches it again when a token names a `kid` it does not hold (key rotation). A
-// token verified once is remembered until its `exp`, so a caller's next requests cost one map
-// lookup, not an RSA verification; what the method asks of it (cognito-rules.ts) is checked
-// per request.
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+// process (PipelineServices.userPools). A remote issuer's keys come from its discovery document
+// (issuer-keys.ts, shared with HTTP API JWT authorizers). A token verified once is remembered
+// until its `exp`, so a caller's next requests cost one map lookup, not an RSA verification;
+// what the method asks of it (cognito-rules.ts) is checked per request.
+import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../observability/logger.js';
 import { SweptMap } from '../state/swept-map.js';
 import { LIMITS } from '../options/limits.js';
 import { claimsAsStrings } from './cognito-rules.js';
+import { IssuerKeys, IssuerUnavailableError } from './issuer-keys.js';
 import { isLocalIssuerOf, type LocalIssuer } from './local-issuer.js';
 import { LOCAL_ISSUER, type UserPoolMapping } from './user-pools.js';
 
+export { IssuerUnavailableError };
+
 /** Asymmetric algorithms only: never `none` nor a shared secret. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-/** Discovery and JWKS requests (the bound AWS documents for HTTP API JWT authorizers). */
-const FETCH_TIMEOUT_MS = 1500;
-/** After a failed discovery, requests fail at once for this long before it is tried again. */
-const DISCOVERY_RETRY_MS = 5000;
 /** Verified tokens remembered at most (the oldest go first past it). */
 const MAX_REMEMBERED = 10_000;
 
 /** The token is not one the method accepts: 401 Unauthorized. */
 export class TokenRejectedError extends Error {
   override readonly name = 'TokenRejectedError';
-}
-
-/** The pool cannot verify anything (no mapping, issuer unreachable): 500 AUTHORIZER_CONFIGURATION_ERROR. */
-export class IssuerUnavailableError extends Error {
-  override readonly name = 'IssuerUnavailableError';
 }
 
 export interface VerifiedToken {
@@ -61,52 +53,24 @@ class LocalTokenIssuer implements TokenIssuer {
 }
 
 class RemoteTokenIssuer implements TokenIssuer {
-  #keys: Promise<JWTVerifyGetKey> | undefined;
-  #failedAt = 0;
-  constructor(readonly issuer: string, readonly refetchIntervalMs: number) {}
+  readonly #keys: IssuerKeys;
+  constructor(readonly issuer: string, refetchIntervalMs: number, log: Pick<Logger, 'warn'> | undefined) {
+    this.#keys = new IssuerKeys(issuer, { refetchIntervalMs, log });
+  }
 
   accepts(iss: unknown): boolean {
     return iss === this.issuer;
   }
 
   async verify(token: string): Promise<JWTPayload> {
-    const keys = await this.#keySet();
-    return (await jwtVerify(token, keys, { issuer: this.issuer, algorithms: ALGORITHMS })).payload;
+    return (await jwtVerify(token, this.#keys.getKey, { issuer: this.issuer, algorithms: ALGORITHMS })).payload;
   }
-
-  #keySet(): Promise<JWTVerifyGetKey> {
-    if (this.#keys === undefined || (this.#failedAt !== 0 && Date.now() - this.#failedAt >= DISCOVERY_RETRY_MS)) {
-      this.#failedAt = 0;
-      const pending = discover(this.issuer, this.refetchIntervalMs);
-      pending.catch(() => (this.#failedAt = Date.now()));
-      this.#keys = pending;
-    }
-    return this.#keys;
-  }
-}
-
-/** `jwks_uri` from the issuer's discovery document, as a key set jose keeps and refreshes. */
-async function discover(issuer: string, refetchIntervalMs: number): Promise<JWTVerifyGetKey> {
-  const url = `${issuer}/.well-known/openid-configuration`;
-  let document: unknown;
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    document = await response.json();
-  } catch (error) {
-    throw new IssuerUnavailableError(`discovery at ${url} failed: ${(error as Error).message}`);
-  }
-  const jwksUri = (document as { jwks_uri?: unknown } | null)?.jwks_uri;
-  if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) throw new IssuerUnavailableError(`discovery at ${url} has no jwks_uri`);
-  return createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: refetchIntervalMs });
 }
 
 /** jose's failures: the issuer could not be asked (500), or the token is bad (401). */
 function classify(error: unknown): Error {
   if (error instanceof IssuerUnavailableError) return error;
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
-    return new IssuerUnavailableError(`the issuer's keys could not be fetched: ${(error as Error).message}`);
-  }
+  if (!(error instanceof errors.JOSEError)) return new IssuerUnavailableError(`the issuer's keys could not be fetched: ${(error as Error).message}`);
   return new TokenRejectedError(error.message);
 }
 
@@ -130,7 +94,7 @@ export class UserPoolVerifier {
     this.#log = options.log;
     this.localIssuer = options.localIssuer;
     for (const { poolId, issuer } of options.pools) {
-      if (issuer !== LOCAL_ISSUER) this.#issuers.set(poolId, new RemoteTokenIssuer(issuer, options.jwksRefetchIntervalMs ?? LIMITS.jwksRefetchIntervalMs));
+      if (issuer !== LOCAL_ISSUER) this.#issuers.set(poolId, new RemoteTokenIssuer(issuer, options.jwksRefetchIntervalMs ?? LIMITS.jwksRefetchIntervalMs, options.log));
       else if (options.localIssuer !== undefined) this.#issuers.set(poolId, new LocalTokenIssuer(poolId, options.localIssuer.publicKey));
       else throw new Error(`user pool ${poolId} is mapped to ${LOCAL_ISSUER} but no local issuer was given`);
     }
