@@ -13,6 +13,7 @@ import { DataPlane, type RequestLogEntry } from './data-plane/data-plane.js';
 import { ControlPlane } from './control-plane/control-plane.js';
 import { RouteTable } from './control-plane/route-table.js';
 import { apigatewayOperations } from './control-plane/apigateway/index.js';
+import { apigatewayv2Operations } from './control-plane/apigatewayv2/index.js';
 import { NotEnforcedReporter } from './control-plane/apigateway/not-enforced-reporter.js';
 import { createArchwayServer, type TlsOptions } from './server.js';
 import { RequestBodies } from './request-body.js';
@@ -98,7 +99,11 @@ export async function startArchway(
   const notEnforced = new NotEnforcedReporter(store, logger);
   const controlPlane = new ControlPlane(
     new Map([
-      ['apigateway', new RouteTable(notEnforced.watch(apigatewayOperations(apigateway)))],
+      // apigatewayv2 is signed as `apigateway` too: its operations are told apart by their /v2/ paths.
+      ['apigateway', new RouteTable([
+        ...notEnforced.watch(apigatewayOperations(apigateway)),
+        ...apigatewayv2Operations({ store, env, scheme: hooks.tls === undefined ? 'http' : 'https' }),
+      ])],
       ['lambda', new RouteTable(lambdaOperations({ registry: functions.registry, store: store.functions, invoker: functions.runtime }))],
       ['iam', iamRouteTable({ store: store.iam, secrets, accountId: options.accountId })],
     ]),

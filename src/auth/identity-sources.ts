@@ -1,10 +1,13 @@
 // A Lambda authorizer's identity sources
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html):
 // `method.request.header.X`, `method.request.querystring.X` (and their multivalue forms),
-// `stageVariables.X` and `context.X`, comma-separated. Parsed once when the deployment is
-// compiled; per request their values are read through an `IdentityReader` the API kind provides,
-// and a missing or empty one means 401 without calling the function. The values, in order, are
-// also the authorizer's cache key.
+// `stageVariables.X` and `context.X`, comma-separated; HTTP APIs write them as selection
+// expressions, one per entry: `$request.header.X`, `$request.querystring.X`, `$stageVariables.X`,
+// `$context.X` (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
+// Parsed once when the deployment is compiled; per request their values are read through an
+// `IdentityReader` the API kind provides, and a missing or empty one means 401 without calling
+// the function. The values, in order, are also the authorizer's cache key.
+import { hash } from 'node:crypto';
 
 export type IdentitySourceKind = 'header' | 'querystring' | 'multivalueheader' | 'multivaluequerystring' | 'stageVariables' | 'context';
 
@@ -33,12 +36,28 @@ const PREFIXES: readonly [string, IdentitySourceKind][] = [
   ['context.', 'context'],
 ];
 
+const SELECTION_PREFIXES: readonly [string, IdentitySourceKind][] = [
+  ['$request.header.', 'header'],
+  ['$request.querystring.', 'querystring'],
+  ['$stageVariables.', 'stageVariables'],
+  ['$context.', 'context'],
+];
+
 /** The sources of `identitySource` (the control plane has refused any other form). */
 export function parseIdentitySources(identitySource: string | undefined): IdentitySource[] {
+  return parseSources((identitySource ?? '').split(','), PREFIXES);
+}
+
+/** The sources of an HTTP API authorizer's `identitySource` list (the control plane has refused any other form). */
+export function parseSelectionIdentitySources(identitySource: readonly string[] | undefined): IdentitySource[] {
+  return parseSources(identitySource ?? [], SELECTION_PREFIXES);
+}
+
+function parseSources(parts: readonly string[], prefixes: readonly [string, IdentitySourceKind][]): IdentitySource[] {
   const sources: IdentitySource[] = [];
-  for (const part of (identitySource ?? '').split(',')) {
+  for (const part of parts) {
     const text = part.trim();
-    const prefix = PREFIXES.find(([p]) => text.startsWith(p));
+    const prefix = prefixes.find(([p]) => text.startsWith(p));
     if (prefix === undefined || text.length === prefix[0].length) continue;
     const name = text.slice(prefix[0].length);
     sources.push({ kind: prefix[1], name: prefix[1] === 'header' || prefix[1] === 'multivalueheader' ? name.toLowerCase() : name });
@@ -74,4 +93,24 @@ function valueOf({ kind, name }: IdentitySource, reader: IdentityReader): string
       return value === null || value === undefined || typeof value === 'object' ? undefined : String(value);
     }
   }
+}
+
+/** Identities whose digest is remembered: a cached caller repeats its token for the whole TTL. */
+const MAX_REMEMBERED_DIGESTS = 1024;
+const digests = new Map<string, string>();
+
+/**
+ * The identity values hashed, for a cache key: one per distinct value list, of bounded size, no
+ * token in clear text in Redis. Remembered for recent identities (a map lookup costs less than
+ * the SHA-256).
+ */
+export function identityDigest(values: readonly string[]): string {
+  const identity = JSON.stringify(values);
+  let digest = digests.get(identity);
+  if (digest === undefined) {
+    digest = hash('sha256', identity, 'base64url');
+    if (digests.size >= MAX_REMEMBERED_DIGESTS) digests.clear();
+    digests.set(identity, digest);
+  }
+  return digest;
 }

@@ -33,6 +33,8 @@ export interface CompileOptions {
   integrations?: IntegrationRegistry;
   /** Told of the user pools COGNITO_USER_POOLS methods use, to warn of those with no issuer. */
   userPools?: Pick<UserPoolVerifier, 'checkMapped'>;
+  /** The account's throttle, which HTTP API routes without route settings are held to. */
+  account?: { rate: number; burst: number };
 }
 
 export function compileDeployment(snapshot: RestApiDefinition, deploymentId: string, options: CompileOptions = {}): CompiledDeployment {
@@ -68,6 +70,7 @@ export function compileDeployment(snapshot: RestApiDefinition, deploymentId: str
     if (Object.keys(byVerb).length > 0) routes.push({ path: resource.path, methods: byVerb });
   }
   return Object.freeze({
+    kind: 'rest',
     apiId: snapshot.api.id,
     deploymentId,
     api: Object.freeze({ ...snapshot.api }),
@@ -153,6 +156,7 @@ export function compileStage(deployment: CompiledDeployment, stage: Pick<StageRe
     }
   }
   return Object.freeze({
+    kind: 'rest',
     apiId: deployment.apiId,
     stageName: stage.stageName,
     apiStage: `${deployment.apiId}/${stage.stageName}`,

@@ -81,6 +81,7 @@ export interface MethodPlan extends CompiledMethod {
 }
 
 export interface CompiledDeployment {
+  readonly kind: 'rest';
   readonly apiId: string;
   readonly deploymentId: string;
   readonly api: Readonly<RestApi>;
@@ -99,6 +100,7 @@ export interface CompiledDeployment {
 
 /** An API Gateway stage: the compiled deployment it points at, what the stage sets, and its method plans. */
 export interface CompiledStage {
+  readonly kind: 'rest';
   readonly apiId: string;
   readonly stageName: string;
   /** `{apiId}/{stageName}`: how usage plans name this stage. */

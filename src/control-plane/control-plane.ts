@@ -1,6 +1,6 @@
 // The management listener's handler: verifies SigV4 against the admin credentials, then
-// dispatches by the credential scope's service name (apigateway, lambda, iam; apigatewayv2 joins
-// later on the same port). Answers with AWS's error envelope in the service's protocol.
+// dispatches by the credential scope's service name (apigateway, lambda, iam; apigatewayv2 is
+// signed as apigateway and served by the same route table, by its /v2/ paths). Answers with AWS's error envelope in the service's protocol.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from '../aws/errors.js';
 import { newRequestId } from '../aws/ids.js';

@@ -1,5 +1,5 @@
 // The data plane (docs/architecture.md): resolves (api, stage) from the deployments table, runs
-// the request through the stage's steps, writes the response (bodies piped, never buffered for
+// the request through the stage's steps (REST's or HTTP API's pipeline, by the stage's kind), writes the response (bodies piped, never buffered for
 // HTTP_PROXY) and runs the finalizers (the request log) once, whatever happened. Owns the one
 // keep-alive undici Agent all HTTP integrations share. The listener that parses the URL forms
 // is src/server.ts.
@@ -27,6 +27,9 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { UsagePlansTable } from './metering/usage-plans-table.js';
 import { UserPoolVerifier } from '../auth/user-pool-verifier.js';
 import { IamCallersTable } from './auth/iam-callers.js';
+import { JwtAuthorizers } from '../auth/jwt-authorizer.js';
+import { HttpContext } from './http-api/http-context.js';
+import { HTTP_NOT_FOUND_STEPS, HttpUnresolvedContext } from './http-api/errors.js';
 
 export type { RequestLogEntry };
 
@@ -92,12 +95,14 @@ export class DataPlane {
     this.#iamCallers = new IamCallersTable(deps.store, deps.secrets, deps.adminCredentials, deps.env.accountId, deps.log);
     this.#services = Object.freeze({
       env: deps.env, log: deps.log, bodies: deps.bodies, metering, authorizerCache: deps.state.authorizerCache, userPools, iam: this.#iamCallers,
+      jwtAuthorizers: new JwtAuthorizers({ log: deps.log, jwksRefetchIntervalMs: deps.env.limits.jwksRefetchIntervalMs }),
     });
     this.#compileOptions = Object.freeze({
       region: deps.env.region,
       accountId: deps.env.accountId,
       defaultTimeoutMs: deps.env.limits.defaultIntegrationTimeoutMs,
       userPools,
+      account: metering.account,
       integrations: createIntegrations({
         dispatcher: this.#agent,
         insecure: () => this.#insecure(),
@@ -158,6 +163,11 @@ export class DataPlane {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void | Promise<void> {
+    if (target.kind === 'http-stage') {
+      if (target.defaultEndpoint && target.stage.deployment.api.disableExecuteApiEndpoint) return this.#answer(req, res, target, HTTP_NOT_FOUND_STEPS);
+      return this.#run(new HttpContext(methodRequestOf(req, target), target.rawPath, target.stage, this.#services), res);
+    }
+    if (target.kind === 'http-not-found') return this.#answer(req, res, target, HTTP_NOT_FOUND_STEPS);
     if (target.kind !== 'stage') return this.#answer(req, res, target, target.kind === 'unknown-api' ? UNKNOWN_API_STEPS : FORBIDDEN_STEPS);
     const stage = target.stage;
     if (target.defaultEndpoint && stage.deployment.api.disableExecuteApiEndpoint) {
@@ -178,10 +188,12 @@ export class DataPlane {
   /** A request answered without a stage's steps: the same runner, delivery and finalizers. */
   #answer(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget, steps: StepList<InvocationContext>): void | Promise<void> {
     // Unknown API → 404, known API with an unknown or missing stage → 403, as AWS answers.
-    const invocation = target.kind === 'stage'
+    const invocation = target.kind === 'stage' || target.kind === 'http-stage'
       ? { apiId: target.stage.apiId, stageName: target.stage.stageName, deploymentId: undefined }
       : { apiId: target.apiId, stageName: target.stageName, deploymentId: undefined };
-    return this.#run(new InvocationContext(methodRequestOf(req, target), invocation, steps, this.#services), res);
+    const http = target.kind === 'http-stage' || target.kind === 'http-not-found';
+    const Context = http ? HttpUnresolvedContext : InvocationContext;
+    return this.#run(new Context(methodRequestOf(req, target), invocation, steps, this.#services), res);
   }
 
   #run(ctx: InvocationContext, res: ServerResponse): void | Promise<void> {
@@ -197,7 +209,7 @@ export class DataPlane {
     const out = ctx.response;
     if (res === undefined || out === undefined) return finish(ctx);
     const headers = out.headers;
-    addIds(ctx, headers);
+    ctx.idHeaders(headers);
     if (ctx.error?.closeConnection === true) headers.push('Connection', 'close');
     const body = out.body;
     // 204 and 304 carry no body and no Content-Length (RFC 9110 §8.6).
@@ -232,17 +244,13 @@ export class DataPlane {
     ctx.steps.error(ctx, new InternalServerError(undefined, { reason }));
     const out = ctx.response;
     if (out !== undefined && Buffer.isBuffer(out.body)) {
-      addIds(ctx, out.headers);
+      ctx.idHeaders(out.headers);
       out.headers.push('Content-Length', String(out.body.length));
       if (writeHead(res, out.statusCode, out.headers)) res.end(out.body);
       else res.destroy();
     } else res.destroy();
     finish(ctx);
   }
-}
-
-function addIds(ctx: InvocationContext, headers: string[]): void {
-  headers.push('x-amzn-RequestId', ctx.requestId, 'x-amz-apigw-id', ctx.extendedRequestId);
 }
 
 function writeHead(res: ServerResponse, status: number, headers: string[]): boolean {

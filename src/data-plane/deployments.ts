@@ -1,19 +1,23 @@
-// The deployments table: (apiId, stage) → CompiledStage, held as a ResolutionSnapshot
+// The deployments table: (apiId, stage) → CompiledStage (REST) or CompiledHttpStage (HTTP APIs), held as a ResolutionSnapshot
 // (src/routing/resolution-snapshot.ts) that the listener resolves every request against. It
 // follows the store's change feed (src/sync/change-follower.ts): at start, and whenever it
 // falls behind the feed's memory, it reloads everything; a `stage` change re-reads that stage
 // and its deployment, compiles off the request path and swaps in a new snapshot with one
-// assignment; `api-created` / `api-deleted` keep the set of existing APIs, so an unknown stage
-// is told from an unknown API without reading the store.
+// assignment (`http-stage` the same for HTTP APIs: a stage that has no deployment yet serves
+// nothing); `api-created` / `api-deleted` (`http-api-…`) keep the set of existing APIs and their
+// kinds, so an unknown stage is told from an unknown API without reading the store.
 // Compiled deployments are cached by apiId/deploymentId, so a stage-variable change only
 // rebuilds the stage wrapper, and dropped once no stage points at them. CreateDeployment
 // compiles a deployment to check it and `offer`s the result, so it is compiled once. A failed
 // compile keeps the last good entry; a request in flight keeps the object it started with.
 import type { ConfigChange, ConfigStore } from '../store/config-store.js';
 import type { DeploymentRecord, StageRecord } from '../model/rest-api.js';
+import type { HttpStageRecord } from '../model/http-api.js';
 import { compileDeployment, compileStage, type CompileOptions } from '../compiler/compile-deployment.js';
-import type { CompiledDeployment, CompiledStage } from '../compiler/types.js';
-import { ResolutionSnapshot } from '../routing/resolution-snapshot.js';
+import type { CompiledDeployment } from '../compiler/types.js';
+import type { CompiledHttpDeployment } from '../compiler/http-api/types.js';
+import { compileHttpDeployment, compileHttpStage } from '../compiler/http-api/compile-http-deployment.js';
+import { ResolutionSnapshot, type AnyCompiledStage } from '../routing/resolution-snapshot.js';
 import type { InvokeTarget } from '../routing/invoke-target.js';
 import { ChangeFollower } from '../sync/change-follower.js';
 import type { Logger } from '../observability/logger.js';
@@ -31,7 +35,7 @@ export class DeploymentsTable {
   readonly #deps: DeploymentsTableDeps;
   readonly #follower: ChangeFollower;
   #snapshot = ResolutionSnapshot.EMPTY;
-  readonly #compiled = new Map<string, CompiledDeployment>();
+  readonly #compiled = new Map<string, CompiledDeployment | CompiledHttpDeployment>();
   readonly #offered = new Map<string, CompiledDeployment>();
   /** Latest change number per stage key: an older async reload never overwrites a newer one. */
   readonly #generation = new Map<string, number>();
@@ -65,7 +69,7 @@ export class DeploymentsTable {
     return this.#snapshot.resolve(url, host);
   }
 
-  get(apiId: string, stageName: string): CompiledStage | undefined {
+  get(apiId: string, stageName: string): ReturnType<ResolutionSnapshot['stage']> {
     return this.#snapshot.stage(apiId, stageName);
   }
 
@@ -117,8 +121,16 @@ export class DeploymentsTable {
         for (const key of this.#generation.keys()) if (key.startsWith(`${change.apiId}/`)) this.#bump(key);
         this.#swap(this.#snapshot.withoutApi(change.apiId));
         return;
-      case 'stage': {
-        const promise = this.#reloadStage(change.apiId, change.stageName).finally(() => this.#pending.delete(promise));
+      case 'http-api-created':
+        this.#swap(this.#snapshot.withApi(change.apiId, 'http'));
+        return;
+      case 'http-api-deleted':
+        for (const key of this.#generation.keys()) if (key.startsWith(`${change.apiId}/`)) this.#bump(key);
+        this.#swap(this.#snapshot.withoutApi(change.apiId));
+        return;
+      case 'stage':
+      case 'http-stage': {
+        const promise = this.#reloadStage(change.apiId, change.stageName, change.kind === 'http-stage').finally(() => this.#pending.delete(promise));
         this.#pending.add(promise);
         return;
       }
@@ -128,43 +140,73 @@ export class DeploymentsTable {
 
   async #reloadAll(): Promise<void> {
     const epoch = ++this.#epoch;
-    const apiIds = await this.#deps.store.listRestApiIds();
-    const stages: CompiledStage[] = [];
-    for (const record of await this.#deps.store.listStages()) {
+    const store = this.#deps.store;
+    const apiIds = await store.listRestApiIds();
+    const httpApiIds = await store.httpApis.listApiIds();
+    const stages: AnyCompiledStage[] = [];
+    const keep = async (apiId: string, stageName: string, compile: () => Promise<AnyCompiledStage | undefined>) => {
       try {
-        stages.push(compileStage(await this.#deployment(record), record));
+        const compiled = await compile();
+        if (compiled !== undefined) stages.push(compiled);
       } catch (error) {
-        this.#compileFailed(error, record.restApiId, record.stageName);
-        const lastGood = this.#snapshot.stage(record.restApiId, record.stageName);
+        this.#compileFailed(error, apiId, stageName);
+        const lastGood = this.#snapshot.anyStage(apiId, stageName);
         if (lastGood !== undefined) stages.push(lastGood);
       }
+    };
+    for (const record of await store.listStages()) {
+      await keep(record.restApiId, record.stageName, async () => compileStage(await this.#deployment(record), record));
     }
-    if (epoch === this.#epoch) this.#swap(ResolutionSnapshot.of(apiIds, stages));
+    for (const record of await store.httpApis.listStages()) {
+      await keep(record.apiId, record.stageName, () => this.#compileHttpStage(record));
+    }
+    if (epoch === this.#epoch) this.#swap(ResolutionSnapshot.of(apiIds, stages, httpApiIds));
   }
 
-  async #reloadStage(apiId: string, stageName: string): Promise<void> {
+  async #reloadStage(apiId: string, stageName: string, http: boolean): Promise<void> {
     const key = `${apiId}/${stageName}`;
     const generation = this.#bump(key);
     const epoch = this.#epoch;
     const current = () => this.#generation.get(key) === generation && this.#epoch === epoch;
     try {
-      const stage = await this.#deps.store.getStage(apiId, stageName);
-      if (!current()) return;
-      if (stage === undefined) {
-        this.#swap(this.#snapshot.withStage(apiId, stageName, undefined));
-        return;
+      let compiled: AnyCompiledStage | undefined;
+      if (http) {
+        const stage = await this.#deps.store.httpApis.getStage(apiId, stageName);
+        if (!current()) return;
+        compiled = stage === undefined ? undefined : await this.#compileHttpStage(stage);
+      } else {
+        const stage = await this.#deps.store.getStage(apiId, stageName);
+        if (!current()) return;
+        compiled = stage === undefined ? undefined : compileStage(await this.#deployment(stage), stage);
       }
-      const deployment = await this.#deployment(stage);
-      if (current()) this.#swap(this.#snapshot.withStage(apiId, stageName, compileStage(deployment, stage)));
+      if (current()) this.#swap(this.#snapshot.withStage(apiId, stageName, compiled));
     } catch (error) {
       this.#compileFailed(error, apiId, stageName);
     }
   }
 
+  /** An HTTP API stage with its deployment compiled (cached); undefined while it has no deployment. */
+  async #compileHttpStage(stage: HttpStageRecord): Promise<AnyCompiledStage | undefined> {
+    const deploymentId = stage.deploymentId;
+    if (deploymentId === undefined) return undefined;
+    const key = `${stage.apiId}/${deploymentId}`;
+    let deployment = this.#compiled.get(key);
+    if (deployment?.kind !== 'http') {
+      const record = await this.#deps.store.httpApis.getDeployment(stage.apiId, deploymentId);
+      if (record === undefined) throw new Error(`deployment ${deploymentId} not found`);
+      deployment = compileHttpDeployment(record.snapshot, deploymentId, this.#deps.compileOptions);
+      this.compileCount++;
+      this.#compiled.set(key, deployment);
+    }
+    const account = this.#deps.compileOptions?.account ?? { rate: 10_000, burst: 5_000 };
+    return compileHttpStage(deployment, stage, account);
+  }
+
   /** The compiled deployment a stage points at: cached, offered, or read and compiled now. */
   async #deployment(stage: StageRecord): Promise<CompiledDeployment> {
     const key = `${stage.restApiId}/${stage.deploymentId}`;
-    const known = this.#compiled.get(key) ?? this.#offered.get(key);
+    const cached = this.#compiled.get(key);
+    const known = (cached?.kind === 'http' ? undefined : cached) ?? this.#offered.get(key);
     if (known !== undefined) {
       this.#compiled.set(key, known);
       this.#offered.delete(key);

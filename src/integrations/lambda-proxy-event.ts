@@ -20,53 +20,7 @@ export function buildProxyEvent(ctx: RestRoutedContext): string {
 
 /** The AWS_PROXY event (a REQUEST authorizer's event is the same request without the body). */
 export function proxyEvent(ctx: RestRoutedContext) {
-  const raw = ctx.rawHeaders;
-  // Prototype-less: a header named `constructor` or `__proto__` is a key like any other.
-  const headers = record<string>();
-  const multiValueHeaders = record<string[]>();
-  let forwardedFor: string | undefined;
-  let forwardedForName = 'X-Forwarded-For';
-  let hasTraceId = false;
-  let hasPort = false;
-  let hasProto = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    const lower = name.toLowerCase();
-    if (NOT_FORWARDED.has(lower)) continue;
-    const value = raw[i + 1];
-    if (lower === 'authorization' && isSigV4Authorization(value)) continue;
-    if (lower === 'x-forwarded-for') {
-      forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
-      forwardedForName = name;
-      continue;
-    }
-    if (lower === 'x-amzn-trace-id') hasTraceId = true;
-    else if (lower === 'x-forwarded-port') hasPort = true;
-    else if (lower === 'x-forwarded-proto') hasProto = true;
-    headers[name] = value;
-    const values = multiValueHeaders[name];
-    if (values === undefined) multiValueHeaders[name] = [value];
-    else values.push(value);
-  }
-  // What API Gateway's front door adds: the caller appended to X-Forwarded-For, its port and
-  // scheme, and a trace id (every API gets them).
-  const client = forwardedFor === undefined ? ctx.sourceIp : `${forwardedFor}, ${ctx.sourceIp}`;
-  headers[forwardedForName] = client;
-  multiValueHeaders[forwardedForName] = [client];
-  if (!hasPort) {
-    const port = portOf(ctx.header('host'));
-    headers['X-Forwarded-Port'] = port;
-    multiValueHeaders['X-Forwarded-Port'] = [port];
-  }
-  if (!hasProto) {
-    headers['X-Forwarded-Proto'] = 'http';
-    multiValueHeaders['X-Forwarded-Proto'] = ['http'];
-  }
-  if (!hasTraceId) {
-    const trace = traceId(ctx.requestId, ctx.requestTimeEpoch);
-    headers['X-Amzn-Trace-Id'] = trace;
-    multiValueHeaders['X-Amzn-Trace-Id'] = [trace];
-  }
+  const { headers, multiValueHeaders } = proxyHeaders(ctx.rawHeaders, ctx.sourceIp, ctx.requestId, ctx.requestTimeEpoch);
 
   const hasQuery = ctx.rawQuery !== '';
   const query = hasQuery ? ctx.query : undefined;
@@ -138,12 +92,69 @@ export function proxyEvent(ctx: RestRoutedContext) {
   };
 }
 
-function isEmpty(record: Record<string, unknown>): boolean {
+/**
+ * `headers` and `multiValueHeaders` as a payload 1.0 event shows them: names as the client sent
+ * them, the last value in `headers`, Content-Length, Connection and a SigV4 Authorization left
+ * out, and what API Gateway's front door adds: the caller appended to X-Forwarded-For, its port
+ * and scheme, and a trace id (every API gets them).
+ */
+export function proxyHeaders(raw: readonly string[], sourceIp: string, requestId: string, requestTimeEpoch: number) {
+  // Prototype-less: a header named `constructor` or `__proto__` is a key like any other.
+  const headers = record<string>();
+  const multiValueHeaders = record<string[]>();
+  let forwardedFor: string | undefined;
+  let forwardedForName = 'X-Forwarded-For';
+  let host: string | undefined;
+  let hasTraceId = false;
+  let hasPort = false;
+  let hasProto = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    const lower = name.toLowerCase();
+    if (NOT_FORWARDED.has(lower)) continue;
+    const value = raw[i + 1];
+    if (lower === 'authorization' && isSigV4Authorization(value)) continue;
+    if (lower === 'x-forwarded-for') {
+      forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
+      forwardedForName = name;
+      continue;
+    }
+    if (lower === 'host') host = value;
+    else if (lower === 'x-amzn-trace-id') hasTraceId = true;
+    else if (lower === 'x-forwarded-port') hasPort = true;
+    else if (lower === 'x-forwarded-proto') hasProto = true;
+    headers[name] = value;
+    const values = multiValueHeaders[name];
+    if (values === undefined) multiValueHeaders[name] = [value];
+    else values.push(value);
+  }
+  const client = forwardedFor === undefined ? sourceIp : `${forwardedFor}, ${sourceIp}`;
+  headers[forwardedForName] = client;
+  multiValueHeaders[forwardedForName] = [client];
+  if (!hasPort) {
+    const port = portOf(host);
+    headers['X-Forwarded-Port'] = port;
+    multiValueHeaders['X-Forwarded-Port'] = [port];
+  }
+  if (!hasProto) {
+    headers['X-Forwarded-Proto'] = 'http';
+    multiValueHeaders['X-Forwarded-Proto'] = ['http'];
+  }
+  if (!hasTraceId) {
+    const trace = traceId(requestId, requestTimeEpoch);
+    headers['X-Amzn-Trace-Id'] = trace;
+    multiValueHeaders['X-Amzn-Trace-Id'] = [trace];
+  }
+  return { headers, multiValueHeaders };
+}
+
+export function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
   for (const _ in record) return false;
   return true;
 }
 
-function portOf(host: string | undefined): string {
+/** The port the client addressed, from the Host header (80 when it names none). */
+export function portOf(host: string | undefined): string {
   if (host === undefined) return '80';
   const colon = host.lastIndexOf(':');
   return colon === -1 || host.endsWith(']') ? '80' : host.slice(colon + 1);
@@ -165,10 +176,10 @@ const ALLOWED_KEYS: ReadonlySet<string> = new Set(['statusCode', 'headers', 'mul
  * The function's answer as API Gateway reads it (recorded in LocalStack's AWS snapshots):
  * statusCode a number or numeric string (absent → 200); headers values stringified;
  * multiValueHeaders arrays, merged with headers (multi values first, multiValueHeaders' casing
- * wins); body a string, base64-decoded only when isBase64Encoded and the first Accept type is
- * binary; any other key, or any other shape, is malformed.
+ * wins); body a string, base64-decoded only when isBase64Encoded and `decodeBase64` (REST: the
+ * first Accept type is binary; HTTP APIs: always); any other key, or any other shape, is malformed.
  */
-export function parseProxyResponse(payload: string, ctx: RestRoutedContext): ProxyParse {
+export function parseProxyResponse(payload: string, decodeBase64: boolean): ProxyParse {
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload);
@@ -179,54 +190,54 @@ export function parseProxyResponse(payload: string, ctx: RestRoutedContext): Pro
   const output = parsed as Record<string, unknown>;
   for (const key in output) if (!ALLOWED_KEYS.has(key)) return { malformed: `unexpected field '${key}'` };
 
-  let statusCode = 200;
-  const status = output.statusCode;
-  if (status !== undefined && status !== null) {
-    const n = typeof status === 'number' ? status : typeof status === 'string' && /^\d+$/.test(status.trim()) ? Number(status) : NaN;
-    if (!Number.isInteger(n) || n < 100 || n > 599) return { malformed: `invalid statusCode ${JSON.stringify(status)}` };
-    statusCode = n;
-  }
+  const statusCode = statusCodeOf(output.statusCode);
+  if (statusCode === undefined) return { malformed: `invalid statusCode ${JSON.stringify(output.statusCode)}` };
+  const headers = responseHeaders(output.multiValueHeaders, output.headers);
+  if (typeof headers === 'string') return { malformed: headers };
+  const body = responseBody(output.body, output.isBase64Encoded, decodeBase64);
+  if (typeof body === 'string') return { malformed: body };
+  return { statusCode, headers, body };
+}
 
+/** A proxy answer's statusCode: a number or numeric string in 100–599, absent → 200; undefined when invalid. */
+export function statusCodeOf(status: unknown): number | undefined {
+  if (status === undefined || status === null) return 200;
+  const n = typeof status === 'number' ? status : typeof status === 'string' && /^\d+$/.test(status.trim()) ? Number(status) : NaN;
+  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
+}
+
+/**
+ * A proxy answer's headers as a flat list, or why they are malformed: `multi` values first, then
+ * `single` ones of the same name (`multi`'s casing wins), values stringified, Transfer-Encoding
+ * dropped, the headers API Gateway owns remapped, Content-Type application/json when absent.
+ */
+export function responseHeaders(multi: unknown, single: unknown): string[] | string {
   // name (lower case) → [casing to use, values]
   const merged = new Map<string, [string, string[]]>();
-  const multi = output.multiValueHeaders;
   if (multi !== undefined && multi !== null) {
-    if (typeof multi !== 'object' || Array.isArray(multi)) return { malformed: 'multiValueHeaders is not an object' };
+    if (typeof multi !== 'object' || Array.isArray(multi)) return 'multiValueHeaders is not an object';
     for (const [name, values] of Object.entries(multi as Record<string, unknown>)) {
       if (values === null) continue;
-      if (!Array.isArray(values)) return { malformed: `multiValueHeaders.${name} is not an array` };
+      if (!Array.isArray(values)) return `multiValueHeaders.${name} is not an array`;
       const strings: string[] = [];
       for (const value of values) {
-        if (value !== null && typeof value === 'object') return { malformed: `multiValueHeaders.${name} holds an object` };
+        if (value !== null && typeof value === 'object') return `multiValueHeaders.${name} holds an object`;
         strings.push(String(value));
       }
       merged.set(name.toLowerCase(), [name, strings]);
     }
   }
-  const single = output.headers;
   if (single !== undefined && single !== null) {
-    if (typeof single !== 'object' || Array.isArray(single)) return { malformed: 'headers is not an object' };
+    if (typeof single !== 'object' || Array.isArray(single)) return 'headers is not an object';
     for (const [name, value] of Object.entries(single as Record<string, unknown>)) {
       if (value === null) continue;
-      if (typeof value === 'object') return { malformed: `headers.${name} is an object` };
+      if (typeof value === 'object') return `headers.${name} is an object`;
       const lower = name.toLowerCase();
       const existing = merged.get(lower);
       if (existing === undefined) merged.set(lower, [name, [String(value)]]);
       else existing[1].push(String(value));
     }
   }
-
-  const bodyValue = output.body;
-  let text = '';
-  if (bodyValue !== undefined && bodyValue !== null) {
-    if (typeof bodyValue !== 'string') return { malformed: 'body is not a string' };
-    text = bodyValue;
-  }
-  const base64 = output.isBase64Encoded;
-  if (base64 !== undefined && base64 !== null && typeof base64 !== 'boolean') return { malformed: 'isBase64Encoded is not a boolean' };
-  const body = base64 === true && ctx.stage.deployment.binaryMediaTypes.matches(ctx.accept)
-    ? Buffer.from(text, 'base64')
-    : Buffer.from(text);
 
   const headers: string[] = [];
   let hasContentType = false;
@@ -237,5 +248,16 @@ export function parseProxyResponse(payload: string, ctx: RestRoutedContext): Pro
     for (const value of values) headers.push(remapped ?? name, value);
   }
   if (!hasContentType) headers.push('Content-Type', 'application/json');
-  return { statusCode, headers, body };
+  return headers;
+}
+
+/** A proxy answer's body (a string, or absent), base64-decoded when it says so and `decodeBase64`; a string says why it is malformed. */
+export function responseBody(body: unknown, isBase64Encoded: unknown, decodeBase64: boolean): Buffer | string {
+  let text = '';
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'string') return 'body is not a string';
+    text = body;
+  }
+  if (isBase64Encoded !== undefined && isBase64Encoded !== null && typeof isBase64Encoded !== 'boolean') return 'isBase64Encoded is not a boolean';
+  return isBase64Encoded === true && decodeBase64 ? Buffer.from(text, 'base64') : Buffer.from(text);
 }

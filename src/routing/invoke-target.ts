@@ -5,6 +5,7 @@
 // which only the resolution snapshot knows (resolution-snapshot.ts), so the path after the API
 // id is kept whole too. Anything else is not data plane.
 import type { CompiledStage } from '../compiler/types.js';
+import type { CompiledHttpStage } from '../compiler/http-api/types.js';
 
 /** What the listener hands the data plane: a stage to run, or why there is none. */
 export type InvokeTarget =
@@ -17,6 +18,19 @@ export type InvokeTarget =
     /** Reached through the execute-api endpoint (the forms above), not a custom domain. */
     defaultEndpoint: boolean;
   }
+  /** An HTTP API stage: a named one (its segment taken off `path`) or `$default` (the whole path). */
+  | {
+    kind: 'http-stage';
+    stage: CompiledHttpStage;
+    /** Raw path after the stage ('/' at least), what routes match. */
+    path: string;
+    /** Raw path after the API id, a named stage's segment included (`rawPath` in events). */
+    rawPath: string;
+    rawQuery: string;
+    defaultEndpoint: boolean;
+  }
+  /** An HTTP API without a stage for the URL: 404 Not Found. */
+  | { kind: 'http-not-found'; apiId: string; stageName: string | undefined; path: string; rawQuery: string }
   /** `stageName` as the URL names it by REST's rule (for the request log). */
   | { kind: 'unknown-api'; apiId: string; stageName: string | undefined; path: string; rawQuery: string }
   /** The API exists; the stage does not, or the URL named none. */

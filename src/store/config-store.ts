@@ -3,7 +3,7 @@
 //
 // The store owns the change feed: every write a consumer must see (an API created or deleted,
 // a stage created, changed or deleted, a function written, an API key or a usage plan (with
-// its keys) written, an IAM user, access key or role written) appends a ConfigChange with the next
+// its keys) written, an IAM user, access key or role written, an HTTP API or its stage written) appends a ConfigChange with the next
 // configuration version in the same transaction as the write, and subscribers are told after
 // the commit. A write that throws publishes nothing. Consumers follow the feed with a
 // ChangeFollower (src/sync/change-follower.ts) and catch up from the last version they applied.
@@ -11,6 +11,7 @@ import type { DeploymentRecord, RestApiDefinition, StageRecord } from '../model/
 import type { ApiKeyRecord, UsagePlanKeyLink, UsagePlanRecord } from '../model/usage-plans.js';
 import type { FunctionStore } from './function-store.js';
 import type { IamStore } from './iam-store.js';
+import type { HttpApiStore } from './http-api-store.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -24,7 +25,11 @@ export type ConfigChange =
   /** A usage plan, its API stages or its keys changed, or the plan was deleted. */
   | { version: number; kind: 'usage-plan'; usagePlanId: string }
   /** An IAM user (its policies or access keys) or role was created, changed or deleted. */
-  | { version: number; kind: 'iam-identity'; name: string };
+  | { version: number; kind: 'iam-identity'; name: string }
+  /** An HTTP API was created, or deleted with its deployments and stages. */
+  | { version: number; kind: 'http-api-created' | 'http-api-deleted'; apiId: string }
+  /** An HTTP API stage was created, repointed, changed or deleted. */
+  | { version: number; kind: 'http-stage'; apiId: string; stageName: string };
 
 type WithoutVersion<T> = T extends unknown ? Omit<T, 'version'> : never;
 /** What a write describes; the store adds the version. */
@@ -147,6 +152,8 @@ export interface ConfigStore extends ChangeFeed {
   readonly functions: FunctionStore;
   /** IAM users, their access keys and policies, and roles (the `iam` control plane, AWS_IAM callers). */
   readonly iam: IamStore;
+  /** HTTP APIs (apigatewayv2): working copies, deployments, stages. */
+  readonly httpApis: HttpApiStore;
 
   close(): Awaitable<void>;
 }

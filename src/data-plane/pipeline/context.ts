@@ -18,6 +18,7 @@ import type { Metering } from '../metering/metering.js';
 import type { AuthorizerCache } from '../../state/index.js';
 import type { UserPoolVerifier } from '../../auth/user-pool-verifier.js';
 import type { IamCallers } from '../auth/iam-callers.js';
+import type { JwtAuthorizers } from '../../auth/jwt-authorizer.js';
 
 /** What every request shares: the process environment, the logger, the body reader, metering and the token verifier. */
 export interface PipelineServices {
@@ -33,6 +34,8 @@ export interface PipelineServices {
   readonly userPools: UserPoolVerifier;
   /** The IAM callers `AWS_IAM` methods verify signatures against. */
   readonly iam: IamCallers;
+  /** Verifies the tokens of HTTP APIs' JWT routes (one JWKS cache per issuer and process). */
+  readonly jwtAuthorizers: JwtAuthorizers;
 }
 
 /**
@@ -240,6 +243,11 @@ export class InvocationContext implements IntegrationSignal {
     this.identity = identity;
     const variables = this.#contextVariables?.identity as Record<string, unknown> | undefined;
     if (variables !== undefined) Object.assign(variables, identity);
+  }
+
+  /** The request-id headers of every answer (REST's; HTTP APIs answer `apigw-requestid`). */
+  idHeaders(headers: string[]): void {
+    headers.push('x-amzn-RequestId', this.requestId, 'x-amz-apigw-id', this.extendedRequestId);
   }
 
   /** Keeps an already built `$context` in step with a route matched after it was built. */

@@ -9,6 +9,7 @@
 // `$context.identity`. TestInvokeMethod is not signed for execute-api: it runs as its own caller,
 // the control plane's (the account root), as the console's test runs as the console user.
 import type { Step } from '../pipeline/step.js';
+import type { InvocationContext } from '../pipeline/context.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import {
   AccessDeniedError, InvalidSignatureError, MissingAuthenticationTokenError,
@@ -46,7 +47,7 @@ function signatureError(error: unknown): unknown {
   }
 }
 
-function authenticate(ctx: RestRoutedContext): IamCaller {
+function authenticate(ctx: InvocationContext): IamCaller {
   const { iam, env } = ctx.services;
   try {
     const request = { method: ctx.httpMethod, path: ctx.requestPath, rawQuery: ctx.rawQuery, headers: (name: string) => rawHeader(ctx.rawHeaders, name, true), body: ctx.body };
@@ -57,7 +58,7 @@ function authenticate(ctx: RestRoutedContext): IamCaller {
 }
 
 /** The condition keys the resource policy and the caller's policies read, with the caller's own values. */
-function conditionsFor(ctx: RestRoutedContext, caller: IamCaller, policyKeys: ReadonlySet<string> | undefined): Record<string, string | undefined> {
+function conditionsFor(ctx: InvocationContext, caller: IamCaller, policyKeys: ReadonlySet<string> | undefined): Record<string, string | undefined> {
   const keys = policyKeys === undefined || policyKeys.size === 0 ? caller.conditionKeys : caller.conditionKeys.size === 0 ? policyKeys : new Set([...policyKeys, ...caller.conditionKeys]);
   const context = conditionContext(ctx, keys);
   for (const key of keys) if (Object.hasOwn(caller.conditionValues, key)) context[key] = caller.conditionValues[key];
@@ -72,7 +73,7 @@ function conditionsFor(ctx: RestRoutedContext, caller: IamCaller, policyKeys: Re
 const memos = new WeakMap<PolicyDocument | typeof NO_RESOURCE_POLICY, WeakMap<IamCaller, (methodArn: string) => Decision>>();
 const NO_RESOURCE_POLICY = Object.freeze({});
 
-function decide(ctx: RestRoutedContext, caller: IamCaller, policy: PolicyDocument | undefined, arn: string): Decision {
+function decide(ctx: InvocationContext, caller: IamCaller, policy: PolicyDocument | undefined, arn: string): Decision {
   if (caller.conditionKeys.size > 0 || (policy !== undefined && policy.conditionKeys.size > 0)) {
     return authorizeIam(caller, { resource: arn, context: conditionsFor(ctx, caller, policy?.conditionKeys) }, policy);
   }
@@ -90,12 +91,18 @@ export const iamAuthorizer: Step<RestRoutedContext> = {
       ctx.identify(ctx.services.iam.root.identity);
       return;
     }
-    const caller = authenticate(ctx);
-    const policy = resourcePolicyOf(ctx);
-    const arn = authorizedMethodArn(ctx);
-    const decision = decide(ctx, caller, policy, arn);
-    if (decision !== 'allow') throw new AccessDeniedError(deniedMessage(arn, decision === 'deny', caller.identity.userArn), { messageKey: 'Message' });
-    ctx.identify(caller.identity);
+    authorizeIamCaller(ctx, resourcePolicyOf(ctx), authorizedMethodArn(ctx));
   },
 };
+
+/**
+ * The signed caller, verified and allowed `execute-api:Invoke` on `arn` by its identity
+ * policies and the resource policy (none for HTTP APIs), recorded on the context; refused otherwise.
+ */
+export function authorizeIamCaller(ctx: InvocationContext, policy: PolicyDocument | undefined, arn: string): void {
+  const caller = authenticate(ctx);
+  const decision = decide(ctx, caller, policy, arn);
+  if (decision !== 'allow') throw new AccessDeniedError(deniedMessage(arn, decision === 'deny', caller.identity.userArn), { messageKey: 'Message' });
+  ctx.identify(caller.identity);
+}
 

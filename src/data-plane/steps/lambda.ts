@@ -104,7 +104,8 @@ export const lambdaProxyResponse: Step<RestRoutedContext> = {
     if (headerValue(endpoint.headers, 'x-amz-function-error') !== undefined) {
       throw badGateway(`Lambda function error: ${endpoint.selectionValue || payload.slice(0, 200)}`);
     }
-    const parsed = parseProxyResponse(payload, ctx);
+    const binaryMediaTypes = ctx.stage.deployment.binaryMediaTypes;
+    const parsed = parseProxyResponse(payload, !binaryMediaTypes.empty && binaryMediaTypes.matches(ctx.accept));
     if ('malformed' in parsed) {
       if (ctx.trace !== undefined) trace(ctx, 'Execution failed due to configuration error: Malformed Lambda proxy response');
       throw badGateway(`Malformed Lambda proxy response: ${parsed.malformed}`);

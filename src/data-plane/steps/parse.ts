@@ -17,6 +17,14 @@ export const parse: Step<InvocationContext> = {
       const verb = override.trim().toUpperCase();
       if (VERBS.has(verb)) ctx.httpMethod = verb;
     }
+    return readBody.run(ctx);
+  },
+};
+
+/** The body, read within the payload limit (HTTP APIs run this without REST's method override). */
+export const readBody: Step<InvocationContext> = {
+  name: 'read-body',
+  run(ctx): StepResult {
     const incoming = ctx.incoming;
     if (incoming === undefined) return;
     ctx.incoming = undefined;

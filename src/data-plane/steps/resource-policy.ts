@@ -9,6 +9,7 @@
 // second phase, combining the authorizer's policy with this decision, is the authorizer step's
 // (lambda-authorizer.ts). Answers 403 AccessDeniedException, `{"Message":"User: anonymous is not authorized …"}`.
 import type { Step } from '../pipeline/step.js';
+import type { InvocationContext } from '../pipeline/context.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import { AccessDeniedError, ApiConfigurationError, RequestRefusedError } from '../errors/gateway-error.js';
 import { deniedMessage, MAX_METHOD_ARN_BYTES, methodArn } from '../../auth/resource-policy.js';
@@ -17,7 +18,7 @@ import type { PolicyDocument, Principal } from '../../auth/policy-document.js';
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
 /** The request's values of the condition keys a policy reads (none for most policies). */
-export function conditionContext(ctx: RestRoutedContext, keys: ReadonlySet<string>): Record<string, string | undefined> {
+export function conditionContext(ctx: InvocationContext, keys: ReadonlySet<string>): Record<string, string | undefined> {
   const context: Record<string, string | undefined> = {};
   if (keys.size === 0) return context;
   const now = Date.now();

@@ -5,6 +5,7 @@
 // every API (`--account-rate-limit`, `--account-burst-limit`). An empty bucket answers 429 Too
 // Many Requests. TestInvokeMethod is not throttled.
 import type { Step, StepResult } from '../pipeline/step.js';
+import type { InvocationContext } from '../pipeline/context.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import { ThrottledError } from '../errors/gateway-error.js';
 import { admitted, stateFailure } from './metering-results.js';
@@ -17,11 +18,15 @@ export const throttle: Step<RestRoutedContext> = {
   name: 'throttle',
   run(ctx): StepResult {
     if (ctx.trace !== undefined) return;
-    const { rateLimiter, account } = ctx.services.metering;
-    const { bucket, limits } = ctx.plan.stageThrottle;
-    return stateFailure(() => admitted(rateLimiter.take(bucket, limits), (allowed) => {
-      refuseUnless(allowed);
-      return admitted(rateLimiter.take('account', account), refuseUnless);
-    }));
+    return throttleRequest(ctx, ctx.plan.stageThrottle);
   },
 };
+
+/** The bucket of the stage's method (or HTTP API route), then the account's; shared by both API kinds. */
+export function throttleRequest(ctx: InvocationContext, stageThrottle: { readonly bucket: string; readonly limits: { readonly rate: number; readonly burst: number } }): StepResult {
+  const { rateLimiter, account } = ctx.services.metering;
+  return stateFailure(() => admitted(rateLimiter.take(stageThrottle.bucket, stageThrottle.limits), (allowed) => {
+    refuseUnless(allowed);
+    return admitted(rateLimiter.take('account', account), refuseUnless);
+  }));
+}

@@ -74,6 +74,26 @@ const MIGRATIONS: readonly string[] = [
      name TEXT NOT NULL UNIQUE COLLATE NOCASE,
      doc TEXT NOT NULL
    );`,
+  // 6: HTTP APIs (working copies), their deployments (`seq`: newest first) and stages, which go
+  // with their API.
+  `CREATE TABLE http_apis (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     doc TEXT NOT NULL
+   );
+   CREATE TABLE http_deployments (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     api_id TEXT NOT NULL REFERENCES http_apis(id) ON DELETE CASCADE,
+     id TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     UNIQUE (api_id, id)
+   );
+   CREATE TABLE http_stages (
+     api_id TEXT NOT NULL REFERENCES http_apis(id) ON DELETE CASCADE,
+     stage_name TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (api_id, stage_name)
+   );`,
 ];
 
 export function migrate(db: Database): void {

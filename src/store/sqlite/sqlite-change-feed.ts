@@ -76,6 +76,7 @@ export class SqliteChangeFeed implements ChangeFeed {
 function nameOf(description: ChangeDescription): string | null {
   switch (description.kind) {
     case 'stage':
+    case 'http-stage':
       return description.stageName;
     case 'function':
       return description.functionName;
@@ -97,12 +98,13 @@ function toChange(row: ChangeRow): ConfigChange {
     case 'usage-plan':
       return { version: row.version, kind: 'usage-plan', usagePlanId: row.name ?? '' };
     case 'stage':
-      return { version: row.version, kind: 'stage', apiId: row.api_id ?? '', stageName: row.name ?? '' };
+    case 'http-stage':
+      return { version: row.version, kind: row.kind, apiId: row.api_id ?? '', stageName: row.name ?? '' };
     case 'function':
       return { version: row.version, kind: 'function', functionName: row.name ?? '' };
     case 'iam-identity':
       return { version: row.version, kind: 'iam-identity', name: row.name ?? '' };
     default:
-      return { version: row.version, kind: row.kind as 'api-created' | 'api-deleted', apiId: row.api_id ?? '' };
+      return { version: row.version, kind: row.kind as 'api-created' | 'api-deleted' | 'http-api-created' | 'http-api-deleted', apiId: row.api_id ?? '' };
   }
 }

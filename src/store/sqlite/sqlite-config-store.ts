@@ -13,6 +13,7 @@ import { migrate } from './migrations.js';
 import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { SqliteFunctionStore } from './sqlite-function-store.js';
 import { SqliteIamStore } from './sqlite-iam-store.js';
+import { SqliteHttpApiStore } from './sqlite-http-api-store.js';
 
 export interface SqliteStoreOptions {
   /** How many changes the feed keeps for consumers that fell behind. */
@@ -28,6 +29,7 @@ export class SqliteConfigStore implements ConfigStore {
   readonly #feed: SqliteChangeFeed;
   readonly functions: SqliteFunctionStore;
   readonly iam: SqliteIamStore;
+  readonly httpApis: SqliteHttpApiStore;
 
   constructor(filename: string, options: SqliteStoreOptions = {}) {
     this.#db = new Database(filename);
@@ -73,6 +75,7 @@ export class SqliteConfigStore implements ConfigStore {
     this.#feed = new SqliteChangeFeed(db, options.keptChanges);
     this.functions = new SqliteFunctionStore(db, this.#feed);
     this.iam = new SqliteIamStore(db, this.#feed);
+    this.httpApis = new SqliteHttpApiStore(db, this.#feed);
   }
 
   listDefinitions(): RestApiDefinition[] {

@@ -20,6 +20,7 @@ import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
 import { MemoryAuthorizerCache } from '../../../src/state/memory-authorizer-cache.js';
 import { UserPoolVerifier } from '../../../src/auth/user-pool-verifier.js';
 import { IamCallersTable } from '../../../src/data-plane/auth/iam-callers.js';
+import { JwtAuthorizers } from '../../../src/auth/jwt-authorizer.js';
 import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
 import { SecretBox } from '../../../src/secrets/secret-box.js';
 
@@ -36,6 +37,7 @@ const services: PipelineServices = {
   authorizerCache: new MemoryAuthorizerCache(),
   userPools: new UserPoolVerifier({ pools: [] }),
   iam: new IamCallersTable(new SqliteConfigStore(':memory:'), SecretBox.ephemeral(), { accessKeyId: 'test', secretAccessKey: 'test' }, '000000000000', createLogger('silent')),
+  jwtAuthorizers: new JwtAuthorizers(),
 };
 
 const deployment = compileDeployment(buildApi({
