@@ -102,7 +102,7 @@ export async function startArchway(
       // apigatewayv2 is signed as `apigateway` too: its operations are told apart by their /v2/ paths.
       ['apigateway', new RouteTable([
         ...notEnforced.watch(apigatewayOperations(apigateway)),
-        ...apigatewayv2Operations({ store, env, scheme: hooks.tls === undefined ? 'http' : 'https' }),
+        ...notEnforced.watch(apigatewayv2Operations({ store, env, scheme: hooks.tls === undefined ? 'http' : 'https' })),
       ])],
       ['lambda', new RouteTable(lambdaOperations({ registry: functions.registry, store: store.functions, invoker: functions.runtime }))],
       ['iam', iamRouteTable({ store: store.iam, secrets, accountId: options.accountId })],

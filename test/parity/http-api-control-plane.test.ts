@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiGatewayV2Client, CreateApiCommand, CreateAuthorizerCommand, CreateDeploymentCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand,
   DeleteApiCommand, DeleteIntegrationCommand, DeleteRouteCommand, DeleteStageCommand, GetApiCommand, GetApisCommand, GetDeploymentsCommand, GetIntegrationCommand,
-  GetRoutesCommand, GetStageCommand, GetStagesCommand, UpdateApiCommand, UpdateRouteCommand, UpdateStageCommand,
+  GetRoutesCommand, GetStageCommand, GetStagesCommand, GetTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateApiCommand, UpdateRouteCommand, UpdateStageCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 import { expectError } from '../helpers/aws-errors.js';
@@ -147,5 +147,27 @@ describe('apigatewayv2: routes, integrations, stages, deployments', () => {
     await expectError(v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'GET /x', AuthorizationType: 'CUSTOM', AuthorizerId: jwt.AuthorizerId })), 'BadRequestException', /JWT/, 400);
     const route = await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'GET /x', AuthorizationType: 'JWT', AuthorizerId: jwt.AuthorizerId, AuthorizationScopes: ['read'] }));
     expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: jwt.AuthorizerId, AuthorizationScopes: ['read'] });
+  });
+});
+
+describe('apigatewayv2: tags', () => {
+  it('tags and untags an API and a stage by ARN', async () => {
+    const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'tagged', ProtocolType: 'HTTP', Tags: { team: 'a' } }));
+    await v2.send(new CreateStageCommand({ ApiId, StageName: 'dev' }));
+    const apiArn = `arn:aws:apigateway:us-east-1::/apis/${ApiId}`;
+    await v2.send(new TagResourceCommand({ ResourceArn: apiArn, Tags: { env: 'test' } }));
+    expect((await v2.send(new GetTagsCommand({ ResourceArn: apiArn }))).Tags).toEqual({ team: 'a', env: 'test' });
+    await v2.send(new UntagResourceCommand({ ResourceArn: apiArn, TagKeys: ['team'] }));
+    expect((await v2.send(new GetApiCommand({ ApiId }))).Tags).toEqual({ env: 'test' });
+    const stageArn = `${apiArn}/stages/dev`;
+    await v2.send(new TagResourceCommand({ ResourceArn: stageArn, Tags: { tier: 'gold' } }));
+    expect((await v2.send(new GetTagsCommand({ ResourceArn: stageArn }))).Tags).toEqual({ tier: 'gold' });
+  });
+
+  it('merges corsConfiguration on UpdateApi, and refuses credentials with any origin', async () => {
+    const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'cors', ProtocolType: 'HTTP', CorsConfiguration: { AllowOrigins: ['*'] } }));
+    const updated = await v2.send(new UpdateApiCommand({ ApiId, CorsConfiguration: { MaxAge: 60 } }));
+    expect(updated.CorsConfiguration).toEqual({ AllowOrigins: ['*'], MaxAge: 60 });
+    await expectError(v2.send(new UpdateApiCommand({ ApiId, CorsConfiguration: { AllowCredentials: true } })), 'BadRequestException', /allow-credentials/, 400);
   });
 });

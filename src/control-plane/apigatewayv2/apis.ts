@@ -25,9 +25,17 @@ export function apiOut(ctx: ApiGatewayV2Context, request: OperationRequest, api:
   return { ...api, apiEndpoint: apiEndpoint(ctx, request, api.apiId) };
 }
 
-function corsOf(body: Body): Cors | undefined {
-  const cors = optObject(body, 'corsConfiguration');
-  if (cors === undefined) return undefined;
+const CORS_MEMBERS = ['allowCredentials', 'allowHeaders', 'allowMethods', 'allowOrigins', 'exposeHeaders', 'maxAge'] as const;
+
+/**
+ * The body's `corsConfiguration` merged over `current` (UpdateApi changes only the members it
+ * sends, as AWS does), only the six members kept, checked as a whole.
+ */
+function corsOf(body: Body, current?: Cors): Cors | undefined {
+  const sent = optObject(body, 'corsConfiguration');
+  if (sent === undefined) return undefined;
+  const cors: Record<string, unknown> = { ...current };
+  for (const member of CORS_MEMBERS) if (sent[member] !== undefined && sent[member] !== null) cors[member] = sent[member];
   const problem = checkCorsConfiguration(cors);
   if (problem !== undefined) throw badRequest(problem);
   return cors as Cors;
@@ -98,10 +106,10 @@ async function updateApi(ctx: ApiGatewayV2Context, request: OperationRequest) {
   const version = optString(body, 'version');
   const disable = optBoolean(body, 'disableExecuteApiEndpoint');
   const disableSchemaValidation = optBoolean(body, 'disableSchemaValidation');
-  const cors = corsOf(body);
   const target = optString(body, 'target');
   const api = await mutateApi(ctx, request.params.apiId, (definition) => {
     const api = definition.api;
+    const cors = corsOf(body, api.corsConfiguration);
     if (name !== undefined) api.name = name;
     if (description !== undefined) api.description = description;
     if (version !== undefined) api.version = version;

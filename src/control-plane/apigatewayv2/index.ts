@@ -9,6 +9,7 @@ import { deploymentOperations } from './deployments.js';
 import { integrationOperations } from './integrations.js';
 import { routeOperations } from './routes.js';
 import { stageOperations } from './stages.js';
+import { tagOperations } from './tags.js';
 
 export type { ApiGatewayV2Context } from './context.js';
 
@@ -20,5 +21,6 @@ export function apigatewayv2Operations(ctx: ApiGatewayV2Context): OperationDefin
     ...stageOperations(ctx),
     ...deploymentOperations(ctx),
     ...authorizerOperations(ctx),
+    ...tagOperations(ctx),
   ];
 }

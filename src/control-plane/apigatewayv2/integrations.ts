@@ -28,6 +28,20 @@ function isUrl(uri: string): boolean {
   return /^https?:\/\/[^/\s]+/i.test(uri);
 }
 
+/**
+ * Parameter mappings sent to Create/UpdateIntegration merged over the stored ones; a key sent
+ * with "" is removed (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html,
+ * "Remove parameter mappings").
+ */
+function mergedMappings(current: Record<string, string> | undefined, sent: Record<string, string>): Record<string, string> {
+  const merged: Record<string, string> = { ...current };
+  for (const [key, value] of Object.entries(sent)) {
+    if (value === '') delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
 /** Quick create's integration: a Lambda ARN → AWS_PROXY 2.0; a URL → HTTP_PROXY 1.0, method ANY. */
 export function quickIntegration(ctx: ApiGatewayV2Context, integrationId: string, target: string, credentialsArn: string | undefined): HttpIntegration {
   const lambda = lambdaTargetOf(target) !== undefined;
@@ -70,9 +84,18 @@ function applyFields(integration: HttpIntegration, body: Body): void {
   const timeout = optNumber(body, 'timeoutInMillis');
   if (timeout !== undefined) integration.timeoutInMillis = timeout;
   const requestParameters = optObject(body, 'requestParameters');
-  if (requestParameters !== undefined) integration.requestParameters = requestParameters as Record<string, string>;
+  if (requestParameters !== undefined) integration.requestParameters = mergedMappings(integration.requestParameters, requestParameters as Record<string, string>);
   const responseParameters = optObject(body, 'responseParameters');
-  if (responseParameters !== undefined) integration.responseParameters = responseParameters as Record<string, Record<string, string>>;
+  if (responseParameters !== undefined) {
+    const merged: Record<string, Record<string, string>> = { ...integration.responseParameters };
+    for (const [status, map] of Object.entries(responseParameters as Record<string, Record<string, string>>)) {
+      // `{"404": {}}` removes that status code's mappings.
+      const next = map !== null && typeof map === 'object' && Object.keys(map).length > 0 ? mergedMappings(merged[status], map) : undefined;
+      if (next === undefined || Object.keys(next).length === 0) delete merged[status];
+      else merged[status] = next;
+    }
+    integration.responseParameters = merged;
+  }
   const tls = optObject(body, 'tlsConfig');
   if (tls !== undefined) integration.tlsConfig = { ...(typeof tls.serverNameToVerify === 'string' && { serverNameToVerify: tls.serverNameToVerify }) };
   check(integration);
