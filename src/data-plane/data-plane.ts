@@ -29,7 +29,7 @@ import { UserPoolVerifier } from '../auth/user-pool-verifier.js';
 import { IamCallersTable } from './auth/iam-callers.js';
 import { JwtAuthorizers } from '../auth/jwt-authorizer.js';
 import { HttpContext } from './http-api/http-context.js';
-import { HTTP_NOT_FOUND_STEPS, HttpUnresolvedContext } from './http-api/errors.js';
+import { HTTP_NOT_FOUND_STEPS } from './http-api/errors.js';
 
 export type { RequestLogEntry };
 
@@ -191,9 +191,9 @@ export class DataPlane {
     const invocation = target.kind === 'stage' || target.kind === 'http-stage'
       ? { apiId: target.stage.apiId, stageName: target.stage.stageName, deploymentId: undefined }
       : { apiId: target.apiId, stageName: target.stageName, deploymentId: undefined };
-    const http = target.kind === 'http-stage' || target.kind === 'http-not-found';
-    const Context = http ? HttpUnresolvedContext : InvocationContext;
-    return this.#run(new Context(methodRequestOf(req, target), invocation, steps, this.#services), res);
+    const init = methodRequestOf(req, target);
+    init.httpApi = target.kind === 'http-stage' || target.kind === 'http-not-found';
+    return this.#run(new InvocationContext(init, invocation, steps, this.#services), res);
   }
 
   #run(ctx: InvocationContext, res: ServerResponse): void | Promise<void> {

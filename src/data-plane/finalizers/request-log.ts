@@ -37,7 +37,7 @@ export function requestLog(log: Logger, onLogged?: (entry: RequestLogEntry) => v
         stage: ctx.stageName,
         status,
         latencyMs: Math.round((performance.now() - ctx.startTime) * 1000) / 1000,
-        requestId: ctx.requestId,
+        requestId: ctx.answeredRequestId,
       };
       if (ctx.failureReason !== undefined) entry.error = ctx.failureReason;
       if (enabled && writeLine !== undefined) {

@@ -8,7 +8,7 @@ import type { GatewayResponseType } from '../../model/rest-api.js';
 import { GatewayError, InternalServerError } from '../errors/gateway-error.js';
 import type { BufferedOutput } from '../pipeline/response.js';
 import type { Step, StepList } from '../pipeline/step.js';
-import { InvocationContext } from '../pipeline/context.js';
+import type { InvocationContext } from '../pipeline/context.js';
 import type { HttpContext } from './http-context.js';
 
 const body = (message: string) => Buffer.from(`{"message":${JSON.stringify(message)}}`);
@@ -89,9 +89,3 @@ export const HTTP_NOT_FOUND_STEPS: StepList<InvocationContext> = Object.freeze({
   error: renderHttpError,
 });
 
-/** A request to an HTTP API answered before any stage: HTTP API's request-id header. */
-export class HttpUnresolvedContext extends InvocationContext {
-  override idHeaders(headers: string[]): void {
-    headers.push('apigw-requestid', this.extendedRequestId);
-  }
-}

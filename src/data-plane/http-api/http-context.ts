@@ -23,6 +23,7 @@ export class HttpContext extends InvocationContext {
   endpointResponse: EndpointResponse | undefined = undefined;
 
   constructor(init: MethodRequestInit, rawPath: string, stage: CompiledHttpStage, services: PipelineServices) {
+    init.httpApi = true;
     super(init, stage, stage.steps, services);
     this.stage = stage;
     this.rawPath = rawPath;
@@ -41,10 +42,6 @@ export class HttpContext extends InvocationContext {
   override get resource(): MatchedResource | undefined {
     const plan = this.plan;
     return plan === undefined ? undefined : { resourceId: plan.routeId, resourcePath: plan.routePath };
-  }
-
-  override idHeaders(headers: string[]): void {
-    headers.push('apigw-requestid', this.extendedRequestId);
   }
 
   /** Called by `route`: records the match and continues with the route's steps. */

@@ -71,6 +71,8 @@ export interface MethodRequestInit {
   domainName?: string;
   /** The request came over TLS (`aws:SecureTransport`). */
   secure?: boolean;
+  /** An HTTP API's request: answered with `apigw-requestid` (its extended id) instead of REST's ids. */
+  httpApi?: boolean;
 }
 
 /** Which API and stage the request addressed (the stage may be unknown or missing). */
@@ -104,6 +106,8 @@ export class InvocationContext implements IntegrationSignal {
   readonly protocol: string;
   /** The request came over TLS. */
   readonly secure: boolean;
+  /** An HTTP API's request (its ids are answered the HTTP API way). */
+  readonly httpApi: boolean;
   readonly services: PipelineServices;
   incoming: IncomingMessage | undefined;
   body: Buffer;
@@ -154,6 +158,7 @@ export class InvocationContext implements IntegrationSignal {
     this.sourceIp = init.sourceIp;
     this.protocol = init.protocol;
     this.secure = init.secure ?? false;
+    this.httpApi = init.httpApi ?? false;
     this.#domainName = init.domainName;
     this.body = init.body ?? EMPTY_BODY;
     this.incoming = init.incoming;
@@ -245,9 +250,15 @@ export class InvocationContext implements IntegrationSignal {
     if (variables !== undefined) Object.assign(variables, identity);
   }
 
+  /** The request id the caller is answered with (and the request log shows). */
+  get answeredRequestId(): string {
+    return this.httpApi ? this.extendedRequestId : this.requestId;
+  }
+
   /** The request-id headers of every answer (REST's; HTTP APIs answer `apigw-requestid`). */
   idHeaders(headers: string[]): void {
-    headers.push('x-amzn-RequestId', this.requestId, 'x-amz-apigw-id', this.extendedRequestId);
+    if (this.httpApi) headers.push('apigw-requestid', this.extendedRequestId);
+    else headers.push('x-amzn-RequestId', this.requestId, 'x-amz-apigw-id', this.extendedRequestId);
   }
 
   /** Keeps an already built `$context` in step with a route matched after it was built. */
