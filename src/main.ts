@@ -34,7 +34,7 @@ export interface RunningArchway {
   endpoint: string;
   port: number;
   logger: Logger;
-  /** Imports an OpenAPI file and deploys it (`--import`), through the control plane's own functions. */
+  /** Imports an OpenAPI file (a REST or an HTTP API) and deploys it (`--import`), through the control plane's own functions. */
   importFile(request: FileImportRequest): Promise<FileImportResult>;
   /** Every stored setting Archway does not act on yet, `{name} ({id}): {what}` (the startup banner). */
   notEnforced(): Promise<string[]>;
@@ -96,13 +96,14 @@ export async function startArchway(
 
   const admin = options.adminCredentials;
   const apigateway = { store, env, dataPlane, secrets };
+  const apigatewayv2 = { store, env, scheme: hooks.tls === undefined ? 'http' as const : 'https' as const };
   const notEnforced = new NotEnforcedReporter(store, logger);
   const controlPlane = new ControlPlane(
     new Map([
       // apigatewayv2 is signed as `apigateway` too: its operations are told apart by their /v2/ paths.
       ['apigateway', new RouteTable([
         ...notEnforced.watch(apigatewayOperations(apigateway)),
-        ...notEnforced.watch(apigatewayv2Operations({ store, env, scheme: hooks.tls === undefined ? 'http' : 'https' })),
+        ...notEnforced.watch(apigatewayv2Operations(apigatewayv2)),
       ])],
       ['lambda', new RouteTable(lambdaOperations({ registry: functions.registry, store: store.functions, invoker: functions.runtime }))],
       ['iam', iamRouteTable({ store: store.iam, secrets, accountId: options.accountId })],
@@ -140,7 +141,7 @@ export async function startArchway(
     port,
     logger,
     async importFile(request) {
-      const result = await importFileAndDeploy(apigateway, request);
+      const result = await importFileAndDeploy(apigateway, apigatewayv2, request);
       await notEnforced.check(result.apiId);
       return result;
     },

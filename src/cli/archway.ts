@@ -29,9 +29,10 @@ archway COMMAND --help lists a command's options.`;
 const START_USAGE = () => `Usage: archway start [options]
 
 Runs Archway: the API Gateway control plane (AWS SDK/CLI with --endpoint-url) and the data
-plane on one port. --import FILE imports an OpenAPI file and deploys it to --stage at startup;
---watch redeploys it when it changes. Every flag also reads from its environment variable,
-and from a --config file (JSON or YAML, keys without the dashes): flag over variable over file.
+plane on one port. --import FILE imports an OpenAPI file and deploys it to --stage at startup
+(an HTTP API's document to its auto-deploying $default stage); --watch redeploys it when it
+changes. Every flag also reads from its environment variable, and from a --config file (JSON
+or YAML, keys without the dashes): flag over variable over file.
 
 Options:                            Environment variable                  Meaning
 ${describeSettings()}`;
@@ -135,6 +136,9 @@ async function start(options: ArchwayOptions): Promise<number> {
     try {
       const result = await archway.importFile(request);
       report(result, file, base, 'Imported');
+      if (result.kind === 'HTTP' && options.importStage !== DEFAULT_OPTIONS.importStage) {
+        console.log(`  --stage ${options.importStage} is for REST APIs: an HTTP API is served by its auto-deploying $default stage`);
+      }
     } catch (error) {
       console.error(`Import of ${file} failed: ${describeError(error)}`);
       if (!options.watch) {
@@ -190,7 +194,9 @@ function watch(archway: RunningArchway, request: Parameters<RunningArchway['impo
 
 function report(result: FileImportResult, file: string, base: string, verb: string): void {
   const deployment = result.deployed ? `deployment ${result.deploymentId}` : `deployment ${result.deploymentId} kept`;
-  console.log(`${verb} ${file} as API ${result.apiId}, ${deployment} on stage ${result.stageName}: ${base}/_aws/execute-api/${result.apiId}/${result.stageName}/`);
+  // An HTTP API's $default stage is served without a stage segment.
+  const url = result.kind === 'HTTP' ? `${base}/_aws/execute-api/${result.apiId}/` : `${base}/_aws/execute-api/${result.apiId}/${result.stageName}/`;
+  console.log(`${verb} ${file} as ${result.kind === 'HTTP' ? 'HTTP API' : 'API'} ${result.apiId}, ${deployment} on stage ${result.stageName}: ${url}`);
   for (const warning of result.warnings) console.log(`  warning: ${warning}`);
   if (!result.created) console.log(result.changes.length > 0 ? result.changes.map((c) => `  ${c}`).join('\n') : '  no changes');
 }

@@ -1,6 +1,8 @@
-// What a re-import changed, for `archway start --import FILE --watch`: methods, models, gateway
-// responses and API settings added (+), removed (-) or changed (~). Archway's own report; ids that
-// an overwrite regenerates (validators, authorizers) are compared by name.
+// What a re-import changed, for `archway start --import FILE --watch`: methods (an HTTP API's
+// routes), models, gateway responses, authorizers and API settings added (+), removed (-) or
+// changed (~). Archway's own report; ids that an overwrite regenerates (validators, authorizers,
+// an HTTP API's integrations) are compared by name or content.
+import type { HttpApiDefinition, HttpRoute } from '../model/http-api.js';
 import type { Method, RestApiDefinition } from '../model/rest-api.js';
 
 export function describeChanges(before: RestApiDefinition | undefined, after: RestApiDefinition): string[] {
@@ -18,6 +20,42 @@ export function describeChanges(before: RestApiDefinition | undefined, after: Re
     }
   }
   return changes;
+}
+
+/** The same for an HTTP API: routes by route key, authorizers by name, and the API's settings. */
+export function describeHttpChanges(before: HttpApiDefinition | undefined, after: HttpApiDefinition): string[] {
+  const changes: string[] = [];
+  diff(changes, routesOf(before), routesOf(after), (key) => key);
+  const authorizers = (definition: HttpApiDefinition | undefined) =>
+    new Map((definition?.authorizers ?? []).map(({ authorizerId: _id, ...rest }) => [rest.name, JSON.stringify(rest)]));
+  diff(changes, authorizers(before), authorizers(after), (name) => `authorizer ${name}`);
+  if (before) {
+    const { apiId: _a, createdDate: _b, warnings: _c, importInfo: _d, ...old } = before.api;
+    const { apiId: _e, createdDate: _f, warnings: _g, importInfo: _h, ...now } = after.api;
+    for (const key of new Set([...Object.keys(old), ...Object.keys(now)])) {
+      if (JSON.stringify(old[key as keyof typeof old]) !== JSON.stringify(now[key as keyof typeof now])) changes.push(`~ API ${key}`);
+    }
+  }
+  return changes;
+}
+
+/** `GET /pets` → the route as JSON with its integration and authorizer in place of their ids. */
+function routesOf(definition: HttpApiDefinition | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!definition) return out;
+  const integrationOf = (target: string | undefined) => {
+    const found = definition.integrations.find((candidate) => target === `integrations/${candidate.integrationId}`);
+    if (!found) return undefined;
+    const { integrationId: _id, ...fields } = found;
+    return fields;
+  };
+  const comparable = ({ routeId: _id, target, authorizerId, ...rest }: HttpRoute) => ({
+    ...rest,
+    integration: integrationOf(target),
+    authorizer: authorizerId && definition.authorizers.find((candidate) => candidate.authorizerId === authorizerId)?.name,
+  });
+  for (const route of definition.routes) out.set(route.routeKey, JSON.stringify(comparable(route)));
+  return out;
 }
 
 /** `GET /pets` → the method as JSON with generated ids replaced by names. */

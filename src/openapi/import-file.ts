@@ -4,15 +4,25 @@
 // cannot be deployed changes nothing (Archway's own rule). The API id is `--api-id`,
 // else the document's `_custom_id_` tag, else derived from the file's absolute path, so a
 // restart replaces the same API. https://docs.aws.amazon.com/apigateway/latest/developerguide/import-edge-optimized-api.html
+// An HTTP API's document (isHttpApiDocument) becomes an HTTP API the same way (ImportApi, then
+// ReimportApi), served by an auto-deploying `$default` stage.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { conflict } from '../aws/errors.js';
 import type { ApiGatewayContext } from '../control-plane/apigateway/context.js';
 import { checkDeployment, createDeployment } from '../control-plane/apigateway/deployments.js';
 import { CUSTOM_ID_TAG } from '../control-plane/apigateway/rest-apis.js';
+import { autoDeployingDefaultStage } from '../control-plane/apigatewayv2/apis.js';
+import { deploy, type ApiGatewayV2Context } from '../control-plane/apigatewayv2/context.js';
+import { applyReimport, importApi, readHttpApiDocument, reimportApi } from '../control-plane/apigatewayv2/openapi.js';
+import { DEFAULT_KEY } from '../model/http-api.js';
 import type { RestApiDefinition } from '../model/rest-api.js';
-import { describeChanges } from './changes.js';
+import { describeChanges, describeHttpChanges } from './changes.js';
+import { isHttpApiDocument } from './http-api/import.js';
 import { importRestApi, planImport, putRestApi, type ImportParameters } from './import.js';
+import { parseOpenApi } from './parse.js';
 import type { AwsVariables } from './variables.js';
 
 export interface FileImportRequest {
@@ -22,6 +32,8 @@ export interface FileImportRequest {
 }
 
 export interface FileImportResult {
+  /** A REST API, or an HTTP API (apigatewayv2) when the document is one. */
+  kind: 'REST' | 'HTTP';
   apiId: string;
   stageName: string;
   deploymentId: string;
@@ -57,9 +69,11 @@ export function importTargetId(file: string, body: Uint8Array, apiId: string | u
  * CreateDeployment checks it before it is stored, so a file that imports but cannot be deployed
  * (a method without an integration) leaves the API as it was.
  */
-export async function importFileAndDeploy(ctx: ApiGatewayContext, request: FileImportRequest): Promise<FileImportResult> {
+export async function importFileAndDeploy(ctx: ApiGatewayContext, v2: ApiGatewayV2Context, request: FileImportRequest): Promise<FileImportResult> {
   const body = await readFile(request.file);
+  if (isHttpApiDocument(parseOpenApi(body))) return importHttpApiFile(v2, request, body);
   const apiId = importTargetId(request.file, body, request.apiId, ctx.env);
+  if ((await ctx.store.httpApis.getApi(apiId)) !== undefined) throw kindConflict(apiId, 'an HTTP API', request.file, 'a REST API');
   const before = await ctx.store.getDefinition(apiId);
   const deployable = (definition: RestApiDefinition) => checkDeployment(ctx, definition);
   const api = before
@@ -72,12 +86,57 @@ export async function importFileAndDeploy(ctx: ApiGatewayContext, request: FileI
   const deploymentId = serving?.deploymentId
     ?? (await createDeployment(ctx, apiId, { stageName: request.stageName, description: `archway --import ${basename(request.file)}` })).id;
   return {
+    kind: 'REST',
     apiId,
     stageName: request.stageName,
     deploymentId,
     created: before === undefined,
     deployed: serving === undefined,
     warnings: api.warnings ?? [],
+    changes,
+  };
+}
+
+/** One id cannot name a REST API and an HTTP API: the file's document says which it is. */
+function kindConflict(apiId: string, existing: string, file: string, document: string) {
+  return conflict(`API ${apiId} is ${existing}, but ${basename(file)} describes ${document}: remove that API or choose another id with --api-id`); // Archway's own
+}
+
+/**
+ * An HTTP API's file: ImportApi the first time, with an auto-deploying `$default` stage; after,
+ * ReimportApi when the document changed something, which that stage deploys. An API that has
+ * lost its `$default` stage gets it again; one whose `$default` stage no longer auto-deploys
+ * keeps the deployment it serves (someone turned auto-deploy off).
+ */
+async function importHttpApiFile(ctx: ApiGatewayV2Context, request: FileImportRequest, body: Uint8Array): Promise<FileImportResult> {
+  const imported = readHttpApiDocument(ctx, body, { failOnWarnings: false });
+  const apiId = request.apiId ?? imported.tags[CUSTOM_ID_TAG] ?? apiIdForFile(request.file);
+  if (await ctx.store.hasRestApi(apiId)) throw kindConflict(apiId, 'a REST API', request.file, 'an HTTP API');
+  const before = await ctx.store.httpApis.getApi(apiId);
+  const servedBefore = before && (await ctx.store.httpApis.getStage(apiId, DEFAULT_KEY))?.deploymentId;
+  let changes: string[] = [];
+  if (before === undefined) {
+    await importApi(ctx, imported, { apiId, stages: (id) => [autoDeployingDefaultStage(id, false)] });
+  } else {
+    const after = structuredClone(before);
+    applyReimport(after, imported);
+    changes = describeHttpChanges(before, after);
+    if (changes.length > 0) await reimportApi(ctx, apiId, imported);
+    if ((await ctx.store.httpApis.getStage(apiId, DEFAULT_KEY)) === undefined) {
+      const outcome = await ctx.store.httpApis.createStage(autoDeployingDefaultStage(apiId, false), ctx.env.limits.maxStagesPerApi);
+      if (outcome === 'limit-exceeded') throw conflict(`API ${apiId} has no $default stage, and no room for one (${ctx.env.limits.maxStagesPerApi} stages)`); // Archway's own
+      await deploy(ctx, apiId, { autoDeployed: true }, (stage) => stage.stageName === DEFAULT_KEY);
+    }
+  }
+  const deploymentId = (await ctx.store.httpApis.getStage(apiId, DEFAULT_KEY))?.deploymentId ?? '';
+  return {
+    kind: 'HTTP',
+    apiId,
+    stageName: DEFAULT_KEY,
+    deploymentId,
+    created: before === undefined,
+    deployed: deploymentId !== servedBefore,
+    warnings: imported.warnings,
     changes,
   };
 }

@@ -1,6 +1,7 @@
 // The built `archway` command with OpenAPI files: `start --import` (and restarts that replace the
 // same API), `--watch` (new behaviour served without a restart; a broken file keeps the last good
-// deployment and prints why), and `archway import` / `archway export` against a running Archway.
+// deployment and prints why), an HTTP API's document (served by its `$default` stage), and
+// `archway import` / `archway export` against a running Archway.
 // Run `npm run build` first.
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APIGatewayClient, GetDeploymentsCommand, GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, GetApisCommand, GetStagesCommand } from '@aws-sdk/client-apigatewayv2';
 import { runArchway as run, spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
+import { startBackend } from '../helpers/backend.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/openapi/', import.meta.url));
 
@@ -208,6 +211,68 @@ describe('archway start --import: import and deploy as one step', () => {
     const report = p.output().slice(p.output().indexOf('Reloaded')).split('\n');
     expect(report.slice(1, report.findIndex((line, i) => i > 0 && !line.startsWith('  ')))).toEqual(['  ~ GET /alpha']);
     expect(await get(p, apiId, 'dev', '/alpha')).toEqual({ status: 200, text: '{"name": "alpha", "version": 3}' });
+  });
+});
+
+describe('archway start --import: an HTTP API document', () => {
+  /** An HTTP API over a loopback backend (payloadFormatVersion is what makes it one). */
+  const httpApi = (backend: string, paths: string[]) => [
+    'openapi: 3.0.1',
+    'info:',
+    '  title: pets',
+    '  version: "1.0"',
+    'paths:',
+    ...paths.flatMap((path) => [
+      `  ${path}/{id}:`,
+      '    get:',
+      '      x-amazon-apigateway-integration:',
+      '        type: http_proxy',
+      '        httpMethod: GET',
+      `        uri: ${backend}/animals${path}/{id}`,
+      '        payloadFormatVersion: "1.0"',
+    ]),
+    '',
+  ].join('\n');
+
+  it('imports it as an HTTP API with an auto-deploying $default stage, and a reload replaces it under the same id', async () => {
+    const backend = await startBackend();
+    cleanups.push(() => void backend.close());
+    const dir = tempDir();
+    const file = join(dir, 'http-api.yaml');
+    writeFileSync(file, httpApi(backend.url, ['/pets']));
+    const p = await start(['--in-memory', '--import', file, '--watch']);
+    const apiId = /as HTTP API ([a-z0-9_-]+)/.exec(p.output())?.[1] as string;
+    expect(apiId).toMatch(/^[a-z0-9]{10}$/);
+    expect(p.output()).toMatch(new RegExp(`Imported .*http-api\\.yaml as HTTP API ${apiId}, deployment [a-z0-9]{6} on stage \\$default: http://localhost:${p.port}/_aws/execute-api/${apiId}/\n`));
+    const invoke = (path: string) => fetch(`${p.endpoint}/_aws/execute-api/${apiId}${path}`);
+    const pet = await invoke('/pets/7');
+    expect(pet.status).toBe(200);
+    expect(await pet.json()).toMatchObject({ method: 'GET', path: '/animals/pets/7' });
+
+    writeFileSync(file, httpApi(backend.url, ['/pets', '/owners']));
+    await eventually(async () => (await invoke('/owners/3')).status === 200, 'the added route');
+    await eventually(() => p.output().includes('+ GET /owners/{id}\n'), 'the reload report');
+    expect(p.output()).toMatch(new RegExp(`Reloaded .*http-api\\.yaml as HTTP API ${apiId}, deployment [a-z0-9]{6} on stage \\$default: .*\n  \\+ GET /owners/\\{id\\}\n`));
+    const v2 = new ApiGatewayV2Client({ endpoint: p.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    cleanups.push(() => v2.destroy());
+    expect((await v2.send(new GetApisCommand({}))).Items?.map((api) => api.ApiId)).toEqual([apiId]);
+    expect((await v2.send(new GetStagesCommand({ ApiId: apiId }))).Items).toEqual([expect.objectContaining({ StageName: '$default', AutoDeploy: true })]);
+    expect((await client(p.endpoint).send(new GetRestApisCommand({}))).items).toEqual([]);
+  });
+
+  it('replaces the same HTTP API on restart, keeping its deployment when nothing changed', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'http-api.yaml');
+    writeFileSync(file, httpApi('http://127.0.0.1:9', ['/pets']));
+    const first = await start(['--data-dir', join(dir, 'data'), '--import', file]);
+    const [, apiId, deploymentId] = /as HTTP API ([a-z0-9_-]+), deployment ([a-z0-9]+)/.exec(first.output()) ?? [];
+    first.child.kill('SIGTERM');
+    expect(await first.exited, first.output()).toBe(0);
+
+    const second = await start(['--data-dir', join(dir, 'data'), '--import', file, '--stage', 'v1']);
+    expect(second.output()).toContain(`as HTTP API ${apiId}, deployment ${deploymentId} kept on stage $default: `);
+    expect(second.output()).toContain('  no changes\n');
+    expect(second.output()).toContain('  --stage v1 is for REST APIs: an HTTP API is served by its auto-deploying $default stage\n');
   });
 });
 

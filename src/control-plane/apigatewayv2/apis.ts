@@ -41,6 +41,58 @@ function corsOf(body: Body, current?: Cors): Cors | undefined {
   return cors as Cors;
 }
 
+/** A new API's members: CreateApi's body or an imported document's; the others take HTTP APIs' defaults. */
+export type NewApiFields = Pick<HttpApi, 'name' | 'tags'>
+  & Partial<Pick<HttpApi, 'apiKeySelectionExpression' | 'description' | 'disableExecuteApiEndpoint' | 'disableSchemaValidation'
+  | 'ipAddressType' | 'corsConfiguration' | 'version' | 'warnings' | 'importInfo'>>;
+
+export interface NewApiOptions {
+  /** The id the caller chose (`--import`); else the `_custom_id_` tag's, else a new one. */
+  apiId?: string;
+  /** The stages the API starts with (quick create's `$default`). */
+  stages?: (apiId: string) => HttpStageRecord[];
+}
+
+/**
+ * Stores a new API with its routes, integrations and authorizers (CreateApi, ImportApi): within
+ * the account's quota, then deploys its auto-deploying stages.
+ */
+export async function createHttpApi(
+  ctx: ApiGatewayV2Context, fields: NewApiFields, parts: Omit<HttpApiDefinition, 'api'>, options: NewApiOptions = {},
+): Promise<HttpApi> {
+  const chosen = options.apiId ?? fields.tags[CUSTOM_ID_TAG];
+  const apiId = chosen !== undefined ? chosenId('API', chosen) : newRestApiId();
+  if ((await ctx.store.hasRestApi(apiId)) || (await ctx.store.httpApis.getApi(apiId)) !== undefined) {
+    throw conflict(`API ${apiId} already exists`); // Archway's own: only a chosen id can collide
+  }
+  if ((await ctx.store.httpApis.listApiIds()).length >= ctx.env.limits.maxRestApis) {
+    throw limitExceeded(`Exceeded the maximum number of HTTP APIs (${ctx.env.limits.maxRestApis}) for this account`); // unverified wording
+  }
+  const { apiKeySelectionExpression, disableExecuteApiEndpoint, ipAddressType, ...rest } = fields;
+  const api: HttpApi = {
+    apiId,
+    protocolType: 'HTTP',
+    apiKeySelectionExpression: apiKeySelectionExpression ?? API_KEY_SELECTION_EXPRESSION,
+    routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+    createdDate: isoNow(),
+    disableExecuteApiEndpoint: disableExecuteApiEndpoint ?? false,
+    ipAddressType: ipAddressType ?? 'ipv4',
+    ...rest,
+  };
+  if (!(await ctx.store.httpApis.createApi({ api, ...parts }, options.stages?.(apiId) ?? []))) throw conflict(`API ${apiId} already exists`);
+  await autoDeploy(ctx, apiId);
+  return api;
+}
+
+/** An auto-deploying `$default` stage: quick create's (managed by API Gateway), and `--import`'s. */
+export function autoDeployingDefaultStage(apiId: string, apiGatewayManaged: boolean): HttpStageRecord {
+  const now = isoNow();
+  return {
+    apiId, stageName: DEFAULT_KEY, autoDeploy: true, stageVariables: {}, defaultRouteSettings: { detailedMetricsEnabled: false }, routeSettings: {},
+    createdDate: now, lastUpdatedDate: now, ...(apiGatewayManaged && { apiGatewayManaged }), tags: {},
+  };
+}
+
 async function createApi(ctx: ApiGatewayV2Context, request: OperationRequest) {
   const body = request.body;
   const name = optString(body, 'name');
@@ -49,53 +101,37 @@ async function createApi(ctx: ApiGatewayV2Context, request: OperationRequest) {
   required(protocolType, 'protocolType');
   if (protocolType === 'WEBSOCKET') throw badRequest('WebSocket APIs are not supported by Archway yet'); // Archway's own
   if (protocolType !== 'HTTP') throw badRequest(`Invalid protocolType: ${protocolType}`); // unverified
-  const tags = optStringMap(body, 'tags') ?? {};
-  const apiId = tags[CUSTOM_ID_TAG] !== undefined ? chosenId('API', tags[CUSTOM_ID_TAG]) : newRestApiId();
-  if ((await ctx.store.hasRestApi(apiId)) || (await ctx.store.httpApis.getApi(apiId)) !== undefined) {
-    throw conflict(`API ${apiId} already exists`); // Archway's own: only a chosen id can collide
-  }
-  if ((await ctx.store.httpApis.listApiIds()).length >= ctx.env.limits.maxRestApis) {
-    throw limitExceeded(`Exceeded the maximum number of HTTP APIs (${ctx.env.limits.maxRestApis}) for this account`); // unverified wording
-  }
   const description = optString(body, 'description');
   const version = optString(body, 'version');
+  const apiKeySelectionExpression = optString(body, 'apiKeySelectionExpression');
+  const disableSchemaValidation = optBoolean(body, 'disableSchemaValidation');
   const cors = corsOf(body);
-  const api: HttpApi = {
-    apiId,
+  const fields: NewApiFields = {
     name: name as string,
-    protocolType: 'HTTP',
-    apiKeySelectionExpression: optString(body, 'apiKeySelectionExpression') ?? API_KEY_SELECTION_EXPRESSION,
-    routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
-    createdDate: isoNow(),
+    tags: optStringMap(body, 'tags') ?? {},
     disableExecuteApiEndpoint: optBoolean(body, 'disableExecuteApiEndpoint') ?? false,
     ipAddressType: optString(body, 'ipAddressType') === 'dualstack' ? 'dualstack' : 'ipv4',
-    tags,
+    ...(apiKeySelectionExpression !== undefined && { apiKeySelectionExpression }),
     ...(description !== undefined && { description }),
     ...(version !== undefined && { version }),
     ...(cors !== undefined && { corsConfiguration: cors }),
-    ...(optBoolean(body, 'disableSchemaValidation') !== undefined && { disableSchemaValidation: optBoolean(body, 'disableSchemaValidation') }),
+    ...(disableSchemaValidation !== undefined && { disableSchemaValidation }),
   };
-  const definition: HttpApiDefinition = { api, routes: [], integrations: [], authorizers: [] };
-  const stages: HttpStageRecord[] = [];
+  const parts: Omit<HttpApiDefinition, 'api'> = { routes: [], integrations: [], authorizers: [] };
   const target = optString(body, 'target');
   if (target !== undefined) {
     const integration = quickIntegration(ctx, newIntegrationId(), target, optString(body, 'credentialsArn'));
     const routeKey = optString(body, 'routeKey') ?? DEFAULT_KEY;
     checkRouteKey(routeKey);
-    definition.integrations.push(integration);
-    definition.routes.push({
+    parts.integrations.push(integration);
+    parts.routes.push({
       routeId: newRouteId(), routeKey, target: `integrations/${integration.integrationId}`, apiKeyRequired: false, authorizationType: 'NONE', apiGatewayManaged: true,
-    });
-    const now = isoNow();
-    stages.push({
-      apiId, stageName: DEFAULT_KEY, autoDeploy: true, stageVariables: {}, defaultRouteSettings: { detailedMetricsEnabled: false }, routeSettings: {},
-      createdDate: now, lastUpdatedDate: now, apiGatewayManaged: true, tags: {},
     });
   } else if (body.routeKey !== undefined || body.credentialsArn !== undefined) {
     throw badRequest('routeKey and credentialsArn are only supported with target (quick create)'); // unverified
   }
-  if (!(await ctx.store.httpApis.createApi(definition, stages))) throw conflict(`API ${apiId} already exists`);
-  await autoDeploy(ctx, apiId);
+  const stages = target === undefined ? undefined : (apiId: string) => [autoDeployingDefaultStage(apiId, true)];
+  const api = await createHttpApi(ctx, fields, parts, { stages });
   return { statusCode: 201, body: apiOut(ctx, request, api) };
 }
 

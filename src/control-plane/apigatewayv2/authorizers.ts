@@ -12,7 +12,7 @@ import { lambdaTargetOf } from './integrations.js';
 import { paginateV2 } from './paging.js';
 
 /** Authorizers per API (AWS quotas). */
-const MAX_AUTHORIZERS = 10;
+export const MAX_AUTHORIZERS = 10;
 const MAX_TTL_SECONDS = 3600;
 /** Audiences per JWT authorizer (AWS quotas, HTTP APIs). */
 const MAX_AUDIENCES = 50;
@@ -47,11 +47,11 @@ function applyFields(authorizer: HttpAuthorizer, body: Body): void {
   if (ttl !== undefined) authorizer.authorizerResultTtlInSeconds = ttl;
   const simple = optBoolean(body, 'enableSimpleResponses');
   if (simple !== undefined) authorizer.enableSimpleResponses = simple;
-  check(authorizer);
+  checkAuthorizer(authorizer);
 }
 
 /** What AWS refuses at ingest (messages unverified). */
-function check(authorizer: HttpAuthorizer): void {
+export function checkAuthorizer(authorizer: HttpAuthorizer): void {
   if (authorizer.name === '') throw badRequest('Name is required');
   for (const source of authorizer.identitySource ?? []) {
     if (!IDENTITY_SOURCE.test(source)) throw badRequest(`Invalid identity source ${source}`);

@@ -7,6 +7,7 @@ import { apiOperations } from './apis.js';
 import { authorizerOperations } from './authorizers.js';
 import { deploymentOperations } from './deployments.js';
 import { integrationOperations } from './integrations.js';
+import { openApiOperations } from './openapi.js';
 import { routeOperations } from './routes.js';
 import { stageOperations } from './stages.js';
 import { tagOperations } from './tags.js';
@@ -21,6 +22,7 @@ export function apigatewayv2Operations(ctx: ApiGatewayV2Context): OperationDefin
     ...stageOperations(ctx),
     ...deploymentOperations(ctx),
     ...authorizerOperations(ctx),
+    ...openApiOperations(ctx),
     ...tagOperations(ctx),
   ];
 }

@@ -98,11 +98,11 @@ function applyFields(integration: HttpIntegration, body: Body): void {
   }
   const tls = optObject(body, 'tlsConfig');
   if (tls !== undefined) integration.tlsConfig = { ...(typeof tls.serverNameToVerify === 'string' && { serverNameToVerify: tls.serverNameToVerify }) };
-  check(integration);
+  checkIntegration(integration);
 }
 
 /** What AWS refuses at ingest (messages unverified unless noted). */
-function check(integration: HttpIntegration): void {
+export function checkIntegration(integration: HttpIntegration): void {
   const { integrationType: type, integrationUri: uri } = integration;
   if (uri === undefined) throw badRequest('IntegrationUri is required for integration type ' + type); // unverified
   if (type === 'AWS_PROXY' && integration.integrationSubtype === undefined && lambdaTargetOf(uri) === undefined) {

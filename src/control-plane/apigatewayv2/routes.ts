@@ -56,7 +56,7 @@ function applyFields(definition: HttpApiDefinition, route: HttpRoute, body: Body
 }
 
 /** Keys that match the same requests (`GET /pets/{id}` and `GET /pets/{petId}`) cannot be served together. */
-function checkRouteTable(routes: readonly HttpRoute[]): void {
+export function checkRouteTable(routes: readonly HttpRoute[]): void {
   try {
     HttpRouter.build(routes.map((route) => [route.routeKey, route] as const));
   } catch (error) {
@@ -65,7 +65,7 @@ function checkRouteTable(routes: readonly HttpRoute[]): void {
 }
 
 /** JWT and CUSTOM routes name an authorizer of the matching type; scopes only with JWT. */
-function checkAuthorization(definition: HttpApiDefinition, route: HttpRoute): void {
+export function checkAuthorization(definition: Pick<HttpApiDefinition, 'authorizers'>, route: HttpRoute): void {
   if (route.authorizationType === 'NONE' || route.authorizationType === 'AWS_IAM') {
     delete route.authorizerId;
   } else {
