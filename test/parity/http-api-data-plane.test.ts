@@ -112,6 +112,34 @@ describe('HTTP APIs: HTTP_PROXY and stages', () => {
     expect(await routed('GET', '/')).toBe('$default');
   });
 
+  it('maps parameters: headers, query strings and the path on the way in; headers and the status on the way out', async () => {
+    const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'mapped', ProtocolType: 'HTTP' }));
+    const integration = await v2.send(new CreateIntegrationCommand({
+      ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backend.url}/ignored`, IntegrationMethod: 'ANY',
+      RequestParameters: {
+        'append:header.x-request-id': '$context.requestId',
+        'overwrite:header.x-stage': '$stageVariables.color',
+        'remove:header.x-secret': "''",
+        'overwrite:querystring.page': '2',
+        'overwrite:path': '/mapped/${request.path.id}',
+      },
+      ResponseParameters: { '200': { 'overwrite:statuscode': '201', 'append:header.x-echoed-by': '$response.header.x-backend' } },
+    }));
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'GET /items/{id}', Target: `integrations/${integration.IntegrationId}` }));
+    await v2.send(new CreateStageCommand({ ApiId, StageName: '$default', AutoDeploy: true, StageVariables: { color: 'blue' } }));
+    await settled();
+    const response = await fetch(url(ApiId!, '/items/9?page=1&keep=yes'), { headers: { 'x-secret': 's3cret' } });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-echoed-by')).toBe('echo');
+    const echo = (await response.json()) as EchoBody;
+    expect(echo.path).toBe('/mapped/9');
+    expect(new URLSearchParams(echo.query).get('page')).toBe('2');
+    expect(new URLSearchParams(echo.query).get('keep')).toBe('yes');
+    expect(echo.headers['x-request-id']).toBe(response.headers.get('apigw-requestid'));
+    expect(echo.headers['x-stage']).toBe('blue');
+    expect(echo.headers['x-secret']).toBeUndefined();
+  });
+
   it('answers 503 Service Unavailable when the backend is slower than timeoutInMillis', async () => {
     const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'slow', ProtocolType: 'HTTP' }));
     const integration = await v2.send(new CreateIntegrationCommand({ ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backend.url}/slow`, IntegrationMethod: 'GET', TimeoutInMillis: 50 }));
