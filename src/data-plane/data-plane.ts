@@ -29,7 +29,7 @@ import { UserPoolVerifier } from '../auth/user-pool-verifier.js';
 import { IamCallersTable } from './auth/iam-callers.js';
 import { JwtAuthorizers } from '../auth/jwt-authorizer.js';
 import { HttpContext } from './http-api/http-context.js';
-import { HTTP_NOT_FOUND_STEPS } from './http-api/errors.js';
+import { HTTP_NOT_FOUND_STEPS, HTTP_TOO_LARGE_STEPS } from './http-api/errors.js';
 
 export type { RequestLogEntry };
 
@@ -182,7 +182,7 @@ export class DataPlane {
    * closed since the client may or may not send it.
    */
   rejectOversized(req: IncomingMessage, res: ServerResponse, target: DataPlaneTarget): void {
-    void this.#answer(req, res, target, TOO_LARGE_STEPS);
+    void this.#answer(req, res, target, isHttpApi(target) ? HTTP_TOO_LARGE_STEPS : TOO_LARGE_STEPS);
   }
 
   /** A request answered without a stage's steps: the same runner, delivery and finalizers. */
@@ -192,7 +192,7 @@ export class DataPlane {
       ? { apiId: target.stage.apiId, stageName: target.stage.stageName, deploymentId: undefined }
       : { apiId: target.apiId, stageName: target.stageName, deploymentId: undefined };
     const init = methodRequestOf(req, target);
-    init.httpApi = target.kind === 'http-stage' || target.kind === 'http-not-found';
+    init.httpApi = isHttpApi(target);
     return this.#run(new InvocationContext(init, invocation, steps, this.#services), res);
   }
 
@@ -251,6 +251,11 @@ export class DataPlane {
     } else res.destroy();
     finish(ctx);
   }
+}
+
+/** A target of an HTTP API: answered with HTTP API's bodies and request id. */
+function isHttpApi(target: DataPlaneTarget): boolean {
+  return target.kind === 'http-stage' || target.kind === 'http-not-found';
 }
 
 function writeHead(res: ServerResponse, status: number, headers: string[]): boolean {

@@ -6,6 +6,8 @@ import {
   ApiGatewayV2Client, CreateApiCommand, CreateDeploymentCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand, UpdateApiCommand, UpdateStageCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { request as httpRequest } from 'node:http';
+import { DEFAULT_OPTIONS } from '../../src/options/options.js';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 import { startBackend, type EchoBody, type TestBackend } from '../helpers/backend.js';
 import { createFunction, lambdaClient } from '../helpers/lambda.js';
@@ -248,5 +250,36 @@ describe('HTTP APIs: Lambda integrations', () => {
     const event = (await response.json()) as Event;
     expect(event).toMatchObject({ version: '1.0', resource: '/v1/{name}', httpMethod: 'GET', pathParameters: { name: 'joe' }, queryStringParameters: { q: '1' } });
     expect(event.requestContext).toMatchObject({ stage: 'live', resourceId: 'GET /v1/{name}', resourcePath: '/v1/{name}', path: '/live/v1/joe', apiId: ApiId });
+  });
+});
+
+describe('HTTP APIs: limits', () => {
+  it('a body over the payload limit is 413 Request Entity Too Large, with or without Expect: 100-continue', async () => {
+    const small = await startArchway({ limits: { ...DEFAULT_OPTIONS.limits, maxRequestBodyBytes: 1024 } });
+    const client = new ApiGatewayV2Client({ endpoint: small.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      const { ApiId } = await client.send(new CreateApiCommand({ Name: 'small', ProtocolType: 'HTTP', Target: backend.url }));
+      await small.running.dataPlane.deployments.settled();
+      const target = `${small.endpoint}/_aws/execute-api/${ApiId}/upload`;
+      const response = await fetch(target, { method: 'POST', body: 'x'.repeat(2048) });
+      expect(response.status).toBe(413);
+      expect(await response.text()).toBe('{"message":"Request Entity Too Large"}');
+      // Announced, never sent: the answer comes before the body.
+      const expecting = await new Promise<{ status: number; body: string; requestId: unknown }>((resolve, reject) => {
+        const outgoing = httpRequest(target, { method: 'POST', headers: { expect: '100-continue', 'content-length': '2048' } });
+        outgoing.on('response', (incoming) => {
+          let body = '';
+          incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body, requestId: incoming.headers['apigw-requestid'] }));
+        });
+        outgoing.on('error', reject);
+        outgoing.flushHeaders();
+      });
+      expect(expecting).toMatchObject({ status: 413, body: '{"message":"Request Entity Too Large"}' });
+      expect(expecting.requestId).toBeDefined();
+    } finally {
+      client.destroy();
+      await small.stop();
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { BufferedOutput } from '../pipeline/response.js';
 import type { Step, StepList } from '../pipeline/step.js';
 import type { InvocationContext } from '../pipeline/context.js';
 import type { HttpContext } from './http-context.js';
+import { TOO_LARGE_STEPS } from '../steps/unresolved.js';
 
 const body = (message: string) => Buffer.from(`{"message":${JSON.stringify(message)}}`);
 
@@ -89,3 +90,10 @@ export const HTTP_NOT_FOUND_STEPS: StepList<InvocationContext> = Object.freeze({
   error: renderHttpError,
 });
 
+
+/** A declared body over the payload limit (`Expect: 100-continue`): REST's step, HTTP API's body. */
+export const HTTP_TOO_LARGE_STEPS: StepList<InvocationContext> = Object.freeze({
+  request: TOO_LARGE_STEPS.request,
+  response: Object.freeze([]),
+  error: renderHttpError,
+});
