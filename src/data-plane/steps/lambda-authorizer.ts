@@ -14,12 +14,11 @@
 // matching statement → 403 "User is not authorized to access this resource" (both with AWS's
 // capital `Message`, as captured from AWS); any other failure, a timeout or a malformed answer →
 // 500 AuthorizerConfigurationException `{"message": null}`.
-import { hash } from 'node:crypto';
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import type { CompiledLambdaAuthorizer } from '../../compiler/authorizers.js';
 import type { EndpointResponse } from '../../integrations/types.js';
-import { identityValues, type IdentityReader } from '../../auth/identity-sources.js';
+import { identityDigest, identityValues, type IdentityReader } from '../../auth/identity-sources.js';
 import { parseAuthorizerAnswer, type AuthorizerAnswer } from '../../auth/authorizer-answer.js';
 import { authorizerEvent } from '../../integrations/lambda-authorizer-event.js';
 import { AccessDeniedError, AuthorizerConfigurationError, GatewayError, UnauthorizedError } from '../errors/gateway-error.js';
@@ -53,25 +52,6 @@ export const lambdaAuthorizer: Step<AuthorizedContext> = {
     return cached === undefined ? call(ctx, authorizer, values, arn, key) : admit(ctx, cached, arn, 0);
   },
 };
-
-/** Identities whose digest is remembered: a cached caller repeats its token for the whole TTL. */
-const MAX_REMEMBERED_DIGESTS = 1024;
-const digests = new Map<string, string>();
-
-/**
- * The identity hashed: one cache key per distinct value list, of bounded size, no token in clear
- * text in Redis. Remembered for recent identities (a map lookup costs less than the SHA-256).
- */
-function identityDigest(values: readonly string[]): string {
-  const identity = JSON.stringify(values);
-  let digest = digests.get(identity);
-  if (digest === undefined) {
-    digest = hash('sha256', identity, 'base64url');
-    if (digests.size >= MAX_REMEMBERED_DIGESTS) digests.clear();
-    digests.set(identity, digest);
-  }
-  return digest;
-}
 
 /** A cached answer's text back into an answer (only well-formed answers are cached). */
 function decodeAnswer(text: string): AuthorizerAnswer {

@@ -16,19 +16,9 @@ import { compileHttpDeployment, compileHttpStage } from '../../../src/compiler/h
 import { HttpContext, type HttpRoutedContext } from '../../../src/data-plane/http-api/http-context.js';
 import { route } from '../../../src/data-plane/http-api/route.js';
 import { httpErrorStep } from '../../../src/data-plane/http-api/errors.js';
+import { testServices } from '../../helpers/pipeline-services.js';
 import type { PipelineServices } from '../../../src/data-plane/pipeline/context.js';
 import type { BufferedOutput } from '../../../src/data-plane/pipeline/response.js';
-import { createLogger } from '../../../src/observability/logger.js';
-import { LIMITS } from '../../../src/options/limits.js';
-import { RequestBodies } from '../../../src/request-body.js';
-import { MemoryRateLimiter } from '../../../src/state/memory-rate-limiter.js';
-import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
-import { MemoryAuthorizerCache } from '../../../src/state/memory-authorizer-cache.js';
-import { UserPoolVerifier } from '../../../src/auth/user-pool-verifier.js';
-import { JwtAuthorizers } from '../../../src/auth/jwt-authorizer.js';
-import { IamCallersTable } from '../../../src/data-plane/auth/iam-callers.js';
-import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
-import { SecretBox } from '../../../src/secrets/secret-box.js';
 
 const ACCOUNT = '123456789012';
 const URI = `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:${ACCOUNT}:function:auth/invocations`;
@@ -185,21 +175,7 @@ class AuthorizerFunction implements FunctionInvoker {
 }
 
 function services(): PipelineServices {
-  return {
-    env: { region: 'us-east-1', accountId: ACCOUNT, limits: { ...LIMITS } },
-    log: createLogger('silent'),
-    bodies: new RequestBodies(LIMITS),
-    metering: {
-      usagePlans: { keyOf: () => undefined },
-      rateLimiter: new MemoryRateLimiter(Date.now),
-      quotaCounter: new MemoryQuotaCounter(Date.now),
-      account: { rate: LIMITS.accountRateLimit, burst: LIMITS.accountBurstLimit },
-    },
-    authorizerCache: new MemoryAuthorizerCache(),
-    userPools: new UserPoolVerifier({ pools: [] }),
-    iam: new IamCallersTable(new SqliteConfigStore(':memory:'), SecretBox.ephemeral(), { accessKeyId: 'test', secretAccessKey: 'test' }, ACCOUNT, createLogger('silent')),
-    jwtAuthorizers: new JwtAuthorizers(),
-  };
+  return testServices(ACCOUNT);
 }
 
 /** An API whose routes use `config`, its authorizer played by `fn`; `request` routes a request to its `prod` stage. */

@@ -10,35 +10,11 @@ import { proxyIntegrationResponse, integrationResponse } from '../../../src/data
 import { methodResponse } from '../../../src/data-plane/steps/method-response.js';
 import { renderError } from '../../../src/data-plane/steps/error.js';
 import type { HttpEndpointRequest } from '../../../src/integrations/types.js';
-import { createLogger } from '../../../src/observability/logger.js';
 import { MissingAuthenticationTokenError } from '../../../src/data-plane/errors/index.js';
-import { LIMITS } from '../../../src/options/limits.js';
-import { RequestBodies } from '../../../src/request-body.js';
 import { buildApi } from '../../helpers/backend.js';
-import { MemoryRateLimiter } from '../../../src/state/memory-rate-limiter.js';
-import { MemoryQuotaCounter } from '../../../src/state/memory-quota-counter.js';
-import { MemoryAuthorizerCache } from '../../../src/state/memory-authorizer-cache.js';
-import { UserPoolVerifier } from '../../../src/auth/user-pool-verifier.js';
-import { IamCallersTable } from '../../../src/data-plane/auth/iam-callers.js';
-import { JwtAuthorizers } from '../../../src/auth/jwt-authorizer.js';
-import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
-import { SecretBox } from '../../../src/secrets/secret-box.js';
+import { testServices } from '../../helpers/pipeline-services.js';
 
-const services: PipelineServices = {
-  env: { region: 'us-east-1', accountId: '000000000000', limits: { ...LIMITS } },
-  log: createLogger('silent'),
-  bodies: new RequestBodies(LIMITS),
-  metering: {
-    usagePlans: { keyOf: () => undefined },
-    rateLimiter: new MemoryRateLimiter(Date.now),
-    quotaCounter: new MemoryQuotaCounter(Date.now),
-    account: { rate: LIMITS.accountRateLimit, burst: LIMITS.accountBurstLimit },
-  },
-  authorizerCache: new MemoryAuthorizerCache(),
-  userPools: new UserPoolVerifier({ pools: [] }),
-  iam: new IamCallersTable(new SqliteConfigStore(':memory:'), SecretBox.ephemeral(), { accessKeyId: 'test', secretAccessKey: 'test' }, '000000000000', createLogger('silent')),
-  jwtAuthorizers: new JwtAuthorizers(),
-};
+const services: PipelineServices = testServices();
 
 const deployment = compileDeployment(buildApi({
   id: 'unit',
