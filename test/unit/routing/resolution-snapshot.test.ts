@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { ResolutionSnapshot } from '../../../src/routing/resolution-snapshot.js';
 import { compileDeployment, compileStage } from '../../../src/compiler/compile-deployment.js';
 import { buildApi } from '../../helpers/backend.js';
+import { compileHttpDeployment, compileHttpStage } from '../../../src/compiler/http-api/compile-http-deployment.js';
 
 const mock = { GET: { integration: { type: 'MOCK' as const, integrationResponses: { '200': { statusCode: '200' } } } } };
 const deployment = compileDeployment(buildApi({ id: 'api1', resources: { '/pets': mock } }), 'dep1');
@@ -45,5 +46,31 @@ describe('ResolutionSnapshot', () => {
     expect(after.resolve('/_aws/execute-api/api2/dev/pets', undefined)?.kind).toBe('unknown-api');
     expect(after.resolve('/_aws/execute-api/api3/dev/pets', undefined)?.kind).toBe('unknown-stage');
     expect([...after.stages()]).toEqual([]);
+  });
+});
+
+describe('ResolutionSnapshot: HTTP APIs', () => {
+  const http = compileHttpDeployment({
+    api: { apiId: 'h1', name: 'h', protocolType: 'HTTP', apiKeySelectionExpression: '', routeSelectionExpression: '', createdDate: '', disableExecuteApiEndpoint: false, ipAddressType: 'ipv4', tags: {} },
+    routes: [], integrations: [], authorizers: [],
+  }, 'd1');
+  const stageOf = (stageName: string) => compileHttpStage(http, { stageName, stageVariables: {}, defaultRouteSettings: {}, routeSettings: {} }, { rate: 1, burst: 1 });
+  const $default = stageOf('$default');
+  const dev = stageOf('dev');
+  const both = ResolutionSnapshot.of([], [$default, dev], ['h1', 'h2']);
+
+  it('a first segment naming a stage picks it; anything else goes to $default with the whole path', () => {
+    expect(both.resolve('/_aws/execute-api/h1/dev/pets?x=1', undefined)).toEqual({ kind: 'http-stage', stage: dev, path: '/pets', rawPath: '/dev/pets', rawQuery: 'x=1', defaultEndpoint: true });
+    expect(both.resolve('/_aws/execute-api/h1/pets/1', undefined)).toEqual({ kind: 'http-stage', stage: $default, path: '/pets/1', rawPath: '/pets/1', rawQuery: '', defaultEndpoint: true });
+    expect(both.resolve('/_aws/execute-api/h1', undefined)).toMatchObject({ kind: 'http-stage', stage: $default, path: '/' });
+    expect(both.resolve('/pets', 'h1.execute-api.localhost:4566')).toMatchObject({ kind: 'http-stage', stage: $default, path: '/pets' });
+    expect(both.resolve('/restapis/h1/dev/_user_request_/pets', undefined)).toMatchObject({ kind: 'http-stage', stage: dev, path: '/pets' });
+  });
+
+  it('an HTTP API without a stage for the URL is Not Found, not REST\'s Forbidden', () => {
+    expect(both.resolve('/_aws/execute-api/h2/pets', undefined)).toEqual({ kind: 'http-not-found', apiId: 'h2', stageName: 'pets', path: '/', rawQuery: '' });
+    const onlyDev = ResolutionSnapshot.of([], [dev], ['h1']);
+    expect(onlyDev.resolve('/_aws/execute-api/h1/pets', undefined)?.kind).toBe('http-not-found');
+    expect(onlyDev.resolve('/_aws/execute-api/h1/dev/pets', undefined)?.kind).toBe('http-stage');
   });
 });
