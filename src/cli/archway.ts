@@ -40,7 +40,8 @@ ${describeSettings()}`;
 const IMPORT_USAGE = () => `Usage: archway import FILE [options]
 
 Imports an OpenAPI file into a running Archway (created the first time, replaced after) and
-deploys it.
+deploys it. An HTTP API's document becomes an HTTP API (ImportApi, then ReimportApi), served by
+its stages: an auto-deploying $default one when it has none.
 
 Options:                            Environment variable                  Meaning
 ${describeImportSettings()}`;
@@ -48,14 +49,16 @@ ${describeImportSettings()}`;
 const EXPORT_USAGE = () => `Usage: archway export API_ID [options]
 
 Writes a stage's deployment as OpenAPI (default: oas30, JSON, extensions=apigateway;
---extensions none for a plain document).
+--extensions none for a plain document). An HTTP API exports as OpenAPI 3 only, from its
+$default stage unless --stage names another.
 
 Options:                            Environment variable                  Meaning
 ${describeExportSettings()}`;
 
 const LS_USAGE = () => `Usage: archway ls [options]
 
-Lists a running Archway's REST APIs with their stages and invoke URLs, and its functions.
+Lists a running Archway's REST APIs and HTTP APIs with their stages and invoke URLs, and its
+functions.
 
 Options:                            Environment variable                  Meaning
 ${describeListSettings()}`;
@@ -205,7 +208,7 @@ function report(result: FileImportResult, file: string, base: string, verb: stri
 async function printDeployed(archway: RunningArchway, options: ArchwayOptions, base: string): Promise<void> {
   try {
     const inventory = await readInventory({ endpoint: archway.endpoint, region: options.region, adminCredentials: options.adminCredentials }, base);
-    if (inventory.apis.length === 0 && inventory.functions.length === 0) return;
+    if (inventory.apis.length === 0 && inventory.httpApis.length === 0 && inventory.functions.length === 0) return;
     for (const line of formatInventory(inventory)) console.log(line);
   } catch (error) {
     archway.logger.warn({ err: error }, 'could not list what is deployed');

@@ -1,14 +1,19 @@
 // The `archway` command's own messages, as a user meets them: help per command with each flag's
-// meaning and default, unknown commands, and what `export` says when the API or the credentials
-// are wrong (run `npm run build` first).
+// meaning and default, unknown commands, what `export` says when the API or the credentials
+// are wrong, and `ls`, `import` and `export` with HTTP APIs (run `npm run build` first).
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, PutMethodCommand, PutIntegrationCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, CreateApiCommand, CreateStageCommand, GetStagesCommand } from '@aws-sdk/client-apigatewayv2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { runArchway as run, spawnArchway, type ArchwayProcess } from '../helpers/archway-process.js';
+import { startBackend } from '../helpers/backend.js';
 import { createFunction } from '../helpers/lambda.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/openapi/', import.meta.url));
 
 
 
@@ -109,6 +114,134 @@ describe('archway ls, and the banner after a restart', () => {
       first.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('archway ls with HTTP APIs', () => {
+  it('lists them with their stages ($default without a stage segment), auto-deploy, undeployed stages and settings not enforced; the banner too', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'archway-ls-http-'));
+    const first = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
+    const v2 = new ApiGatewayV2Client({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      // quick create: an integration, the $default route and an auto-deploying $default stage
+      await v2.send(new CreateApiCommand({ Name: 'orders', ProtocolType: 'HTTP', Target: 'http://127.0.0.1:9', Tags: { _custom_id_: 'ordershttp' } }));
+      const deploymentId = (await v2.send(new GetStagesCommand({ ApiId: 'ordershttp' }))).Items?.[0].DeploymentId;
+      await v2.send(new CreateStageCommand({ ApiId: 'ordershttp', StageName: 'v1', DeploymentId: deploymentId }));
+      await v2.send(new CreateStageCommand({
+        ApiId: 'ordershttp', StageName: 'prod', AccessLogSettings: { DestinationArn: 'arn:aws:logs:us-east-1:123456789012:log-group:orders', Format: '$context.requestId' },
+      }));
+      await v2.send(new CreateApiCommand({ Name: 'drafts', ProtocolType: 'HTTP', Tags: { _custom_id_: 'draftshttp' } }));
+
+      const listed = await run(['ls', '--endpoint', first.endpoint]);
+      expect(listed.stderr).toBe('');
+      expect(listed.stdout.trim().split('\n')).toEqual([
+        'REST APIs: none',
+        'HTTP APIs:',
+        '  draftshttp  drafts  (not deployed)',
+        '  ordershttp  orders',
+        `    $default  deployment ${deploymentId}  ${first.endpoint}/_aws/execute-api/ordershttp/  (auto-deploy)`,
+        '    prod  (not deployed)',
+        `    v1  deployment ${deploymentId}  ${first.endpoint}/_aws/execute-api/ordershttp/v1/`,
+        '    ! stage prod: access log settings not acted on yet (no access log is written)',
+        '  (! stored and answered as AWS does, but not enforced by Archway yet)',
+        'Functions: none',
+      ]);
+
+      first.child.kill('SIGTERM');
+      await first.exited;
+      const second = await spawnArchway(['--data-dir', dataDir, '--log-level', 'warn']);
+      try {
+        expect(second.output()).toContain(`HTTP APIs:\n  draftshttp  drafts  (not deployed)\n  ordershttp  orders\n    $default  deployment ${deploymentId}  http://localhost:${second.port}/_aws/execute-api/ordershttp/  (auto-deploy)\n`);
+      } finally {
+        second.child.kill('SIGKILL');
+        await second.exited;
+      }
+    } finally {
+      v2.destroy();
+      first.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('archway import and export of an HTTP API', () => {
+  let archway: ArchwayProcess;
+  let backend: Awaited<ReturnType<typeof startBackend>>;
+  let dir: string;
+  let file: string;
+  let document: string;
+  let imported: Awaited<ReturnType<typeof run>>;
+  beforeAll(async () => {
+    backend = await startBackend();
+    archway = await spawnArchway(['--in-memory', '--log-level', 'warn']);
+    dir = mkdtempSync(join(tmpdir(), 'archway-import-http-'));
+    file = join(dir, 'pets-http.yaml');
+    document = readFileSync(join(FIXTURES, 'http-api.yaml'), 'utf8').replaceAll('http://127.0.0.1:9', backend.url);
+    writeFileSync(file, document);
+    imported = await run(['import', file, '--endpoint', archway.endpoint]);
+  });
+  afterAll(async () => {
+    archway.child.kill('SIGKILL');
+    await archway.exited;
+    await backend.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const apiId = () => /^Created HTTP API ([a-z0-9]{10}) /.exec(imported.stdout)?.[1] as string;
+
+  it('imports the document onto an auto-deploying $default stage and prints its invoke URL', async () => {
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const deploymentId = / {2}\$default {2}deployment ([a-z0-9]+) /.exec(imported.stdout)?.[1];
+    expect(imported.stdout.split('\n')).toEqual([
+      `Created HTTP API ${apiId()} (pets-http) from ${file}`,
+      `  $default  deployment ${deploymentId}  ${archway.endpoint}/_aws/execute-api/${apiId()}/  (auto-deploy)`,
+      '',
+    ]);
+    const pet = await fetch(`${archway.endpoint}/_aws/execute-api/${apiId()}/pets/7`);
+    expect(pet.status).toBe(200);
+    expect(await pet.json()).toMatchObject({ method: 'GET', path: '/animals/7' });
+  });
+
+  it('replaces the same API when the file is imported again, and ls lists it', async () => {
+    writeFileSync(file, `${document}  /owners/{id}:\n    get:\n      x-amazon-apigateway-integration:\n        type: http_proxy\n        httpMethod: GET\n        uri: ${backend.url}/people/{id}\n        payloadFormatVersion: "1.0"\n`);
+    const again = await run(['import', file, '--endpoint', archway.endpoint]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^Updated HTTP API ${apiId()} \\(pets-http\\) from .*\n {2}\\$default {2}deployment [a-z0-9]+ {2}\\S+ {2}\\(auto-deploy\\)\n$`));
+    expect(await (await fetch(`${archway.endpoint}/_aws/execute-api/${apiId()}/owners/3`)).json()).toMatchObject({ path: '/people/3' });
+    const listed = await run(['ls', '--endpoint', archway.endpoint]);
+    expect(listed.stdout).toContain(`HTTP APIs:\n  ${apiId()}  pets-http\n    $default  deployment `);
+  });
+
+  it('refuses an id that names a REST API, naming both kinds', async () => {
+    const rest = await run(['import', join(FIXTURES, 'petstore.yaml'), '--endpoint', archway.endpoint, '--api-id', 'petsrest01']);
+    expect(rest.code).toBe(0);
+    const clash = await run(['import', file, '--endpoint', archway.endpoint, '--api-id', 'petsrest01']);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain('archway import: ConflictException: API petsrest01 is a REST API, but pets-http.yaml describes an HTTP API');
+  });
+
+  it('exports it as OpenAPI 3: JSON, or YAML without extensions', async () => {
+    const exported = await run(['export', apiId(), '--endpoint', archway.endpoint]);
+    expect(exported.stderr).toBe('');
+    const oas = JSON.parse(exported.stdout) as { openapi: string; info: { title: string }; paths: Record<string, { get: Record<string, { uri?: string }> }> };
+    expect(oas).toMatchObject({ openapi: '3.0.1', info: { title: 'pets-http' } });
+    expect(oas.paths['/pets/{id}'].get['x-amazon-apigateway-integration'].uri).toBe(`${backend.url}/animals/{id}`);
+
+    const output = join(dir, 'export.yaml');
+    expect((await run(['export', apiId(), '--endpoint', archway.endpoint, '--yaml', '--extensions', 'none', '--output', output])).code).toBe(0);
+    const plain = readFileSync(output, 'utf8');
+    expect(plain.startsWith('openapi: 3.0.1\n')).toBe(true);
+    expect(plain).toContain('/pets/{id}:');
+    expect(plain).not.toContain('x-amazon-apigateway');
+  });
+
+  it('says what it cannot export: Swagger, a stage the API does not have', async () => {
+    const swagger = await run(['export', apiId(), '--endpoint', archway.endpoint, '--format', 'swagger']);
+    expect(swagger.code).toBe(1);
+    expect(swagger.stderr).toContain(`archway export: BadRequestException: API '${apiId()}' is an HTTP API: HTTP APIs export as OpenAPI 3 only (--format oas30)`);
+    const noStage = await run(['export', apiId(), '--endpoint', archway.endpoint, '--stage', 'prod']);
+    expect(noStage.code).toBe(1);
+    expect(noStage.stderr).toContain(`archway export: NotFoundException: HTTP API '${apiId()}' has no stage 'prod' (--stage picks another; its stages: $default)`);
   });
 });
 
