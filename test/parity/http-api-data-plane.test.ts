@@ -75,6 +75,8 @@ describe('HTTP APIs: HTTP_PROXY and stages', () => {
     const response = await fetch(url(ApiId!, '/dev/pets/7?x=1'));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ method: 'GET', path: '/animals/7', query: 'x=1' });
+    // A variable is decoded by routing and encoded again in the backend URL.
+    expect(await (await fetch(url(ApiId!, '/dev/pets/a%20b'))).json()).toMatchObject({ path: '/animals/a%20b' });
     // A route added later is not served until the next deployment.
     await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'GET /later', Target: `integrations/${integration.IntegrationId}` }));
     await settled();

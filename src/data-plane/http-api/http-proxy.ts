@@ -17,10 +17,10 @@ import { mapResponse, requestSources } from './mapping-sources.js';
 /** Backend response headers that describe the backend's connection, not ours. */
 const DROPPED_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
-/** `proto` of the `Forwarded` header a backend sees: how the client reached the gateway. */
+/** The standard `Forwarded` header a backend sees (RFC 7239): every client address, the host and scheme the client used. */
 function forwarded(ctx: HttpRoutedContext, forwardedFor: string | undefined): string {
-  const client = forwardedFor === undefined ? ctx.sourceIp : `${forwardedFor}, ${ctx.sourceIp}`;
-  const fors = client.split(',').map((address) => `for=${forwardedAddress(address.trim())}`).join(';');
+  let fors = `for=${forwardedAddress(ctx.sourceIp)}`;
+  if (forwardedFor !== undefined) fors = `${forwardedFor.split(',').map((address) => `for=${forwardedAddress(address.trim())}`).join(';')};${fors}`;
   return `by=${ctx.services.env.region};${fors};host=${ctx.domainName};proto=${ctx.secure ? 'https' : 'http'}`;
 }
 
@@ -76,11 +76,22 @@ export const httpProxyRequest: Step<HttpRoutedContext> = {
   },
 };
 
-/** Path variables are decoded by routing; in a URL each segment is encoded again (a greedy value keeps its slashes). */
-function encoded(parameters: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const name in parameters) out[name] = parameters[name].split('/').map(encodeURIComponent).join('/');
-  return out;
+/** Characters a path segment may hold as they are (RFC 3986 pchar, and `/` between segments). */
+const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+
+/**
+ * Path variables are decoded by routing; in a URL each segment is encoded again (a greedy value
+ * keeps its slashes). Values that need no encoding (the usual case) are used as they are.
+ */
+function encoded(parameters: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let out: Record<string, string> | undefined;
+  for (const name in parameters) {
+    const value = parameters[name];
+    if (PATH_SAFE.test(value)) continue;
+    out ??= Object.assign(Object.create(null) as Record<string, string>, parameters);
+    out[name] = value.split('/').map(encodeURIComponent).join('/');
+  }
+  return out ?? parameters;
 }
 
 /** `/base` + `/store/checkout` → `/base/store/checkout`; `/` + `/x` → `/x`. */
