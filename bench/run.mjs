@@ -2,9 +2,10 @@
 // proxy (`pool.stream`), Archway's HTTP_PROXY route (at log level warn and at info, one line per
 // request), its MOCK route (bare, behind an API key, behind a cached Lambda authorizer, behind a
 // Cognito authorizer with a token signed by Archway's own issuer, and as an AWS_IAM method called
-// with a SigV4 presigned URL), its Lambda proxy route, and serverless-offline serving the same Lambda
-// handler (default worker mode and --useInProcess; `npm install --prefix bench` installs it), in
-// one run; then each target with met / not met, and an RSS soak of the Lambda routes. The server
+// with a SigV4 presigned URL), its Lambda proxy route, the HTTP API (apigatewayv2) twins of the
+// HTTP_PROXY and Lambda routes, and serverless-offline serving the same Lambda handler (default
+// worker mode and --useInProcess; `npm install --prefix bench` installs it), in one run; then
+// each target with met / not met, and an RSS soak of the Lambda routes. The server
 // under test is pinned to core 1; the load generator (wrk, or autocannon when wrk is absent) and
 // the backend share core 0. See bench/README.md for the knobs and the recorded figures.
 import { spawn, execFileSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand } from '@aws-sdk/client-apigatewayv2';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -183,7 +185,7 @@ async function loadFor(url, seconds) {
   return { rps: result.requests.average, errors: result.non2xx + result.errors };
 }
 
-/** The hello-world handler as a Lambda function behind `GET /lambda` (AWS_PROXY). */
+/** The hello-world handler as a Lambda function behind `GET /lambda` (AWS_PROXY); its ARN. */
 async function setUpArchwayLambda(endpoint, apiId, rootId) {
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   const { createZip } = await import('../dist/functions/zip.js');
@@ -202,6 +204,40 @@ async function setUpArchwayLambda(endpoint, apiId, rootId) {
   }));
   await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'bench' }));
   client.destroy();
+  return fn.FunctionArn;
+}
+
+/**
+ * The HTTP API twins of the REST HTTP_PROXY and Lambda routes, each an API of its own served on its
+ * auto-deploying `$default` stage: `ANY /{proxy+}` → `http://backend/{proxy}` (HTTP_PROXY, method
+ * ANY), and a quick-created `GET /lambda` → the hello-world function (payload 2.0, quick create's
+ * default). No route settings: the routes are held to the account limit, which the bench raises.
+ */
+async function setUpArchwayHttpApis(endpoint, backendPort, functionArn) {
+  const client = new ApiGatewayV2Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const proxyApi = await client.send(new CreateApiCommand({ Name: 'bench-http-proxy', ProtocolType: 'HTTP' }));
+  const integration = await client.send(new CreateIntegrationCommand({
+    ApiId: proxyApi.ApiId, IntegrationType: 'HTTP_PROXY', IntegrationMethod: 'ANY', IntegrationUri: `http://127.0.0.1:${backendPort}/{proxy}`, PayloadFormatVersion: '1.0',
+  }));
+  await client.send(new CreateRouteCommand({ ApiId: proxyApi.ApiId, RouteKey: 'ANY /{proxy+}', Target: `integrations/${integration.IntegrationId}` }));
+  await client.send(new CreateStageCommand({ ApiId: proxyApi.ApiId, StageName: '$default', AutoDeploy: true }));
+  const lambdaApi = await client.send(new CreateApiCommand({ Name: 'bench-http-lambda', ProtocolType: 'HTTP', Target: functionArn, RouteKey: 'GET /lambda' }));
+  client.destroy();
+  const urls = { proxy: `${endpoint}/_aws/execute-api/${proxyApi.ApiId}/items/1`, lambda: `${endpoint}/_aws/execute-api/${lambdaApi.ApiId}/lambda` };
+  for (const url of Object.values(urls)) await servedAt(url);
+  return urls;
+}
+
+/** Auto-deploy compiles a deployment asynchronously: polls `url` until it stops answering 404. */
+async function servedAt(url) {
+  const { request } = await import('undici');
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const response = await request(url);
+    await response.body.dump();
+    if (response.statusCode !== 404) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} still answers 404 after 10 s`);
 }
 
 /** `GET /{pathPart}`: the MOCK route's twin with the method's own authorization, deployed to the bench stage. */
@@ -460,6 +496,8 @@ async function targets(rows) {
   const proxyInfo = row('Archway HTTP_PROXY /{proxy+}, log level info');
   const mock = row('Archway MOCK');
   const lambda = row('Archway Lambda proxy (worker thread)');
+  const httpApiProxy = row('Archway HTTP API HTTP_PROXY');
+  const httpApiLambda = row('Archway HTTP API Lambda (payload 2.0)');
   const keyedMemory = row('Archway MOCK, API key + usage plan (memory)');
   const keyedRedis = row('Archway MOCK, API key + usage plan (Redis)');
   const authorized = row('Archway MOCK, cached Lambda authorizer');
@@ -467,7 +505,7 @@ async function targets(rows) {
   const signed = row('Archway MOCK, AWS_IAM (SigV4 presigned)');
   console.log(`\nratios, ${PAIRS} back-to-back pairs of ${PAIR_S} s passes each (route / reference):`);
   const ratios = new Map();
-  for (const [a, b] of [[proxy, bare], [mock, bare], [proxyInfo, proxy], [keyedMemory, mock], [authorized, mock], [jwt, mock], [signed, mock], ...(keyedRedis ? [[keyedRedis, mock]] : [])]) {
+  for (const [a, b] of [[proxy, bare], [mock, bare], [proxyInfo, proxy], [keyedMemory, mock], [authorized, mock], [jwt, mock], [signed, mock], [httpApiProxy, proxy], [httpApiLambda, lambda], ...(keyedRedis ? [[keyedRedis, mock]] : [])]) {
     ratios.set(a, await pairedRatio(a, b));
   }
   const ratio = (a) => ratios.get(a);
@@ -475,13 +513,15 @@ async function targets(rows) {
     [`HTTP_PROXY ≥ 0.85× the bare proxy's rps`, `${ratio(proxy).toFixed(2)}×`, ratio(proxy) >= 0.85],
     ['HTTP_PROXY ≤ 43 µs CPU per request', `${proxy.cpuUsPerRequest.toFixed(1)} µs`, proxy.cpuUsPerRequest <= 43],
     [`MOCK ≥ 2× the bare proxy's rps`, `${ratio(mock).toFixed(2)}×`, ratio(mock) >= 2],
-    ...[proxy, proxyInfo, mock, lambda].map((r) => [`${r.name}: p99 ≤ 3× p50`, `${(r.p99 / r.p50).toFixed(2)}×`, r.p99 <= 3 * r.p50]),
+    ...[proxy, proxyInfo, mock, lambda, httpApiProxy, httpApiLambda].map((r) => [`${r.name}: p99 ≤ 3× p50`, `${(r.p99 / r.p50).toFixed(2)}×`, r.p99 <= 3 * r.p50]),
     ['HTTP_PROXY at log level info loses ≤ 10 % against warn', `${((1 - ratio(proxyInfo)) * 100).toFixed(1)} % (${proxyInfo.cpuUsPerRequest.toFixed(1)} vs ${proxy.cpuUsPerRequest.toFixed(1)} µs/req)`, ratio(proxyInfo) >= 0.9],
     ['Lambda p50 − MOCK p50 < 1 ms', `${(lambda.p50 - mock.p50).toFixed(2)} ms`, lambda.p50 - mock.p50 < 1],
     ['API key + usage plan (memory) ≥ 0.9× MOCK', `${ratio(keyedMemory).toFixed(2)}×`, ratio(keyedMemory) >= 0.9],
     ['cached Lambda authorizer ≥ 0.85× MOCK', `${ratio(authorized).toFixed(2)}×`, ratio(authorized) >= 0.85],
     ['Cognito JWT (a token verified once) ≥ 0.85× MOCK', `${ratio(jwt).toFixed(2)}×`, ratio(jwt) >= 0.85],
     ['AWS_IAM (SigV4) ≥ 0.7× MOCK', `${ratio(signed).toFixed(2)}×`, ratio(signed) >= 0.7],
+    ['HTTP API HTTP_PROXY ≥ 1.0× the REST HTTP_PROXY route', `${ratio(httpApiProxy).toFixed(2)}×`, ratio(httpApiProxy) >= 1],
+    ['HTTP API Lambda (payload 2.0) ≥ 1.0× the REST Lambda proxy route', `${ratio(httpApiLambda).toFixed(2)}×`, ratio(httpApiLambda) >= 1],
   ];
   if (keyedRedis) list.push(['API key + usage plan (Redis) ≥ 0.6× MOCK', `${ratio(keyedRedis).toFixed(2)}×`, ratio(keyedRedis) >= 0.6]);
   return list;
@@ -500,7 +540,8 @@ async function main() {
   const archway = await startArchway('warn', ['--user-pool', `${BENCH_POOL}=local`], dataDir);
   const archwayInfo = await startArchway('info');
   const { apiId, rootId, apiKey } = await setUpArchwayApi(archway.endpoint, backend.port);
-  await setUpArchwayLambda(archway.endpoint, apiId, rootId);
+  const functionArn = await setUpArchwayLambda(archway.endpoint, apiId, rootId);
+  const httpApi = await setUpArchwayHttpApis(archway.endpoint, backend.port, functionArn);
   await setUpArchwayAuthorizer(archway.endpoint, apiId, rootId);
   await setUpArchwayJwt(archway.endpoint, apiId, rootId);
   const token = benchToken(dataDir);
@@ -517,6 +558,7 @@ async function main() {
     { name: 'backend direct', pid: backend.child.pid, url: `http://127.0.0.1:${backend.port}/items/1` },
     { name: 'bare undici proxy (pool.stream)', pid: bare.child.pid, url: `http://127.0.0.1:${bare.port}/items/1` },
     { name: 'Archway HTTP_PROXY /{proxy+}', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/items/1` },
+    { name: 'Archway HTTP API HTTP_PROXY', pid: archway.child.pid, url: httpApi.proxy },
     { name: 'Archway HTTP_PROXY /{proxy+}, log level info', pid: archwayInfo.child.pid, url: `${stageUrl(archwayInfo.endpoint, infoApi.apiId)}/items/1` },
     { name: 'Archway MOCK', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/mock` },
     { name: 'Archway MOCK, API key + usage plan (memory)', pid: archway.child.pid, url: `${stageUrl(archway.endpoint, apiId)}/keyed`, headers: { 'x-api-key': apiKey } },
@@ -527,6 +569,7 @@ async function main() {
       name: 'Archway MOCK, API key + usage plan (Redis)', pid: archwayRedis.child.pid, url: `${stageUrl(archwayRedis.endpoint, redisApi.apiId)}/keyed`, headers: { 'x-api-key': redisApi.apiKey },
     }]),
     { name: 'Archway Lambda proxy (worker thread)', pid: archway.child.pid, url: lambdaUrl },
+    { name: 'Archway HTTP API Lambda (payload 2.0)', pid: archway.child.pid, url: httpApi.lambda },
   ]);
   // Measured while every process is up: the paired passes of the ratio targets.
   const issueTargets = await targets(rows);
