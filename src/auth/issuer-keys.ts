@@ -64,6 +64,8 @@ export class IssuerKeys {
   readonly #options: Required<Omit<IssuerKeysOptions, 'log'>> & Pick<IssuerKeysOptions, 'log'>;
   #keys: Promise<JWTVerifyGetKey> | undefined;
   #failedAt = 0;
+  /** A key was served from this key set: a later refetch that fails fails only its own request. */
+  #served = false;
 
   constructor(readonly issuer: string, options: IssuerKeysOptions) {
     this.#options = {
@@ -78,10 +80,15 @@ export class IssuerKeys {
   async #key(...[header, token]: Parameters<JWTVerifyGetKey>): Promise<Awaited<ReturnType<JWTVerifyGetKey>>> {
     const keys = await this.#keySet();
     try {
-      return await keys(header, token);
+      const key = await keys(header, token);
+      this.#served = true;
+      return key;
     } catch (error) {
       if (isTokenError(error)) throw error;
-      throw this.#failed(new IssuerUnavailableError(`the keys of ${this.issuer} could not be fetched: ${(error as Error).message}`));
+      const unavailable = new IssuerUnavailableError(`the keys of ${this.issuer} could not be fetched: ${(error as Error).message}`);
+      // A token naming an unknown key makes the set refetch: anyone can ask for that, so a failed
+      // refetch must not stop the keys already known from verifying.
+      throw this.#served ? unavailable : this.#failed(unavailable);
     }
   }
 

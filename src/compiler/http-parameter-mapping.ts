@@ -418,12 +418,6 @@ export function encodeQuery(pairs: readonly string[]): string {
   return out;
 }
 
-/** The request target an HTTP proxy sends: the path and the encoded query. */
-export function requestTarget(request: MappedRequest): string {
-  const query = encodeQuery(request.query);
-  return query === '' ? request.path : `${request.path}?${query}`;
-}
-
 export interface CompiledRequestMapping {
   /** Whether a key writes the query: otherwise the client's raw query string can be sent as it came. */
   readonly rewritesQuery: boolean;

@@ -8,6 +8,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 import { createFunction, lambdaClient } from '../helpers/lambda.js';
 import { CLIENT_ID, OTHER_CLIENT_ID, startOidcIssuer, type OidcIssuer } from '../helpers/oidc-issuer.js';
+import { request } from 'undici';
 import { signedCall } from '../helpers/sigv4-client.js';
 
 let archway: TestArchway;
@@ -67,6 +68,11 @@ describe('HTTP APIs: JWT authorizers', () => {
     const missing = await fetch(url('/me'));
     expect(missing.status).toBe(401);
     expect(await missing.text()).toBe('{"message":"Unauthorized"}');
+    const valid = await issuer.idToken('alice');
+    // Two Authorization headers: never one checked and the other forwarded.
+    const twice = await request(url('/me'), { headers: ['Authorization', 'Bearer junk', 'Authorization', `Bearer ${valid}`] });
+    expect(twice.statusCode).toBe(401);
+    await twice.body.dump();
     const other = await fetch(url('/me'), { headers: { Authorization: await issuer.idToken('bob', {}, { clientId: OTHER_CLIENT_ID }) } });
     expect(other.status).toBe(401);
     expect(other.headers.get('www-authenticate')).toMatch(/error="invalid_token" error_description="the token does not have a valid audience"/);

@@ -27,6 +27,19 @@ interface Event {
 const settled = () => archway.running.dataPlane.deployments.settled();
 const url = (apiId: string, path: string) => `${archway.endpoint}/_aws/execute-api/${apiId}${path}`;
 
+/** A GET of `path` exactly as written (a URL parser would resolve its dot segments before sending). */
+function rawGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(`${archway.endpoint}/`, { path, method: 'GET' }, (incoming) => {
+      let body = '';
+      incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
 async function quickApi(target: string, extra: { RouteKey?: string; CorsConfiguration?: object } = {}): Promise<string> {
   const api = await v2.send(new CreateApiCommand({ Name: 'api', ProtocolType: 'HTTP', Target: target, ...extra }));
   await settled();
@@ -142,6 +155,50 @@ describe('HTTP APIs: HTTP_PROXY and stages', () => {
     expect(echo.headers['x-request-id']).toBe(response.headers.get('apigw-requestid'));
     expect(echo.headers['x-stage']).toBe('blue');
     expect(echo.headers['x-secret']).toBeUndefined();
+  });
+
+  it('keeps requests inside the backend path: dot segments refused, an encoded slash stays in its variable', async () => {
+    const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'escape', ProtocolType: 'HTTP' }));
+    const files = await v2.send(new CreateIntegrationCommand({ ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backend.url}/files/{proxy}`, IntegrationMethod: 'GET' }));
+    const pets = await v2.send(new CreateIntegrationCommand({ ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backend.url}/animals/{id}/info`, IntegrationMethod: 'GET' }));
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'GET /files/{proxy+}', Target: `integrations/${files.IntegrationId}` }));
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'GET /pets/{id}', Target: `integrations/${pets.IntegrationId}` }));
+    await v2.send(new CreateStageCommand({ ApiId, StageName: '$default', AutoDeploy: true }));
+    await settled();
+    for (const path of ['/files/%2e%2e/secret', '/files/../secret', '/pets/..%2F..%2Fadmin']) {
+      expect(await rawGet(`/_aws/execute-api/${ApiId}${path}`), path).toEqual({ status: 400, body: '{"message":"Bad Request"}' });
+    }
+    const slash = (await (await fetch(url(ApiId!, '/pets/a%2Fb'))).json()) as EchoBody;
+    expect(slash.path).toBe('/animals/a%2Fb/info');
+  });
+
+  it('an integration URI with its own query string keeps it, the request\'s joined after it', async () => {
+    const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'uri-query', ProtocolType: 'HTTP' }));
+    const search = await v2.send(new CreateIntegrationCommand({
+      ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backend.url}/search?key=abc`, IntegrationMethod: 'GET',
+      RequestParameters: { 'append:querystring.lang': 'en' },
+    }));
+    const base = await v2.send(new CreateIntegrationCommand({ ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backend.url}/base?fixed=1`, IntegrationMethod: 'ANY' }));
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'GET /s', Target: `integrations/${search.IntegrationId}` }));
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: '$default', Target: `integrations/${base.IntegrationId}` }));
+    await v2.send(new CreateStageCommand({ ApiId, StageName: '$default', AutoDeploy: true }));
+    await settled();
+    expect(await (await fetch(url(ApiId!, '/s?q=1'))).json()).toMatchObject({ path: '/search', query: 'key=abc&q=1&lang=en' });
+    expect(await (await fetch(url(ApiId!, '/store/x?q=2'))).json()).toMatchObject({ path: '/base/store/x', query: 'fixed=1&q=2' });
+  });
+
+  it('a response mapping may read the backend\'s JSON body ($response.body…)', async () => {
+    const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'body-mapped', ProtocolType: 'HTTP' }));
+    const integration = await v2.send(new CreateIntegrationCommand({
+      ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backend.url}/echo`, IntegrationMethod: 'ANY',
+      ResponseParameters: { '200': { 'overwrite:header.x-method': '$response.body.method' } },
+    }));
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'ANY /echo', Target: `integrations/${integration.IntegrationId}` }));
+    await v2.send(new CreateStageCommand({ ApiId, StageName: '$default', AutoDeploy: true }));
+    await settled();
+    const response = await fetch(url(ApiId!, '/echo'), { method: 'PUT', body: 'x' });
+    expect(response.headers.get('x-method')).toBe('PUT');
+    expect(await response.json()).toMatchObject({ method: 'PUT', path: '/echo' });
   });
 
   it('answers 503 Service Unavailable when the backend is slower than timeoutInMillis', async () => {

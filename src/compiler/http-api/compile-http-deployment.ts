@@ -63,6 +63,7 @@ function compileRoute(
     routeId: route.routeId,
     routeKey: route.routeKey,
     routePath: route.routeKey === DEFAULT_KEY || space === -1 ? route.routeKey : route.routeKey.slice(space + 1),
+    greedyName: /\{([^}]+)\+\}$/.exec(route.routeKey)?.[1],
     target: route.target,
     integration: plan,
     configurationError: configurationError(route, plan, authorizer) ?? (route.authorizationType === 'JWT' && jwt === undefined ? 'the JWT authorizer\'s identity source is not a header or query string' : undefined),
@@ -78,6 +79,9 @@ function compileIntegration(integration: HttpIntegration, options: HttpCompileOp
   const uri = integration.integrationUri ?? '';
   const lambda = integration.integrationType === 'AWS_PROXY';
   const method = integration.integrationMethod?.toUpperCase();
+  const responseMapping = integration.responseParameters === undefined ? undefined : compileResponseMapping(integration.responseParameters);
+  // `$response.body…` needs the backend's body in memory: such an integration is called buffered.
+  const buffered = !lambda && responseMapping !== undefined && Object.keys(integration.responseParameters ?? {}).some((status) => responseMapping.readsBody(Number(status)));
   return Object.freeze({
     type: integration.integrationType,
     payloadFormatVersion: integration.payloadFormatVersion,
@@ -86,8 +90,8 @@ function compileIntegration(integration: HttpIntegration, options: HttpCompileOp
     functionRef: lambda ? FunctionReference.compile(functionOfIntegrationUri(uri) ?? uri) : undefined,
     timeoutMs: integration.timeoutInMillis,
     requestMapping: integration.requestParameters === undefined ? undefined : compileRequestMapping(integration.requestParameters),
-    responseMapping: integration.responseParameters === undefined ? undefined : compileResponseMapping(integration.responseParameters),
-    dispatcher: options.integrations?.dispatcherFor(integration.integrationType, { insecureTls: false }),
+    responseMapping,
+    dispatcher: options.integrations?.dispatcherFor(buffered ? 'HTTP' : integration.integrationType, { insecureTls: false }),
   });
 }
 

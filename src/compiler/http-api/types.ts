@@ -38,6 +38,8 @@ export interface CompiledHttpRoute {
   readonly routeKey: string;
   /** The route's path as written (`/pets/{id}`), or `$default`. */
   readonly routePath: string;
+  /** The name of the route's `{name+}` variable, if it has one. */
+  readonly greedyName: string | undefined;
   /** `integrations/{id}`, or undefined for a route without a target. */
   readonly target: string | undefined;
   readonly integration: HttpIntegrationPlan | undefined;

@@ -11,7 +11,7 @@ import type { Step } from '../pipeline/step.js';
 import type { HttpEndpointRequest } from '../../integrations/types.js';
 import { DROPPED_REQUEST_HEADERS, isSigV4Authorization, traceId } from '../../integrations/headers.js';
 import type { HttpRoutedContext } from './http-context.js';
-import { queryPairs, requestTarget, type MappedRequest } from '../../compiler/http-parameter-mapping.js';
+import { encodeQuery, queryPairs, type MappedRequest } from '../../compiler/http-parameter-mapping.js';
 import { mapResponse, requestSources } from './mapping-sources.js';
 
 /** Backend response headers that describe the backend's connection, not ours. */
@@ -35,7 +35,14 @@ export const httpProxyRequest: Step<HttpRoutedContext> = {
     const integration = ctx.plan.integration;
     const uri = integration.uri as NonNullable<typeof integration.uri>;
     const variables = ctx.stage.variables;
-    let path = uri.path(ctx.pathParameters === undefined ? undefined : encoded(ctx.pathParameters), variables);
+    let path = uri.path(ctx.pathParameters === undefined ? undefined : encoded(ctx.pathParameters, ctx.plan.greedyName), variables);
+    // The URI's own query string stays after the path; the request's joins it.
+    let uriQuery = '';
+    if (uri.hasQuery) {
+      const at = path.indexOf('?');
+      uriQuery = path.slice(at + 1);
+      path = path.slice(0, at);
+    }
     if (ctx.plan.routePath === '$default') path = joinPath(path, ctx.path);
 
     const raw = ctx.rawHeaders;
@@ -55,13 +62,15 @@ export const httpProxyRequest: Step<HttpRoutedContext> = {
     }
     headers.push('Forwarded', forwarded(ctx, forwardedFor), 'X-Amzn-Trace-Id', traceId(ctx.requestId, ctx.requestTimeEpoch));
     const mapping = integration.requestMapping;
-    if (mapping === undefined) {
-      if (ctx.rawQuery !== '') path += (uri.hasQuery ? '&' : '?') + ctx.rawQuery;
-    } else {
+    let query = ctx.rawQuery;
+    if (mapping !== undefined) {
       const mapped: MappedRequest = { headers, query: queryPairs(ctx.rawQuery), path };
       mapping.apply(mapped, requestSources(ctx));
-      path = mapping.rewritesQuery ? requestTarget(mapped) : ctx.rawQuery === '' ? mapped.path : `${mapped.path}?${ctx.rawQuery}`;
+      path = mapped.path;
+      if (mapping.rewritesQuery) query = encodeQuery(mapped.query);
     }
+    if (uriQuery !== '') query = query === '' ? uriQuery : `${uriQuery}&${query}`;
+    if (query !== '') path += `?${query}`;
     const request: HttpEndpointRequest = {
       kind: 'http',
       method: integration.method ?? ctx.httpMethod,
@@ -78,18 +87,20 @@ export const httpProxyRequest: Step<HttpRoutedContext> = {
 
 /** Characters a path segment may hold as they are (RFC 3986 pchar, and `/` between segments). */
 const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const SEGMENT_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]*$/;
 
 /**
- * Path variables are decoded by routing; in a URL each segment is encoded again (a greedy value
- * keeps its slashes). Values that need no encoding (the usual case) are used as they are.
+ * Path variables are decoded by routing; in a URL they are encoded again: a `{name}` value whole
+ * (an encoded `/` stays `%2F`), the greedy one per segment (its slashes are the path's). Values
+ * that need no encoding (the usual case) are used as they are.
  */
-function encoded(parameters: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+function encoded(parameters: Readonly<Record<string, string>>, greedy: string | undefined): Readonly<Record<string, string>> {
   let out: Record<string, string> | undefined;
   for (const name in parameters) {
     const value = parameters[name];
-    if (PATH_SAFE.test(value)) continue;
+    if (name === greedy ? PATH_SAFE.test(value) : SEGMENT_SAFE.test(value)) continue;
     out ??= Object.assign(Object.create(null) as Record<string, string>, parameters);
-    out[name] = value.split('/').map(encodeURIComponent).join('/');
+    out[name] = name === greedy ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
   }
   return out ?? parameters;
 }

@@ -16,6 +16,6 @@ export function routeArn(ctx: HttpRoutedContext): string {
 export const iamRouteAuthorizer: Step<HttpRoutedContext> = {
   name: 'iam-authorizer',
   run(ctx) {
-    authorizeIamCaller(ctx, undefined, routeArn(ctx));
+    authorizeIamCaller(ctx, () => ({ policy: undefined, arn: routeArn(ctx) }));
   },
 };

@@ -9,6 +9,7 @@ import { isRefused, readJwtIdentity, type JwtVerdict } from '../../auth/jwt-auth
 import { AuthorizerConfigurationError } from '../errors/gateway-error.js';
 import type { HttpRoutedContext } from './http-context.js';
 import { HttpAnswerError } from './errors.js';
+import { rawHeader } from '../pipeline/request-views.js';
 
 function settle(ctx: HttpRoutedContext, verdict: JwtVerdict): void {
   if (isRefused(verdict)) {
@@ -23,7 +24,8 @@ export const jwtRouteAuthorizer: Step<HttpRoutedContext> = {
   name: 'jwt-authorizer',
   run(ctx): StepResult {
     const jwt = ctx.plan.jwt as NonNullable<typeof ctx.plan.jwt>;
-    const token = readJwtIdentity(jwt.source, { header: (name) => ctx.header(name), querystring: (name) => ctx.query.single[name] });
+    // A repeated header is read joined (and so refused): never one copy checked and another forwarded.
+    const token = readJwtIdentity(jwt.source, { header: (name) => rawHeader(ctx.rawHeaders, name, true), querystring: (name) => ctx.query.single[name] });
     const verdict = ctx.services.jwtAuthorizers.verify(jwt.config, token, ctx.plan.authorizationScopes);
     if (!(verdict instanceof Promise)) return settle(ctx, verdict);
     return verdict.then((settled) => settle(ctx, settled));

@@ -91,16 +91,19 @@ export const iamAuthorizer: Step<RestRoutedContext> = {
       ctx.identify(ctx.services.iam.root.identity);
       return;
     }
-    authorizeIamCaller(ctx, resourcePolicyOf(ctx), authorizedMethodArn(ctx));
+    authorizeIamCaller(ctx, () => ({ policy: resourcePolicyOf(ctx), arn: authorizedMethodArn(ctx) }));
   },
 };
 
 /**
- * The signed caller, verified and allowed `execute-api:Invoke` on `arn` by its identity
- * policies and the resource policy (none for HTTP APIs), recorded on the context; refused otherwise.
+ * The signed caller, verified, then allowed `execute-api:Invoke` on the target's ARN by its
+ * identity policies and the resource policy (none for HTTP APIs), recorded on the context;
+ * refused otherwise.
  */
-export function authorizeIamCaller(ctx: InvocationContext, policy: PolicyDocument | undefined, arn: string): void {
+export function authorizeIamCaller(ctx: InvocationContext, target: () => { policy: PolicyDocument | undefined; arn: string }): void {
+  // The signature first: an unsigned caller learns nothing about the policy or the ARN.
   const caller = authenticate(ctx);
+  const { policy, arn } = target();
   const decision = decide(ctx, caller, policy, arn);
   if (decision !== 'allow') throw new AccessDeniedError(deniedMessage(arn, decision === 'deny', caller.identity.userArn), { messageKey: 'Message' });
   ctx.identify(caller.identity);

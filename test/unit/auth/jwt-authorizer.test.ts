@@ -222,3 +222,34 @@ describe('an issuer that cannot be asked', () => {
     }
   });
 });
+
+describe('a key set refetch that fails', () => {
+  it('fails only the request that asked for an unknown key: the keys already known keep verifying', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'known', alg: 'RS256', use: 'sig' };
+    let jwksCalls = 0;
+    const server: Server = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      if (req.url?.endsWith('openid-configuration') === true) return res.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks` }));
+      jwksCalls += 1;
+      // The second fetch (the refetch an unknown kid causes) fails.
+      if (jwksCalls === 2) {
+        res.statusCode = 503;
+        return res.end('busy');
+      }
+      return res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const sign = (kid: string, n: number) => new SignJWT({ n }).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(issuer).setAudience('a').setExpirationTime('10m').sign(privateKey);
+      const authorizers = new JwtAuthorizers({ jwksRefetchIntervalMs: 0 });
+      const config = { issuer, audience: ['a'] };
+      expect(await authorizers.verify(config, await sign('known', 1), undefined)).toHaveProperty('claims');
+      expect(await authorizers.verify(config, await sign('unknown', 2), undefined)).toMatchObject({ status: 500 });
+      expect(await authorizers.verify(config, await sign('known', 3), undefined)).toHaveProperty('claims');
+    } finally {
+      server.close();
+    }
+  });
+});

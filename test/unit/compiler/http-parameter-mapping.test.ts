@@ -6,7 +6,6 @@ import {
   compileResponseMapping,
   encodeQuery,
   queryPairs,
-  requestTarget,
   JSON_PATH_BODY_BYTES,
   type MappedRequest,
   type MappingSources,
@@ -280,11 +279,6 @@ describe('query helpers', () => {
     expect(encodeQuery(pairs)).toBe('a=1&b=x%20y&c=%C3%A9&flag=&a=2');
     expect(encodeQuery(['bad', '\ud800'])).toBe('bad=%EF%BF%BD');
     expect(queryPairs('')).toEqual([]);
-  });
-
-  it('builds the request target a proxy sends', () => {
-    expect(requestTarget({ headers: [], query: ['q', 'a b'], path: '/x' })).toBe('/x?q=a%20b');
-    expect(requestTarget({ headers: [], query: [], path: '/x' })).toBe('/x');
   });
 });
 
