@@ -3,6 +3,9 @@
 // source ARN. Used when `--enforce-lambda-permissions` makes API Gateway's calls subject to them.
 import type { PolicyStatement } from './model.js';
 
+/** The principal API Gateway invokes functions as (methods, routes, authorizers). */
+export const APIGATEWAY_PRINCIPAL = 'apigateway.amazonaws.com';
+
 export interface InvokeCaller {
   /** `apigateway.amazonaws.com` for API Gateway. */
   principal: string;

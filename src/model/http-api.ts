@@ -152,5 +152,10 @@ export interface HttpDeploymentRecord extends HttpDeployment {
   snapshot: HttpApiDefinition;
 }
 
+/** `timeoutInMillis` of HTTP API integrations: 50–30 000 ms, 30 000 by default (AWS quotas for HTTP APIs). */
+export const HTTP_INTEGRATION_TIMEOUT_MS = Object.freeze({ default: 30_000, min: 50, max: 30_000 });
+/** `authorizerResultTtlInSeconds`: 0 (no cache) to 3600. */
+export const MAX_AUTHORIZER_TTL_SECONDS = 3600;
+
 /** `$default`: the stage served without a stage segment, and the catch-all route key. */
 export const DEFAULT_KEY = '$default';

@@ -86,7 +86,8 @@ export class ResolutionSnapshot {
 
   /** A copy where the API exists (its stages kept). */
   withApi(apiId: string, kind: ApiKind = 'rest'): ResolutionSnapshot {
-    if (this.#apis.get(apiId)?.kind === kind) return this;
+    // An id names one API (the control plane refuses a taken one): an entry is never replaced by another kind's.
+    if (this.#apis.has(apiId)) return this;
     return new ResolutionSnapshot(new Map(this.#apis).set(apiId, { kind, stages: NO_STAGES }));
   }
 

@@ -7,6 +7,7 @@ import {
   DeleteApiCommand, DeleteIntegrationCommand, DeleteRouteCommand, DeleteStageCommand, GetApiCommand, GetApisCommand, GetDeploymentsCommand, GetIntegrationCommand,
   GetRoutesCommand, GetStageCommand, GetStagesCommand, GetTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateApiCommand, UpdateRouteCommand, UpdateStageCommand,
 } from '@aws-sdk/client-apigatewayv2';
+import { CreateRestApiCommand } from '@aws-sdk/client-api-gateway';
 import { startArchway, type TestArchway } from '../helpers/archway.js';
 import { expectError } from '../helpers/aws-errors.js';
 
@@ -169,5 +170,14 @@ describe('apigatewayv2: tags', () => {
     const updated = await v2.send(new UpdateApiCommand({ ApiId, CorsConfiguration: { MaxAge: 60 } }));
     expect(updated.CorsConfiguration).toEqual({ AllowOrigins: ['*'], MaxAge: 60 });
     await expectError(v2.send(new UpdateApiCommand({ ApiId, CorsConfiguration: { AllowCredentials: true } })), 'BadRequestException', /allow-credentials/, 400);
+  });
+});
+
+describe('one id space for REST and HTTP APIs', () => {
+  it('CreateRestApi refuses an id an HTTP API holds, and the HTTP API keeps serving', async () => {
+    await v2.send(new CreateApiCommand({ Name: 'owner', ProtocolType: 'HTTP', Tags: { _custom_id_: 'sharedid01' } }));
+    await expectError(archway.apigateway.send(new CreateRestApiCommand({ name: 'intruder', tags: { _custom_id_: 'sharedid01' } })), 'ConflictException', /sharedid01/, 409);
+    expect((await v2.send(new GetApiCommand({ ApiId: 'sharedid01' }))).Name).toBe('owner');
+    await expectError(v2.send(new CreateApiCommand({ Name: 'again', ProtocolType: 'HTTP', Tags: { _custom_id_: 'sharedid01' } })), 'ConflictException', /sharedid01/, 409);
   });
 });

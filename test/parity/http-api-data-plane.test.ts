@@ -72,6 +72,9 @@ describe('HTTP APIs: HTTP_PROXY and stages', () => {
     expect(echo.headers['x-custom']).toBe('a');
     expect(echo.headers.forwarded).toMatch(/for=10\.0\.0\.9;for=127\.0\.0\.1;host=127\.0\.0\.1;proto=http/);
     expect(echo.headers['x-forwarded-for']).toBeUndefined();
+    // What a client writes in X-Forwarded-For is kept only as addresses, never as Forwarded syntax.
+    const injected = (await (await fetch(url(apiId, '/x'), { headers: { 'X-Forwarded-For': '1.2.3.4;proto=https;host=bank.example, "evil, 10.0.0.1' } })).json()) as EchoBody;
+    expect(injected.headers.forwarded).toMatch(/^by=us-east-1;for=10\.0\.0\.1;for=127\.0\.0\.1;host=127\.0\.0\.1;proto=http$/);
     expect(echo.headers['x-amzn-trace-id']).toMatch(/^Root=1-/);
   });
 

@@ -148,8 +148,8 @@ export function newDefinition(api: RestApi, withDefaultModels = true): RestApiDe
 }
 
 /**
- * Stores a new definition, drawing another id while a random one is taken; a `_custom_id_`
- * that is taken is a conflict.
+ * Stores a new definition, drawing another id while a random one is taken (by a REST or an
+ * HTTP API); a `_custom_id_` that is taken is a conflict.
  */
 export async function insertDefinition(ctx: ApiGatewayContext, definition: RestApiDefinition): Promise<RestApi> {
   const { api } = definition;
@@ -159,7 +159,9 @@ export async function insertDefinition(ctx: ApiGatewayContext, definition: RestA
     // The stored policy names the API's id: made again when another id is drawn.
     api.policy = written;
     storePolicy(ctx.env, definition);
-    if (await ctx.store.createDefinition(definition)) return api;
+    // REST and HTTP APIs share one id space (both are reached as {apiId}.execute-api).
+    const takenByHttpApi = (await ctx.store.httpApis.getApi(api.id)) !== undefined;
+    if (!takenByHttpApi && (await ctx.store.createDefinition(definition))) return api;
     if (customId !== undefined) throw conflict(`API with id ${customId} already exists`); // unverified (LocalStack extension)
     if (attempt > 5) throw new Error('could not allocate a REST API id');
     api.id = newRestApiId();

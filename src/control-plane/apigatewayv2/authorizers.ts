@@ -4,7 +4,7 @@
 // payload format version (simple responses with 2.0 only) and a result TTL of 0–3600 s
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
 import { badRequest, conflict } from '../../aws/errors.js';
-import type { HttpAuthorizer, PayloadFormatVersion } from '../../model/http-api.js';
+import { MAX_AUTHORIZER_TTL_SECONDS, type HttpAuthorizer, type PayloadFormatVersion } from '../../model/http-api.js';
 import type { OperationDefinition, OperationRequest } from '../route-table.js';
 import { optBoolean, optNumber, optObject, optString, optStringList, type Body } from '../apigateway/validation.js';
 import { authorizerOf, mutateApi, newAuthorizerId, readApi, type ApiGatewayV2Context } from './context.js';
@@ -13,7 +13,6 @@ import { paginateV2 } from './paging.js';
 
 /** Authorizers per API (AWS quotas). */
 export const MAX_AUTHORIZERS = 10;
-const MAX_TTL_SECONDS = 3600;
 /** Audiences per JWT authorizer (AWS quotas, HTTP APIs). */
 const MAX_AUDIENCES = 50;
 const IDENTITY_SOURCE = /^\$(request\.(header|querystring)\.[^\s,]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
@@ -72,7 +71,7 @@ export function checkAuthorizer(authorizer: HttpAuthorizer): void {
     throw badRequest('Simple responses are supported only with authorizerPayloadFormatVersion 2.0');
   }
   const ttl = authorizer.authorizerResultTtlInSeconds ?? 0;
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL_SECONDS) throw badRequest(`authorizerResultTtlInSeconds must be between 0 and ${MAX_TTL_SECONDS}`);
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_AUTHORIZER_TTL_SECONDS) throw badRequest(`authorizerResultTtlInSeconds must be between 0 and ${MAX_AUTHORIZER_TTL_SECONDS}`);
   if (ttl > 0 && (authorizer.identitySource ?? []).length === 0) throw badRequest('A cached authorizer requires an identity source');
 }
 

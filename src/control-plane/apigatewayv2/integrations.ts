@@ -6,15 +6,14 @@
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations.html).
 import { badRequest, conflict } from '../../aws/errors.js';
 import { functionOfIntegrationUri, parseFunctionName } from '../../functions/arn.js';
-import type { HttpIntegration, HttpIntegrationType, PayloadFormatVersion } from '../../model/http-api.js';
+import { HTTP_INTEGRATION_TIMEOUT_MS, type HttpIntegration, type HttpIntegrationType, type PayloadFormatVersion } from '../../model/http-api.js';
 import { checkRequestParameters, checkResponseParameters } from '../../compiler/http-parameter-mapping.js';
 import type { OperationDefinition, OperationRequest } from '../route-table.js';
 import { optNumber, optObject, optString, type Body } from '../apigateway/validation.js';
 import { integrationOf, mutateApi, newIntegrationId, readApi, type ApiGatewayV2Context } from './context.js';
 import { paginateV2 } from './paging.js';
 
-export const MIN_TIMEOUT_MS = 50;
-export const MAX_TIMEOUT_MS = 30_000;
+const { min: MIN_TIMEOUT_MS, max: MAX_TIMEOUT_MS, default: DEFAULT_TIMEOUT_MS } = HTTP_INTEGRATION_TIMEOUT_MS;
 const TYPES: readonly string[] = ['AWS_PROXY', 'HTTP_PROXY'];
 const METHODS: readonly string[] = ['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -53,7 +52,7 @@ export function quickIntegration(ctx: ApiGatewayV2Context, integrationId: string
     integrationMethod: lambda ? 'POST' : 'ANY',
     connectionType: 'INTERNET',
     payloadFormatVersion: lambda ? '2.0' : '1.0',
-    timeoutInMillis: MAX_TIMEOUT_MS,
+    timeoutInMillis: DEFAULT_TIMEOUT_MS,
     apiGatewayManaged: true,
     ...(credentialsArn !== undefined && { credentialsArn }),
   };
@@ -139,7 +138,7 @@ async function createIntegration(ctx: ApiGatewayV2Context, request: OperationReq
     integrationType: type as HttpIntegrationType,
     connectionType: 'INTERNET',
     payloadFormatVersion: type === 'AWS_PROXY' ? '2.0' : '1.0',
-    timeoutInMillis: MAX_TIMEOUT_MS,
+    timeoutInMillis: DEFAULT_TIMEOUT_MS,
     ...(type === 'AWS_PROXY' && { integrationMethod: 'POST' }),
   };
   applyFields(integration, request.body);

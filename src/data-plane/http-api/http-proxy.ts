@@ -7,6 +7,7 @@
 // added, then parameter mapping on top; the whole response passed back, hop-by-hop headers
 // dropped (HTTP APIs do not remap headers the way REST APIs do; unverified) and response
 // parameter mapping applied.
+import { isIP } from 'node:net';
 import type { Step } from '../pipeline/step.js';
 import type { HttpEndpointRequest } from '../../integrations/types.js';
 import { DROPPED_REQUEST_HEADERS, isSigV4Authorization, traceId } from '../../integrations/headers.js';
@@ -17,12 +18,23 @@ import { mapResponse, requestSources } from './mapping-sources.js';
 /** Backend response headers that describe the backend's connection, not ours. */
 const DROPPED_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
-/** The standard `Forwarded` header a backend sees (RFC 7239): every client address, the host and scheme the client used. */
+/**
+ * The standard `Forwarded` header a backend sees (RFC 7239): every client address, the host and
+ * scheme the client used. What the client wrote is never copied in as syntax: only well-formed
+ * IP addresses of its X-Forwarded-For are kept, and a host that is not a plain token is quoted.
+ */
 function forwarded(ctx: HttpRoutedContext, forwardedFor: string | undefined): string {
   let fors = `for=${forwardedAddress(ctx.sourceIp)}`;
-  if (forwardedFor !== undefined) fors = `${forwardedFor.split(',').map((address) => `for=${forwardedAddress(address.trim())}`).join(';')};${fors}`;
-  return `by=${ctx.services.env.region};${fors};host=${ctx.domainName};proto=${ctx.secure ? 'https' : 'http'}`;
+  if (forwardedFor !== undefined) {
+    const earlier = forwardedFor.split(',').map((address) => address.trim()).filter((address) => isIP(address) !== 0);
+    if (earlier.length > 0) fors = `${earlier.map((address) => `for=${forwardedAddress(address)}`).join(';')};${fors}`;
+  }
+  const host = ctx.domainName;
+  return `by=${ctx.services.env.region};${fors};host=${HOST_TOKEN.test(host) ? host : JSON.stringify(host)};proto=${ctx.secure ? 'https' : 'http'}`;
 }
+
+/** A host name or address as RFC 7239 takes it unquoted. */
+const HOST_TOKEN = /^[A-Za-z0-9.\-:[\]]+$/;
 
 /** RFC 7239 §6: an IPv6 address is quoted and bracketed. */
 function forwardedAddress(address: string): string {

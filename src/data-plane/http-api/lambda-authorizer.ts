@@ -11,6 +11,7 @@
 // `execute-api:Invoke` on the route ARN, a cached one again per route (no Allow → 403). A
 // failing call, a function error or a malformed answer → 500. The context reaches the
 // integration as `requestContext.authorizer.lambda`.
+import { APIGATEWAY_PRINCIPAL } from '../../functions/policy.js';
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { EndpointResponse, Integration, IntegrationRegistry } from '../../integrations/index.js';
 import type { HttpAuthorizer, PayloadFormatVersion } from '../../model/http-api.js';
@@ -27,7 +28,6 @@ import { eventSource } from './lambda.js';
 import { routeArn } from './iam-authorizer.js';
 import { httpContextVariable } from './mapping-sources.js';
 
-const APIGATEWAY_PRINCIPAL = 'apigateway.amazonaws.com';
 /** Longer answers are served but not cached (Archway's bound, as for REST: 10 000 entries stay within ~80 MB). */
 const MAX_CACHED_ANSWER_CHARS = 8192;
 

@@ -7,7 +7,7 @@
 // as source, for the function's resource policy.
 import type { Step } from '../pipeline/step.js';
 import type { FunctionRequest } from '../../integrations/types.js';
-import type { InvokeCaller } from '../../functions/policy.js';
+import { APIGATEWAY_PRINCIPAL, type InvokeCaller } from '../../functions/policy.js';
 import { buildHttpEventV1, buildHttpEventV2, parseHttpResponseV2, type HttpEventSource } from '../../integrations/lambda-http-event.js';
 import { parseProxyResponse } from '../../integrations/lambda-proxy-event.js';
 import { InternalServerError } from '../errors/gateway-error.js';
@@ -15,7 +15,6 @@ import { headerValue } from '../pipeline/response.js';
 import type { HttpRoutedContext } from './http-context.js';
 import { mapResponse } from './mapping-sources.js';
 
-const APIGATEWAY_PRINCIPAL = 'apigateway.amazonaws.com';
 
 /** What the event builders read, from the context. */
 export function eventSource(ctx: HttpRoutedContext): HttpEventSource {

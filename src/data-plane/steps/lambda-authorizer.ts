@@ -14,6 +14,7 @@
 // matching statement → 403 "User is not authorized to access this resource" (both with AWS's
 // capital `Message`, as captured from AWS); any other failure, a timeout or a malformed answer →
 // 500 AuthorizerConfigurationException `{"message": null}`.
+import { APIGATEWAY_PRINCIPAL } from '../../functions/policy.js';
 import type { Step, StepResult } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import type { CompiledLambdaAuthorizer } from '../../compiler/authorizers.js';
@@ -26,7 +27,6 @@ import { headerValue } from '../pipeline/response.js';
 import { trace } from '../pipeline/trace.js';
 import { authorizedMethodArn, conditionContext } from './resource-policy.js';
 
-const APIGATEWAY_PRINCIPAL = 'apigateway.amazonaws.com';
 /** Answers cached at most this long (AWS caps WebSocket authorizer results at 8 KB; REST ones may be larger). */
 const MAX_CACHED_ANSWER_CHARS = 8192;
 const EXPLICIT_DENY = 'User is not authorized to access this resource with an explicit deny in an identity-based policy';

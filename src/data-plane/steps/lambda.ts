@@ -12,7 +12,7 @@ import type { Step } from '../pipeline/step.js';
 import type { RestRoutedContext } from '../pipeline/rest-context.js';
 import type { FunctionReference } from '../../functions/arn.js';
 import type { InvocationType } from '../../functions/local-runtime.js';
-import type { InvokeCaller } from '../../functions/policy.js';
+import { APIGATEWAY_PRINCIPAL, type InvokeCaller } from '../../functions/policy.js';
 import type { FunctionRequest } from '../../integrations/types.js';
 import { ApiConfigurationError, InternalServerError } from '../errors/gateway-error.js';
 import { headerValue } from '../pipeline/response.js';
@@ -22,7 +22,6 @@ import { buildProxyEvent, parseProxyResponse } from '../../integrations/lambda-p
 /** A Lambda method: the plan has these steps only when the integration URI names a function. */
 type LambdaContext = RestRoutedContext & { readonly plan: { readonly integration: { readonly functionRef: FunctionReference } } };
 
-const APIGATEWAY_PRINCIPAL = 'apigateway.amazonaws.com';
 
 function functionRequest(ctx: LambdaContext, payload: string, invocationType: InvocationType): FunctionRequest {
   const integration = ctx.plan.integration;

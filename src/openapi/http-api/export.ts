@@ -14,7 +14,8 @@
 // (Archway: every x-amazon-apigateway-* key but the ANY method, which is a route itself).
 import { DEFAULT_KEY, type Cors, type HttpApiDefinition, type HttpAuthorizer, type HttpIntegration, type HttpRoute, type HttpStage } from '../../model/http-api.js';
 import type { JsonObject } from '../document.js';
-import { DEFAULT_ROUTE_PATH, HTTP_INTEGRATION_TIMEOUT_MS, IMPORT_EXPORT_VERSION, METHOD_KEYS, UNUSED_INTEGRATION_PREFIX, x } from './import.js';
+import { HTTP_INTEGRATION_TIMEOUT_MS } from '../../model/http-api.js';
+import { DEFAULT_ROUTE_PATH, IMPORT_EXPORT_VERSION, METHOD_KEYS, UNUSED_INTEGRATION_PREFIX, x } from './import.js';
 
 export interface HttpApiExportOptions {
   /** `includeExtensions` of ExportApi (AWS's default: true). */

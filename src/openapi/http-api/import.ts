@@ -12,8 +12,9 @@
 // Archway's unless a comment says where they were recorded.
 import { badRequest } from '../../aws/errors.js';
 import {
-  DEFAULT_KEY, type Cors, type HttpAuthorizationType, type HttpAuthorizer, type HttpIntegration, type HttpRoute
+  DEFAULT_KEY, HTTP_INTEGRATION_TIMEOUT_MS, MAX_AUTHORIZER_TTL_SECONDS, type Cors, type HttpAuthorizationType, type HttpAuthorizer, type HttpIntegration, type HttpRoute,
 } from '../../model/http-api.js';
+import { CORS_MAX_AGE_MAX, CORS_MAX_AGE_MIN } from '../../data-plane/http-api/cors.js';
 import { basePathPrefix, documentBasePath, type BasePathMode } from '../basepath.js';
 import { EXTENSION_PREFIX, ImportProblems, isObject, text, type JsonObject, type OpenApiDocument } from '../document.js';
 import { parseOpenApi } from '../parse.js';
@@ -23,7 +24,6 @@ import { resolveAwsVariables, type AwsVariables } from '../variables.js';
 export const x = (name: string) => `${EXTENSION_PREFIX}${name}`;
 
 /** HTTP API integration timeout: 50–30 000 ms, 30 000 by default (apigatewayv2 CreateIntegration). */
-export const HTTP_INTEGRATION_TIMEOUT_MS = { default: 30_000, min: 50, max: 30_000 } as const;
 /** The only x-amazon-apigateway-importexport-version there is (documented). */
 export const IMPORT_EXPORT_VERSION = '1.0';
 /** How AWS's export names an integration no route targets (recorded in AWS exports: `unusedIntegration_w2xq0tc`). */
@@ -54,9 +54,7 @@ const STATUS_CODE = /^[1-5]\d\d$/;
 /** REST identity source forms, rewritten to HTTP API selection expressions (a REST export imported as an HTTP API). */
 const REST_IDENTITY_SOURCE = /^(?:method\.request\.(header|querystring)\.|(stageVariables|context)\.)/;
 /** Lambda authorizer cache bound (apigatewayv2 CreateAuthorizer: 0–3600 s). */
-const MAX_AUTHORIZER_TTL_SECONDS = 3600;
 /** CORS max age bounds (apigatewayv2 Cors.maxAge: -1–86400). */
-const CORS_MAX_AGE = { min: -1, max: 86_400 };
 
 export interface HttpApiImportOptions {
   /** A new id for each route, integration and authorizer the document defines. */
@@ -585,8 +583,8 @@ class HttpApiReader {
         else this.#problems.error(`Invalid ${x('cors')}: allowCredentials must be a boolean`);
       } else if (key === 'maxAge') {
         const age = Number(value);
-        if (typeof value !== 'boolean' && Number.isInteger(age) && age >= CORS_MAX_AGE.min && age <= CORS_MAX_AGE.max) cors.maxAge = age;
-        else this.#problems.error(`Invalid ${x('cors')}: maxAge must be an integer from ${CORS_MAX_AGE.min} to ${CORS_MAX_AGE.max}`);
+        if (typeof value !== 'boolean' && Number.isInteger(age) && age >= CORS_MAX_AGE_MIN && age <= CORS_MAX_AGE_MAX) cors.maxAge = age;
+        else this.#problems.error(`Invalid ${x('cors')}: maxAge must be an integer from ${CORS_MAX_AGE_MIN} to ${CORS_MAX_AGE_MAX}`);
       } else {
         this.#problems.warn(`Unknown ${x('cors')} property '${key}'; ignored`);
       }
