@@ -46,13 +46,21 @@ class HttpApiWriter {
   readonly #extensions: boolean;
   readonly #integrations = new Map<string, HttpIntegration>();
   readonly #authorizers = new Map<string, HttpAuthorizer>();
+  /** Authorizer id → its security scheme's name: its own name, made unique (names need not be) and never the IAM scheme's. */
+  readonly #schemeNames = new Map<string, string>();
   #iamUsed = false;
 
   constructor(api: HttpApiDefinition, extensions: boolean) {
     this.#api = api;
     this.#extensions = extensions;
     for (const integration of api.integrations) this.#integrations.set(integration.integrationId, integration);
-    for (const authorizer of api.authorizers) this.#authorizers.set(authorizer.authorizerId, authorizer);
+    const taken = new Set([SIGV4]);
+    for (const authorizer of api.authorizers) {
+      this.#authorizers.set(authorizer.authorizerId, authorizer);
+      const name = taken.has(authorizer.name) ? `${authorizer.name}_${authorizer.authorizerId}` : authorizer.name;
+      taken.add(name);
+      this.#schemeNames.set(authorizer.authorizerId, name);
+    }
   }
 
   document(stage: HttpStage | undefined, serverUrl: string): JsonObject {
@@ -120,15 +128,15 @@ class HttpApiWriter {
     }
     if ((route.authorizationType === 'JWT' || route.authorizationType === 'CUSTOM') && route.authorizerId) {
       const authorizer = this.#authorizers.get(route.authorizerId);
-      if (authorizer) return { [authorizer.name]: route.authorizationType === 'JWT' ? route.authorizationScopes ?? [] : [] };
+      if (authorizer) return { [this.#schemeNames.get(authorizer.authorizerId) as string]: route.authorizationType === 'JWT' ? route.authorizationScopes ?? [] : [] };
     }
     return undefined;
   }
 
   #components(): JsonObject {
     const components: JsonObject = {};
-    const schemes: JsonObject = Object.create(null); // keyed by authorizer names
-    for (const authorizer of this.#api.authorizers) schemes[authorizer.name] = this.#scheme(authorizer);
+    const schemes: JsonObject = Object.create(null); // keyed by the unique scheme names
+    for (const authorizer of this.#api.authorizers) schemes[this.#schemeNames.get(authorizer.authorizerId) as string] = this.#scheme(authorizer);
     if (this.#iamUsed) {
       schemes[SIGV4] = { type: 'apiKey', name: 'Authorization', in: 'header', ...(this.#extensions && { [x('authtype')]: 'awsSigv4' }) };
     }

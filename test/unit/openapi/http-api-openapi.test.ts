@@ -534,3 +534,30 @@ describe('exportHttpApi', () => {
     expect(described(back)).toEqual(described(pets));
   });
 });
+
+describe('export with authorizers that share a name', () => {
+  it('gives each its own security scheme, so a re-import keeps every route on its own authorizer', () => {
+    const base = definition(load(api({ '/x': { get: { 'x-amazon-apigateway-integration': proxy() } } })));
+    base.authorizers = [
+      { authorizerId: 'jwt001', name: 'auth', authorizerType: 'JWT', identitySource: ['$request.header.Authorization'], jwtConfiguration: { issuer: 'https://issuer.test', audience: ['a'] } },
+      { authorizerId: 'req001', name: 'auth', authorizerType: 'REQUEST', identitySource: ['$request.header.x-key'], authorizerUri: lambda('gate'), authorizerPayloadFormatVersion: '2.0', enableSimpleResponses: true },
+      { authorizerId: 'sig001', name: 'sigv4', authorizerType: 'REQUEST', identitySource: ['$request.header.x-key'], authorizerUri: lambda('gate'), authorizerPayloadFormatVersion: '2.0', enableSimpleResponses: true },
+    ];
+    base.routes = [
+      { ...base.routes[0], routeKey: 'GET /jwt', authorizationType: 'JWT', authorizerId: 'jwt001' },
+      { ...base.routes[0], routeId: 'r2', routeKey: 'GET /req', authorizationType: 'CUSTOM', authorizerId: 'req001' },
+      { ...base.routes[0], routeId: 'r3', routeKey: 'GET /iam', authorizationType: 'AWS_IAM' },
+      { ...base.routes[0], routeId: 'r4', routeKey: 'GET /named-sigv4', authorizationType: 'CUSTOM', authorizerId: 'sig001' },
+    ];
+    const again = load(exportHttpApi(base, undefined, { includeExtensions: true, serverUrl: 'http://localhost' }) as Json);
+    const typeOf = (routeKey: string) => {
+      const route = again.routes.find((candidate) => candidate.routeKey === routeKey);
+      return { type: route?.authorizationType, authorizer: again.authorizers.find((authorizer) => authorizer.authorizerId === route?.authorizerId)?.authorizerType };
+    };
+    expect(typeOf('GET /jwt')).toEqual({ type: 'JWT', authorizer: 'JWT' });
+    expect(typeOf('GET /req')).toEqual({ type: 'CUSTOM', authorizer: 'REQUEST' });
+    expect(typeOf('GET /iam')).toEqual({ type: 'AWS_IAM', authorizer: undefined });
+    expect(typeOf('GET /named-sigv4')).toEqual({ type: 'CUSTOM', authorizer: 'REQUEST' });
+    expect(again.authorizers).toHaveLength(3);
+  });
+});
