@@ -191,9 +191,7 @@ export class DataPlane {
     const invocation = target.kind === 'stage' || target.kind === 'http-stage'
       ? { apiId: target.stage.apiId, stageName: target.stage.stageName, deploymentId: undefined }
       : { apiId: target.apiId, stageName: target.stageName, deploymentId: undefined };
-    const init = methodRequestOf(req, target);
-    init.httpApi = isHttpApi(target);
-    return this.#run(new InvocationContext(init, invocation, steps, this.#services), res);
+    return this.#run(new InvocationContext(methodRequestOf(req, target), invocation, steps, this.#services), res);
   }
 
   #run(ctx: InvocationContext, res: ServerResponse): void | Promise<void> {
@@ -280,6 +278,8 @@ function methodRequestOf(req: IncomingMessage, target: DataPlaneTarget): MethodR
     protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
     secure: (req.socket as { encrypted?: boolean }).encrypted === true,
     incoming: req,
+    // Set here for every request, so the object has one shape whichever kind of API it reaches.
+    httpApi: isHttpApi(target),
   };
 }
 
