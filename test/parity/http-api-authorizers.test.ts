@@ -114,3 +114,20 @@ describe('HTTP APIs: AWS_IAM routes', () => {
     expect(wrong.status).toBe(403);
   });
 });
+
+describe('HTTP APIs: CORS preflights and an authorized $default route', () => {
+  it('a preflight the authorized $default route would take goes to its authorizer, until an OPTIONS /{proxy+} route takes it', async () => {
+    const { ApiId } = await v2.send(new CreateApiCommand({ Name: 'cors-auth', ProtocolType: 'HTTP', CorsConfiguration: { AllowOrigins: ['https://app.example'], AllowMethods: ['GET'] } }));
+    const integration = await v2.send(new CreateIntegrationCommand({ ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: 'http://127.0.0.1:9/', IntegrationMethod: 'ANY' }));
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: '$default', Target: `integrations/${integration.IntegrationId}`, AuthorizationType: 'AWS_IAM' }));
+    await v2.send(new CreateStageCommand({ ApiId, StageName: '$default', AutoDeploy: true }));
+    await archway.running.dataPlane.deployments.settled();
+    const preflight = () => fetch(`${archway.endpoint}/_aws/execute-api/${ApiId}/things`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' } });
+    expect((await preflight()).status).toBe(403);
+    await v2.send(new CreateRouteCommand({ ApiId, RouteKey: 'OPTIONS /{proxy+}', Target: `integrations/${integration.IntegrationId}` }));
+    await archway.running.dataPlane.deployments.settled();
+    const answered = await preflight();
+    expect(answered.status).toBe(204);
+    expect(answered.headers.get('access-control-allow-origin')).toBe('https://app.example');
+  });
+});

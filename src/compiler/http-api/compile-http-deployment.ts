@@ -38,6 +38,7 @@ export function compileHttpDeployment(snapshot: HttpApiDefinition, deploymentId:
     router,
     routes: Object.freeze(routes),
     cors: cors === undefined ? undefined : compileCors(cors),
+    authorizedDefaultRoute: routes.some((route) => route.routeKey === DEFAULT_KEY && route.authorizationType !== 'NONE'),
   });
 }
 

@@ -68,6 +68,8 @@ export interface CompiledHttpDeployment {
   readonly router: HttpRouter<CompiledHttpRoute>;
   readonly routes: readonly CompiledHttpRoute[];
   readonly cors: CompiledCors | undefined;
+  /** The `$default` route has an authorizer: preflights it would take are not answered by CORS. */
+  readonly authorizedDefaultRoute: boolean;
 }
 
 export interface CompiledHttpStage {
